@@ -1,0 +1,118 @@
+"""Config errors are one line each: file:line:col: key: message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write
+from toolkit.config import load_config
+from toolkit.errors import ConfigError, ExitCode
+
+
+def batch(tmp_path: Path, jobs: str, head: str = "batch: daily\n") -> Path:
+    write(tmp_path / "samples" / "orders.xlsx", "not really")
+    return write(tmp_path / "config" / "daily.yaml", head + "output: ../out\njobs:\n" + jobs)
+
+
+def error_of(path: Path) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    return caught.value
+
+
+def test_a_good_config_resolves_paths_relative_to_the_file(tmp_path: Path) -> None:
+    path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n")
+    loaded = load_config(path)
+    job = loaded.model.jobs["orders"]
+    assert job.input.path == (tmp_path / "samples" / "orders.xlsx").resolve()
+    assert loaded.model.output == (tmp_path / "out").resolve()
+    assert loaded.model.locale == "zh_CN"
+
+
+def test_a_misspelt_file_names_line_column_key_and_the_close_match(tmp_path: Path) -> None:
+    path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/ordres.xlsx\n")
+    message = error_of(path).one_line()
+    assert message == (
+        f"{path}:6:5: jobs.orders.input: file not found: ../samples/ordres.xlsx "
+        "(did you mean ../samples/orders.xlsx?)"
+    )
+
+
+def test_unknown_keys_are_errors(tmp_path: Path) -> None:
+    path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n    inptu: x\n")
+    assert error_of(path).one_line() == f"{path}:7:5: jobs.orders.inptu: unknown key 'inptu'"
+
+
+def test_an_unknown_job_kind_is_named(tmp_path: Path) -> None:
+    path = batch(tmp_path, "  orders:\n    kind: validate_ordrs\n    input: ../samples/orders.xlsx\n")
+    assert "unknown job kind 'validate_ordrs'" in error_of(path).one_line()
+
+
+def test_environment_variables_are_substituted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAMPLES", "../samples")
+    path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ${SAMPLES}/orders.xlsx\n")
+    assert load_config(path).model.jobs["orders"].input.path.name == "orders.xlsx"
+
+
+def test_a_missing_environment_variable_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_SUCH_VAR", raising=False)
+    path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ${NO_SUCH_VAR}/orders.xlsx\n")
+    assert error_of(path).one_line() == f"{path}:6:5: jobs.orders.input: environment variable NO_SUCH_VAR is not set"
+
+
+def test_yaml_syntax_errors_point_at_the_place(tmp_path: Path) -> None:
+    path = batch(tmp_path, "  orders:\n    kind: [validate_orders\n")
+    error = error_of(path)
+    assert error.path == str(path) and error.line is not None
+    assert "invalid YAML" in error.one_line()
+
+
+def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
+    path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n    kind: x\n")
+    assert error_of(path).one_line() == f"{path}:7:5: jobs.orders: duplicate key 'kind'"
+
+
+def test_yaml_cannot_construct_objects(tmp_path: Path) -> None:
+    path = batch(tmp_path, "  orders: !!python/object/apply:os.system ['echo hi']\n")
+    assert "invalid YAML" in error_of(path).one_line()
+
+
+def test_bad_values_say_what_was_expected(tmp_path: Path) -> None:
+    path = batch(
+        tmp_path,
+        "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n",
+        head="batch: daily\ntimezone: Asia/Shanghia\nlocale: fr\n",
+    )
+    error = error_of(path)
+    lines = error.one_line().splitlines()
+    assert lines == [
+        f"{path}:2:1: timezone: unknown time zone 'Asia/Shanghia' (e.g. Asia/Shanghai)",
+        f"{path}:3:1: locale: unknown locale 'fr' (expected zh_CN or en)",
+    ]
+
+
+def test_a_job_may_read_an_earlier_jobs_table(tmp_path: Path) -> None:
+    path = batch(
+        tmp_path,
+        "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n"
+        "  again:\n    kind: validate_orders\n    input: orders.valid\n",
+    )
+    again = load_config(path).model.jobs["again"]
+    assert (again.input.job, again.input.table) == ("orders", "valid")
+
+
+def test_a_reference_to_a_later_job_is_an_error(tmp_path: Path) -> None:
+    path = batch(
+        tmp_path,
+        "  first:\n    kind: validate_orders\n    input: later.valid\n"
+        "  later:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n",
+    )
+    assert "must come earlier in the batch" in error_of(path).one_line()
+
+
+def test_the_shipped_daily_config_is_valid() -> None:
+    loaded = load_config(Path(__file__).resolve().parents[2] / "config" / "daily.yaml")
+    assert list(loaded.model.jobs) == ["orders"]

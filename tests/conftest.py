@@ -1,0 +1,25 @@
+"""Shared fixtures: a team folder (config/, samples/) laid out in a temporary directory."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REALDATA = REPO.parent / "shared" / "realdata"
+
+
+@pytest.fixture
+def team_folder(tmp_path: Path) -> Path:
+    """A copy of the repository's config/ and samples/, as a team would keep them."""
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    shutil.copytree(REPO / "samples", tmp_path / "samples")
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

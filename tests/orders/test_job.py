@@ -1,0 +1,97 @@
+"""The validate_orders job on the bundled samples: it finds exactly the planted defects."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import polars as pl
+import pytest
+
+from tests.conftest import REPO, write
+from toolkit.config import load_config
+from toolkit.pipeline import BatchRun, run_batch
+
+AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def run_on(team_folder: Path, input_line: str | None = None) -> BatchRun:
+    config = team_folder / "config" / "daily.yaml"
+    if input_line:
+        text = config.read_text(encoding="utf-8")
+        write(config, text.replace("    input: {path: ../samples/orders.xlsx, sheet: 订单}", input_line))
+    return run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF)
+
+
+def found(run: BatchRun) -> pl.DataFrame:
+    return pl.read_parquet(run.run_dir / "orders" / "findings.parquet").select("row", "record_id", "rule", "column")
+
+
+def planted() -> pl.DataFrame:
+    return pl.read_csv(REPO / "samples" / "planted_defects.csv", schema_overrides={"order_id": pl.String}).select(
+        "row", pl.col("order_id").alias("record_id"), "rule", "column"
+    )
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> BatchRun:
+    import shutil
+
+    folder = tmp_path_factory.mktemp("team")
+    shutil.copytree(REPO / "config", folder / "config")
+    shutil.copytree(REPO / "samples", folder / "samples")
+    return run_on(folder)
+
+
+def test_the_findings_are_exactly_the_planted_defects_rule_by_rule(sample_run: BatchRun) -> None:
+    expected, actual = planted(), found(sample_run)
+    for rule in sorted(set(expected["rule"]) | set(actual["rule"])):
+        want = expected.filter(pl.col("rule") == rule).sort("row")
+        got = actual.filter(pl.col("rule") == rule).sort("row")
+        assert got.to_dicts() == want.to_dicts(), rule
+
+
+def test_every_rule_is_exercised_by_the_samples(sample_run: BatchRun) -> None:
+    from toolkit.orders.checks import CHECKS
+
+    assert set(found(sample_run)["rule"]) == set(CHECKS)
+
+
+def test_rows_in_equal_accepted_plus_rejected(sample_run: BatchRun) -> None:
+    valid = pl.read_parquet(sample_run.run_dir / "orders" / "valid.parquet")
+    rejected = pl.read_parquet(sample_run.run_dir / "orders" / "rejected.parquet")
+    assert valid.height + rejected.height == 2000
+    assert set(valid["_row"]).isdisjoint(rejected["_row"])
+    assert valid["review_by"].null_count() == 0 and valid["order_time"].null_count() == 0
+
+
+def test_the_gbk_csv_gives_the_same_findings_as_the_xlsx(sample_run: BatchRun, team_folder: Path) -> None:
+    run = run_on(team_folder, "    input: ../samples/orders_gbk.csv")
+    assert found(run).sort("row", "rule").to_dicts() == found(sample_run).sort("row", "rule").to_dicts()
+
+
+def test_findings_xlsx_highlights_the_problem_cells(sample_run: BatchRun) -> None:
+    book = openpyxl.load_workbook(sample_run.run_dir / "orders" / "findings.xlsx")
+    assert book.sheetnames == ["问题订单", "问题清单", "按规则统计"]
+    sheet = book["问题订单"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:3] == ["行号", "订单号", "下单时间"] and headers[-1] == "问题说明"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    findings = pl.read_parquet(sample_run.run_dir / "orders" / "findings.parquet")
+    first = findings.row(0, named=True)
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == first["row"])
+    column = headers.index("下单时间" if first["column"] == "order_time" else headers[1])
+    filled = [c for c in row if c.fill is not None and c.fill.fgColor.rgb not in (None, "00000000")]
+    assert filled, "the problem cell is highlighted"
+    assert column >= 0
+
+
+def test_english_findings_with_locale_en(team_folder: Path) -> None:
+    config = team_folder / "config" / "daily.yaml"
+    write(config, config.read_text(encoding="utf-8").replace("locale: zh_CN", "locale: en"))
+    run = run_on(team_folder)
+    messages = pl.read_parquet(run.run_dir / "orders" / "findings.parquet")["message"]
+    assert "prohibited goods: refused" in messages.to_list()
+    assert "Order check" in (run.run_dir / "orders" / "summary.html").read_text(encoding="utf-8")

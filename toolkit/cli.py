@@ -1,0 +1,132 @@
+"""The `toolkit` command: thin on purpose. It parses arguments, calls the pipeline or a job,
+and prints any error as one line with the right exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from toolkit.errors import ExitCode, ToolkitError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Batch jobs for logistics customer service: order checks, SMS, overdue shipments, reports.",
+)
+T = TypeVar("T")
+
+ConfigArg = Annotated[Path, typer.Argument(help="The batch config, e.g. config/daily.yaml.", show_default=False)]
+
+
+def _fail(message: str, code: ExitCode) -> typer.Exit:
+    print(f"error: {message}", file=sys.stderr)
+    return typer.Exit(int(code))
+
+
+def _guarded(action: Callable[[], T]) -> T:
+    """Run `action`; a ToolkitError becomes its one line and exit code, never a traceback."""
+    try:
+        return action()
+    except ToolkitError as error:
+        raise _fail(error.one_line(), error.exit_code) from None
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--date: expected YYYY-MM-DD, got {value!r}", ExitCode.BAD_INPUT) from None
+
+
+def _parse_as_of(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--as-of: expected YYYY-MM-DD HH:MM, got {value!r}", ExitCode.BAD_INPUT) from None
+
+
+@app.command()
+def run(
+    config: ConfigArg,
+    run_date: Annotated[str | None, typer.Option("--date", help="Run date YYYY-MM-DD (default: today).")] = None,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Run only this job (repeatable).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Fix 'now', e.g. '2026-11-22 09:00'.")] = None,
+    log_file: Annotated[Path | None, typer.Option("--log-file", help="Append plain log lines here.")] = None,
+) -> None:
+    """Run a batch: every job in order, outputs in out/<date>/<batch>/<job>/."""
+    from zoneinfo import ZoneInfo
+
+    from toolkit.config import load_config
+    from toolkit.console import RunReporter
+    from toolkit.pipeline import run_batch
+
+    day, moment = _parse_date(run_date), _parse_as_of(as_of)
+    reporter = RunReporter(log_file=log_file)
+    try:
+        loaded = load_config(config)
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(loaded.model.timezone))
+        batch = run_batch(loaded, run_date=day, only=only, as_of=moment, reporter=reporter)
+    except ToolkitError as error:
+        reporter.error(error.one_line())
+        reporter.close()
+        raise typer.Exit(int(error.exit_code)) from None
+    reporter.batch_finished(batch)
+    reporter.close()
+    raise typer.Exit(int(batch.exit_code))
+
+
+@app.command()
+def check(config: ConfigArg) -> None:
+    """Validate a config and every file it names, without running anything."""
+    from toolkit.config import load_config
+    from toolkit.registry import job_kinds
+
+    def checked() -> int:
+        loaded = load_config(config)
+        for job in loaded.model.jobs.values():
+            kind = job_kinds()[job.kind]
+            if kind.check is not None:
+                kind.check(job)
+        return len(loaded.model.jobs)
+
+    jobs = _guarded(checked)
+    print(f"{config}: ok ({jobs} job{'s' if jobs != 1 else ''})")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the batch config, for editor completion."""
+    from toolkit.config.models import BatchConfig
+
+    print(json.dumps(BatchConfig.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def samples(
+    out: Annotated[Path, typer.Option(help="Folder to write the samples to.")] = Path("samples"),
+    orders: Annotated[int, typer.Option(help="How many orders.", min=1)] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 7,
+    formats: Annotated[str, typer.Option("--format", help="Comma-separated: xlsx,csv,parquet.")] = "xlsx,csv",
+) -> None:
+    """Generate realistic Chinese sample orders with planted defects."""
+    from toolkit.samples import write_samples
+
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    for path in write_samples(out, orders=orders, seed=seed, formats=wanted):
+        print(path)
+
+
+def main() -> None:
+    app()

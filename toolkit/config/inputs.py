@@ -1,0 +1,42 @@
+"""How a job names a table it reads: a file (with its reading options) or an earlier job's output."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Discriminator, Tag, ValidationInfo
+
+from toolkit.config.paths import ExistingFile
+from toolkit.io.source import TableSource
+from toolkit.job import JobOutputRef
+
+_JOB_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+class InputFile(TableSource):
+    """A table read from a file; the path is relative to the config file and must exist."""
+
+    path: ExistingFile
+
+
+def parse_table_input(value: Any, info: ValidationInfo) -> Any:
+    """`orders.valid` (an earlier job's table) stays a reference; any other string is a path."""
+    if isinstance(value, str):
+        match = _JOB_REF.match(value)
+        jobs = (info.context or {}).get("job_names", ())
+        if match and match.group(1) in jobs:
+            return JobOutputRef(match.group(1), match.group(2))
+        return {"path": value}
+    return value
+
+
+def _input_tag(value: Any) -> str:
+    return "job" if isinstance(value, JobOutputRef) else "file"
+
+
+TableInput = Annotated[
+    Annotated[InputFile, Tag("file")] | Annotated[JobOutputRef, Tag("job")],
+    Discriminator(_input_tag),
+    BeforeValidator(parse_table_input),
+]

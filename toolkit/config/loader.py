@@ -1,0 +1,92 @@
+"""YAML file → validated pydantic model, with every error as one `file:line:col: key: message` line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from toolkit.config.yaml_source import YamlDocument, load_yaml
+from toolkit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from toolkit.config.models import BatchConfig
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class ConfigErrors(ConfigError):
+    """Several config errors at once; `str()` gives one line each."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        super().__init__(errors[0].message, path=errors[0].path)
+        self.errors = errors
+
+    def one_line(self) -> str:
+        return "\n".join(error.one_line() for error in self.errors)
+
+
+def _message(error: dict) -> str:
+    kind, message = error["type"], error["msg"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    if kind in ("value_error", "assertion_error"):
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind == "literal_error" and error["loc"] and error["loc"][-1] == "kind":
+        return f"unknown job kind {error['input']!r}: {message.removeprefix('Input should be ')}"
+    value = error.get("input")
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return f"{message} (got {value!r})"
+    return message
+
+
+def errors_from(exc: ValidationError, document: YamlDocument) -> ConfigErrors:
+    errors = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        message = _message(error)
+        if error["type"] == "extra_forbidden":
+            message = f"unknown key {loc[-1]!r}"
+        errors.append(document.error(loc, message))
+    return ConfigErrors(errors)
+
+
+def validate_document(document: YamlDocument, model: type[Model], **context: object) -> Model:
+    if not isinstance(document.data, dict):
+        raise ConfigError("expected a mapping of keys at the top of the file", path=document.display, line=1, column=1)
+    try:
+        return model.model_validate(
+            document.data, context={"base_dir": document.path.parent, **context}
+        )
+    except ValidationError as exc:
+        raise errors_from(exc, document) from None
+
+
+def load_model(path: Path, model: type[Model], display: str | None = None, **context: object) -> Model:
+    """Read `path` and validate it into `model`; paths inside are relative to the file."""
+    document = load_yaml(path, display)
+    return validate_document(document, model, **context)
+
+
+@dataclass
+class LoadedConfig:
+    """A validated batch config and where it came from."""
+
+    path: Path
+    display: str
+    model: BatchConfig
+
+
+def load_config(path: str | Path) -> LoadedConfig:
+    from toolkit.config.models import BatchConfig
+
+    path = Path(path)
+    document = load_yaml(path.resolve(), display=str(path))
+    jobs = document.data.get("jobs") if isinstance(document.data, dict) else None
+    job_names = tuple(jobs) if isinstance(jobs, dict) else ()
+    model = validate_document(document, BatchConfig, job_names=job_names)
+    return LoadedConfig(path=path.resolve(), display=str(path), model=model)

@@ -1,0 +1,92 @@
+"""The batch config: one YAML file a team edits, validated into these models."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from toolkit.calendar import WorkCalendar
+from toolkit.config.paths import Folder
+from toolkit.i18n import normalise_locale
+from toolkit.job import JobOutputRef
+from toolkit.registry import job_union
+
+_JOB_NAME = r"^[A-Za-z_][A-Za-z0-9_-]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CalendarConfig(Strict):
+    work_hours: tuple[time, time] = (time(8, 30), time(17, 0))
+    closures: list[date] = []
+    extra_workdays: list[date] = []
+
+    @field_validator("work_hours")
+    @classmethod
+    def _ordered(cls, value: tuple[time, time]) -> tuple[time, time]:
+        if value[0] >= value[1]:
+            raise ValueError(f"work_hours start {value[0]} must be before end {value[1]}")
+        return value
+
+    def build(self, timezone: str) -> WorkCalendar:
+        return WorkCalendar(
+            work_start=self.work_hours[0],
+            work_end=self.work_hours[1],
+            closures=tuple(self.closures),
+            extra_workdays=tuple(self.extra_workdays),
+            timezone=timezone,
+        )
+
+
+class BatchConfig(Strict):
+    """A batch: settings shared by its jobs and the jobs in the order they run."""
+
+    batch: Annotated[str, Field(pattern=_JOB_NAME)]
+    timezone: str = "Asia/Shanghai"
+    locale: str = "zh_CN"
+    calendar: CalendarConfig = CalendarConfig()
+    output: Folder = Path("out")
+    state: Folder = Path("data")
+    jobs: dict[Annotated[str, Field(pattern=_JOB_NAME)], job_union()]  # type: ignore[valid-type]
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from None
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        return normalise_locale(value)
+
+    @field_validator("jobs")
+    @classmethod
+    def _some_jobs(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if not value:
+            raise ValueError("a batch needs at least one job")
+        return value
+
+    @model_validator(mode="after")
+    def _references_point_back(self) -> BatchConfig:
+        names = list(self.jobs)
+        for position, (name, job) in enumerate(self.jobs.items()):
+            for field_name, value in job:
+                if isinstance(value, JobOutputRef) and value.job not in names[:position]:
+                    raise ValueError(
+                        f"jobs.{name}.{field_name}: {value} refers to job {value.job!r}, "
+                        "which must come earlier in the batch"
+                    )
+        return self
+
+    def work_calendar(self) -> WorkCalendar:
+        return self.calendar.build(self.timezone)

@@ -1,0 +1,157 @@
+"""Safe YAML reading that remembers where every value stands, so errors can say file:line:col.
+
+Values are built by PyYAML's SafeLoader (no object construction); a parallel walk over the node
+tree records the position of each key path. `${VAR}` in a string is replaced from the
+environment; a missing variable is a config error at that value.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from toolkit.errors import ConfigError
+
+KeyPath = tuple[str | int, ...]
+_ENV_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass
+class YamlDocument:
+    """A parsed YAML file: its data and the (line, column) of every key path, both 1-based."""
+
+    path: Path
+    display: str
+    data: Any
+    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, loc: KeyPath) -> tuple[KeyPath, int | None, int | None]:
+        """The part of `loc` that exists in the document, and where its deepest key stands.
+
+        Parts of `loc` that are not keys of the data (pydantic adds union tags) are skipped;
+        a missing key points at its parent.
+        """
+        line, column = self.positions.get((), (None, None))
+        node: Any = self.data
+        walked: KeyPath = ()
+        for part in loc:
+            if isinstance(node, dict) and part in node:
+                node, walked = node[part], (*walked, part)
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node, walked = node[part], (*walked, part)
+            elif isinstance(part, str) and part in _pydantic_extras(node):
+                continue
+            else:
+                walked = (*walked, part)
+                break
+            line, column = self.positions.get(walked, (line, column))
+        return walked, line, column
+
+    def error(self, loc: KeyPath, message: str) -> ConfigError:
+        walked, line, column = self.locate(loc)
+        return ConfigError(message, path=self.display, line=line, column=column, key=format_key(walked) or None)
+
+
+def format_key(loc: KeyPath) -> str:
+    """`('jobs', 'orders', 'input')` → `jobs.orders.input`; list indexes as `[1]`."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
+    display = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError("file not found", path=display) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start})", path=display) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path=display) from None
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = " ".join(filter(None, [exc.context, exc.problem]))
+        raise ConfigError(
+            f"invalid YAML: {problem}",
+            path=display,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"invalid YAML: {exc}", path=display) from None
+    document = YamlDocument(path=path, display=display, data=data)
+    if node is not None:
+        _record_positions(node, (), document)
+        document.data = _substitute_env(data, (), document)
+    return document
+
+
+def _record_positions(node: yaml.Node, loc: KeyPath, document: YamlDocument) -> None:
+    document.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = _scalar_key(key_node)
+            if key in seen:
+                raise ConfigError(
+                    f"duplicate key {key!r}",
+                    path=document.display,
+                    line=key_node.start_mark.line + 1,
+                    column=key_node.start_mark.column + 1,
+                    key=format_key(loc) or None,
+                )
+            seen.add(key)
+            _record_positions(value_node, (*loc, key), document)
+            document.positions[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_positions(item, (*loc, index), document)
+
+
+def _pydantic_extras(node: Any) -> set[str]:
+    """Names pydantic puts in an error location that are not keys: union tags and wrappers."""
+    tags = {"function-after", "function-before", "function-wrap", "function-plain"}
+    if isinstance(node, dict) and isinstance(node.get("kind"), str):
+        tags.add(node["kind"])
+    return tags
+
+
+def _scalar_key(node: yaml.Node) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node)
+    finally:
+        loader.dispose()
+
+
+def _substitute_env(value: Any, loc: KeyPath, document: YamlDocument) -> Any:
+    if isinstance(value, dict):
+        return {k: _substitute_env(v, (*loc, k), document) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute_env(v, (*loc, i), document) for i, v in enumerate(value)]
+    if isinstance(value, str) and "${" in value:
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                raise document.error(loc, f"environment variable {name} is not set")
+            return os.environ[name]
+
+        return _ENV_VAR.sub(replace, value)
+    return value

@@ -1,0 +1,91 @@
+"""What a run shows: rich progress and a summary table on a terminal, plain timestamped lines
+for cron (no TTY), and the same plain lines appended to `--log-file`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from toolkit.pipeline import BatchRun, JobRecord
+
+_STYLE = {"done": "green", "kept": "dim", "failed": "red", "error": "red", "skipped": "yellow"}
+
+
+def describe(record: JobRecord) -> str:
+    """`done in 0.8s: rows_in 2000, accepted 1840, ...` or the error."""
+    text = record.status
+    if record.duration_s is not None:
+        text += f" in {record.duration_s:.1f}s"
+    if record.counts:
+        text += ": " + ", ".join(f"{k} {v:,}" for k, v in record.counts.items())
+    if record.error:
+        text += f" — {record.error}"
+    return text
+
+
+class RunReporter:
+    def __init__(self, *, log_file: Path | None = None, stream: TextIO | None = None, interactive: bool | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.interactive = self.stream.isatty() if interactive is None else interactive
+        self.console = Console(file=self.stream, force_terminal=self.interactive)
+        self.log_file = log_file.open("a", encoding="utf-8") if log_file else None
+        self._status = None
+
+    def _plain(self, message: str, *, to_stream: bool) -> None:
+        line = f"{datetime.now():%Y-%m-%d %H:%M:%S} {message}"
+        if to_stream:
+            print(line, file=self.stream, flush=True)
+        if self.log_file:
+            print(line, file=self.log_file, flush=True)
+
+    def log(self, message: str) -> None:
+        if self.interactive:
+            self.console.log(message)
+            self._plain(message, to_stream=False)
+        else:
+            self._plain(message, to_stream=True)
+
+    def job_started(self, name: str, kind: str) -> None:
+        self._plain(f"{name}: started ({kind})", to_stream=not self.interactive)
+        if self.interactive:
+            self._status = self.console.status(f"[bold]{name}[/] ({kind}) …")
+            self._status.start()
+
+    def job_finished(self, record: JobRecord) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+        self._plain(f"{record.name}: {describe(record)}", to_stream=not self.interactive)
+        if self.interactive:
+            style = _STYLE.get(record.status, "")
+            self.console.print(f"[{style}]●[/] [bold]{record.name}[/] {describe(record)}")
+
+    def batch_finished(self, run: BatchRun) -> None:
+        self._plain(f"batch {run.batch} {run.status} (exit {int(run.exit_code)}): {run.run_dir}", to_stream=not self.interactive)
+        if not self.interactive:
+            return
+        table = Table(title=f"{run.batch} · {run.run_date}", title_justify="left")
+        for heading in ("job", "kind", "status", "seconds", "counts"):
+            table.add_column(heading)
+        for record in run.jobs.values():
+            counts = "\n".join(f"{k}: {v:,}" for k, v in record.counts.items())
+            seconds = f"{record.duration_s:.1f}" if record.duration_s is not None else ""
+            status = f"[{_STYLE.get(record.status, '')}]{record.status}[/]"
+            table.add_row(record.name, record.kind, status, seconds, counts or (record.error or ""))
+        self.console.print(table)
+        self.console.print(f"run folder: {run.run_dir}")
+
+    def error(self, message: str) -> None:
+        """An error that stops the command: one line on stderr, and in the log file."""
+        print(f"error: {message}", file=sys.stderr, flush=True)
+        if self.log_file:
+            self._plain(f"error: {message}", to_stream=False)
+
+    def close(self) -> None:
+        if self.log_file:
+            self.log_file.close()

@@ -1,0 +1,110 @@
+"""What every job kind shares: its config base, the context it runs in, and what it returns.
+
+A job's `run(config, context)` reads its inputs through `context`, calls pure functions on
+frames, writes its outputs through `context.output(...)`, and returns a `JobResult`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict
+
+from toolkit.calendar import WorkCalendar
+
+
+class JobConfig(BaseModel):
+    """Base of every job kind's config model; `kind` is the registry key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class JobOutputRef:
+    """`input: orders.valid` in YAML: the table `valid` written by the earlier job `orders`."""
+
+    job: str
+    table: str
+
+    def __str__(self) -> str:
+        return f"{self.job}.{self.table}"
+
+
+@dataclass
+class InputRecord:
+    path: str
+    bytes: int
+    sha256: str
+    rows: int | None = None
+
+    @classmethod
+    def of(cls, path: Path, rows: int | None = None) -> InputRecord:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return cls(path=str(path), bytes=path.stat().st_size, sha256=digest.hexdigest(), rows=rows)
+
+
+@dataclass
+class OutputRecord:
+    path: str
+    rows: int | None = None
+
+
+@dataclass
+class JobContext:
+    """Everything a job may use from the batch around it."""
+
+    job_name: str
+    run_date: date
+    as_of: datetime
+    out_dir: Path
+    state_dir: Path
+    locale: str
+    timezone: str
+    calendar: WorkCalendar
+    table_of: Callable[[JobOutputRef], Path]
+    log: Callable[[str], None] = print
+
+    def output(self, name: str) -> Path:
+        """Path of an output file of this job (the writer makes it atomic)."""
+        return self.out_dir / name
+
+
+@dataclass
+class JobResult:
+    """What a job did: counts for the summary, files for the manifest, tables for later jobs."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    inputs: list[InputRecord] = field(default_factory=list)
+    outputs: list[OutputRecord] = field(default_factory=list)
+    tables: dict[str, Path] = field(default_factory=dict)
+    failure: str | None = None
+    result: Any = None  # the job's rich result object, for notebooks and `tk.run`
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    def add_output(self, path: Path, frame: pl.DataFrame | None = None) -> None:
+        self.outputs.append(OutputRecord(str(path), frame.height if frame is not None else None))
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A registered job kind: its config model, its run function and extra `toolkit check`s."""
+
+    name: str
+    model: type[JobConfig]
+    run: Callable[[Any, JobContext], JobResult]
+    check: Callable[[Any], list[str]] | None = None

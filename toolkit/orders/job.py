@@ -1,0 +1,96 @@
+"""The `validate_orders` job: read the order export, validate it, write what people and later
+jobs need, and fail when the export looks broken."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from toolkit.config.inputs import InputFile, TableInput
+from toolkit.config.loader import load_model
+from toolkit.config.paths import ExistingFile
+from toolkit.fields import alias_table
+from toolkit.io import read_table, write_parquet
+from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
+from toolkit.orders.fields import ORDER_FIELDS
+from toolkit.orders.report import write_findings_xlsx, write_summary_html
+from toolkit.orders.ruleset import OrderRules
+from toolkit.orders.validate import ValidationResult, validate_orders
+
+
+class ValidateOrdersConfig(JobConfig):
+    """Check an order export against the intake rules."""
+
+    kind: Literal["validate_orders"]
+    input: TableInput
+    rules: ExistingFile | None = None
+    xlsx_max_rows: int = 50_000  # rows in findings.xlsx; all rows are always in the parquet files
+
+
+def load_rules(path: Path | None) -> OrderRules:
+    return load_model(path, OrderRules) if path is not None else OrderRules()
+
+
+def read_orders(source: InputFile | JobOutputRef, context: JobContext, rules: OrderRules) -> tuple[pl.LazyFrame, dict[str, str], Path]:
+    """The orders as text columns with canonical names, their headers in the file, and the path."""
+    if isinstance(source, JobOutputRef):
+        path = context.table_of(source)
+        return pl.scan_parquet(path), {}, path
+    table = read_table(source, alias_table(ORDER_FIELDS), required=rules.required)
+    return table.frame, table.headers, source.path
+
+
+def failure(result: ValidationResult, rules: OrderRules) -> str | None:
+    """Why the batch should stop: a share of refused rows that means a broken export."""
+    limits = rules.fail_when
+    if result.rows_in and result.rejected.height / result.rows_in > limits.rejected_share:
+        return (
+            f"{result.rejected.height} of {result.rows_in} rows refused "
+            f"(more than {limits.rejected_share:.0%}): wrong sheet or shifted columns?"
+        )
+    per_rule = result.findings.group_by("rule").agg(rows=pl.col("row").n_unique())
+    for rule, rows in per_rule.iter_rows():
+        share = limits.per_rule_share.get(rule)
+        count = limits.per_rule_count.get(rule)
+        if share is not None and rows / result.rows_in > share:
+            return f"rule {rule}: {rows} of {result.rows_in} rows (more than {share:.0%})"
+        if count is not None and rows > count:
+            return f"rule {rule}: {rows} rows (more than {count})"
+    return None
+
+
+def run(config: ValidateOrdersConfig, context: JobContext) -> JobResult:
+    rules = load_rules(config.rules)
+    frame, headers, path = read_orders(config.input, context, rules)
+    result = validate_orders(frame, rules, as_of=context.as_of, calendar=context.calendar, locale=context.locale)
+    for warning in result.warnings:
+        context.log(f"warning: {warning}")
+
+    job = JobResult(counts=result.counts(), result=result)
+    job.inputs.append(InputRecord.of(path, rows=result.rows_in))
+    if config.rules is not None:
+        job.inputs.append(InputRecord.of(config.rules))
+    for name, frame_out in (("valid", result.valid), ("rejected", result.rejected), ("findings", result.findings)):
+        target = context.output(f"{name}.parquet")
+        write_parquet(frame_out, target)
+        job.add_output(target, frame_out)
+        job.tables[name] = target
+    xlsx = context.output("findings.xlsx")
+    write_findings_xlsx(result, headers, xlsx, max_rows=config.xlsx_max_rows)
+    job.add_output(xlsx, result.problem_rows.head(config.xlsx_max_rows))
+    html = context.output("summary.html")
+    write_summary_html(result, html, title=context.job_name, max_rows=config.xlsx_max_rows)
+    job.add_output(html)
+    job.failure = failure(result, rules)
+    return job
+
+
+def check(config: ValidateOrdersConfig) -> list[str]:
+    """`toolkit check`: the rule file must load too."""
+    load_rules(config.rules)
+    return []
+
+
+VALIDATE_ORDERS = JobKind("validate_orders", ValidateOrdersConfig, run, check)

@@ -1,0 +1,140 @@
+"""What people open after a validation run: findings.xlsx and a short HTML summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from toolkit.i18n import Text
+from toolkit.io import XlsxSheet, write_text, write_xlsx
+from toolkit.orders.fields import FIELDS_BY_NAME
+from toolkit.rules import ROW
+
+if TYPE_CHECKING:
+    from toolkit.orders.validate import ValidationResult
+
+WORDS = {
+    "problem_rows": Text("问题订单", "Problem rows"),
+    "findings": Text("问题清单", "Findings"),
+    "by_rule": Text("按规则统计", "By rule"),
+    "row": Text("行号", "Row"),
+    "record_id": Text("订单号", "Order ID"),
+    "column": Text("列", "Column"),
+    "value": Text("值", "Value"),
+    "rule": Text("规则", "Rule"),
+    "severity": Text("级别", "Severity"),
+    "message": Text("说明", "Message"),
+    "problems": Text("问题说明", "Problems"),
+    "rows": Text("行数", "Rows"),
+    "error": Text("拒收", "refused"),
+    "warning": Text("需致电", "call needed"),
+    "title": Text("核单结果", "Order check"),
+    "rows_in": Text("读入订单", "Orders read"),
+    "accepted": Text("接收", "Accepted"),
+    "rejected": Text("拒收", "Refused"),
+    "accepted_with_warnings": Text("接收但需致电", "Accepted, call needed"),
+    "top_shippers": Text("问题最多的发货人", "Shippers with most problems"),
+    "top_branches": Text("问题最多的营业所", "Branches with most problems"),
+    "truncated": Text(
+        "问题订单超过{limit}行，xlsx只列出前{limit}行；全部见 findings.parquet。",
+        "More than {limit} problem rows: the xlsx lists the first {limit}; findings.parquet has all.",
+    ),
+}
+
+
+def word(key: str, locale: str, **values: object) -> str:
+    return WORDS[key].format(locale, **values)
+
+
+def _header(name: str, headers: dict[str, str], locale: str) -> str:
+    if name in headers:
+        return headers[name]
+    field = FIELDS_BY_NAME.get(name)
+    return field.label(locale) if field else name
+
+
+def problem_sheet(result: ValidationResult, headers: dict[str, str], max_rows: int) -> XlsxSheet:
+    """The rows with findings as the user typed them, problem cells highlighted."""
+    locale = result.locale
+    rows = result.problem_rows.head(max_rows)
+    messages = result.findings.group_by("row", maintain_order=True).agg(
+        problems=pl.col("message").str.join("；")
+    )
+    rows = rows.join(messages, left_on=ROW, right_on="row", how="left")
+    columns = [c for c in rows.columns if c not in (ROW, "problems")]
+    position = rows.select(pl.col(ROW).alias("row"), pl.int_range(pl.len()).alias("index"))
+    highlights = (
+        result.findings.join(position, on="row")
+        .select(pl.col("index").alias("row"), pl.col("column"), pl.col("severity").alias("level"))
+        .with_columns(pl.col("column").replace_strict({c: _header(c, headers, locale) for c in columns}, default=pl.col("column")))
+        .unique()
+    )
+    shown = rows.select(
+        pl.col(ROW).alias(word("row", locale)),
+        *[pl.col(c).alias(_header(c, headers, locale)) for c in columns],
+        pl.col("problems").alias(word("problems", locale)),
+    )
+    return XlsxSheet(word("problem_rows", locale), shown, highlights=highlights)
+
+
+def findings_sheet(result: ValidationResult) -> XlsxSheet:
+    locale = result.locale
+    shown = result.findings.with_columns(
+        pl.col("severity").replace_strict({"error": word("error", locale), "warning": word("warning", locale)}),
+        pl.col("column").replace_strict({n: f.label(locale) for n, f in FIELDS_BY_NAME.items()}, default=pl.col("column")),
+    ).rename({c: word(c, locale) for c in result.findings.columns})
+    return XlsxSheet(word("findings", locale), shown)
+
+
+def by_rule_sheet(result: ValidationResult) -> XlsxSheet:
+    locale = result.locale
+    shown = result.by_rule().select(
+        pl.col("rule").alias(word("rule", locale)),
+        pl.col("severity").replace_strict({"error": word("error", locale), "warning": word("warning", locale)}).alias(word("severity", locale)),
+        pl.col("message").alias(word("message", locale)),
+        pl.col("rows").alias(word("rows", locale)),
+    )
+    return XlsxSheet(word("by_rule", locale), shown)
+
+
+def write_findings_xlsx(result: ValidationResult, headers: dict[str, str], path: Path, *, max_rows: int) -> None:
+    write_xlsx(path, [problem_sheet(result: ValidationResult, headers, max_rows), findings_sheet(result), by_rule_sheet(result)])
+
+
+_templates = Environment(
+    loader=PackageLoader("toolkit.orders", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _top(result: ValidationResult, column: str, n: int = 10) -> list[tuple[str, int]]:
+    rows = result.problem_rows
+    if column not in rows.columns:
+        return []
+    top = rows.drop_nulls(column).group_by(column).len().sort(["len", column], descending=[True, False]).head(n)
+    return [(str(k), int(v)) for k, v in top.iter_rows()]
+
+
+def summary_html(result: ValidationResult, title: str | None, max_rows: int | None = None) -> str:
+    locale = result.locale
+    counts = result.counts()
+    return _templates.get_template("summary.html.j2").render(
+        lang="zh-CN" if locale != "en" else "en",
+        title=word("title", locale) + (f" · {title}" if title else ""),
+        counts=[(word(k, locale), counts[k]) for k in ("rows_in", "accepted", "rejected", "accepted_with_warnings")],
+        by_rule=result.by_rule().iter_rows(named=True),
+        labels={k: word(k, locale) for k in ("rule", "severity", "message", "rows", "error", "warning", "top_shippers", "top_branches")},
+        top_shippers=_top(result: ValidationResult, "shipper_name"),
+        top_branches=_top(result: ValidationResult, "branch"),
+        truncated=word("truncated", locale, limit=max_rows) if max_rows and result.problem_rows.height > max_rows else None,
+        warnings=result.warnings,
+    )
+
+
+def write_summary_html(result: ValidationResult, path: Path, *, title: str | None = None, max_rows: int | None = None) -> None:
+    write_text(summary_html(result: ValidationResult, title, max_rows), path)

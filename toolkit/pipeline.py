@@ -1,0 +1,247 @@
+"""Runs a batch: the jobs in order, each in its own folder of a dated run folder, a manifest, a
+lock, and the exit code.
+
+The run is built in a staging folder beside `out/<date>/<batch>/` and swapped into place at the
+end, so a re-run of the same date replaces that run folder and nothing else, and a crash leaves
+the previous run folder as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from toolkit import __version__
+from toolkit.config import LoadedConfig
+from toolkit.errors import ConfigError, ExitCode, InputError, ToolkitError
+from toolkit.io import write_json
+from toolkit.job import InputRecord, JobContext, JobOutputRef, JobResult
+from toolkit.lock import BatchLock
+from toolkit.registry import job_kinds
+
+MANIFEST = "manifest.json"
+
+
+class Reporter(Protocol):
+    def job_started(self, name: str, kind: str) -> None: ...
+    def job_finished(self, record: JobRecord) -> None: ...
+    def log(self, message: str) -> None: ...
+
+
+@dataclass
+class JobRecord:
+    name: str
+    kind: str
+    status: str = "pending"  # done | failed | error (input) | skipped | kept (from an earlier run)
+    started_at: str | None = None
+    duration_s: float | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    tables: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    result: Any = field(default=None, repr=False)
+
+    def manifest(self) -> dict[str, Any]:
+        entry = asdict(self)
+        entry.pop("result")
+        return entry
+
+
+@dataclass
+class BatchRun:
+    batch: str
+    run_date: date
+    as_of: datetime
+    run_dir: Path
+    jobs: dict[str, JobRecord]
+    exit_code: ExitCode = ExitCode.DONE
+
+    @property
+    def status(self) -> str:
+        return {ExitCode.DONE: "done", ExitCode.JOB_FAILED: "failed"}.get(self.exit_code, "error")
+
+    def __getitem__(self, job: str) -> Any:
+        """The rich result of a job (e.g. a ValidationResult), for notebooks."""
+        return self.jobs[job].result
+
+
+def _dependencies(job: Any) -> list[JobOutputRef]:
+    return [value for _, value in job if isinstance(value, JobOutputRef)]
+
+
+def _exit_code(records: list[JobRecord]) -> ExitCode:
+    statuses = {r.status for r in records}
+    if "error" in statuses:
+        return ExitCode.BAD_INPUT
+    if "failed" in statuses or "skipped" in statuses:
+        return ExitCode.JOB_FAILED
+    return ExitCode.DONE
+
+
+class _PlainReporter:
+    def job_started(self, name: str, kind: str) -> None:
+        pass
+
+    def job_finished(self, record: JobRecord) -> None:
+        pass
+
+    def log(self, message: str) -> None:
+        pass
+
+
+def run_batch(
+    loaded: LoadedConfig,
+    *,
+    run_date: date | None = None,
+    only: list[str] | None = None,
+    as_of: datetime | None = None,
+    reporter: Reporter | None = None,
+) -> BatchRun:
+    config = loaded.model
+    reporter = reporter or _PlainReporter()
+    zone = ZoneInfo(config.timezone)
+    as_of = (as_of or datetime.now(zone)).astimezone(zone)
+    run_date = run_date or as_of.date()
+    selected = list(config.jobs) if not only else only
+    unknown = [name for name in selected if name not in config.jobs]
+    if unknown:
+        raise ConfigError(
+            f"no job named {', '.join(unknown)} (jobs: {', '.join(config.jobs)})", path=loaded.display
+        )
+    run_dir = config.output / run_date.isoformat() / config.batch
+    with BatchLock(config.output / f".{config.batch}.lock", config.batch):
+        staging = run_dir.with_name(f".{config.batch}.staging-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        records = _earlier_records(run_dir, staging, selected) if only else {}
+        staging.mkdir(parents=True)
+        config.state.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        for name, job in config.jobs.items():
+            if name not in selected:
+                continue
+            records[name] = _run_job(name, job, records, loaded, run_date, as_of, staging, reporter)
+        batch = BatchRun(config.batch, run_date, as_of, run_dir, records, _exit_code(list(records.values())))
+        write_json(_manifest(batch, loaded, time.perf_counter() - started), staging / MANIFEST)
+        _swap_into_place(staging, run_dir)
+    return batch
+
+
+def _earlier_records(run_dir: Path, staging: Path, selected: list[str]) -> dict[str, JobRecord]:
+    """With `--only`, the other jobs' outputs of an earlier run of the same date are kept."""
+    import json
+
+    if not (run_dir / MANIFEST).is_file():
+        return {}
+    shutil.copytree(run_dir, staging)
+    for name in selected:
+        shutil.rmtree(staging / name, ignore_errors=True)
+    earlier = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
+    records = {}
+    for name, entry in earlier.get("jobs", {}).items():
+        if name not in selected:
+            records[name] = JobRecord(**{**entry, "status": "kept" if entry["status"] == "done" else entry["status"]})
+    return records
+
+
+def _run_job(
+    name: str,
+    job: Any,
+    records: dict[str, JobRecord],
+    loaded: LoadedConfig,
+    run_date: date,
+    as_of: datetime,
+    staging: Path,
+    reporter: Reporter,
+) -> JobRecord:
+    config = loaded.model
+    record = JobRecord(name=name, kind=job.kind, started_at=datetime.now(as_of.tzinfo).isoformat(timespec="seconds"))
+    blocked = [ref.job for ref in _dependencies(job) if records.get(ref.job) is None or records[ref.job].status not in ("done", "kept")]
+    if blocked:
+        record.status = "skipped"
+        record.error = f"needs the output of {', '.join(blocked)}, which did not finish"
+        reporter.job_finished(record)
+        return record
+
+    def table_of(ref: JobOutputRef) -> Path:
+        path = records[ref.job].tables.get(ref.table)
+        if path is None:
+            known = ", ".join(records[ref.job].tables) or "none"
+            raise InputError(f"job {ref.job!r} has no table {ref.table!r} (it has: {known})", path=loaded.display)
+        return staging / path
+
+    out_dir = staging / name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    context = JobContext(
+        job_name=name,
+        run_date=run_date,
+        as_of=as_of,
+        out_dir=out_dir,
+        state_dir=config.state,
+        locale=config.locale,
+        timezone=config.timezone,
+        calendar=config.work_calendar(),
+        table_of=table_of,
+        log=lambda message: reporter.log(f"{name}: {message}"),
+    )
+    reporter.job_started(name, job.kind)
+    started = time.perf_counter()
+    try:
+        result: JobResult = job_kinds()[job.kind].run(job, context)
+    except ToolkitError as error:
+        record.status = "error" if error.exit_code == ExitCode.BAD_INPUT else "failed"
+        record.error = error.one_line()
+        shutil.rmtree(out_dir, ignore_errors=True)
+    except Exception as error:  # a bug or an unexpected library error: one line, details in the log
+        record.status = "failed"
+        record.error = f"{type(error).__name__}: {error}"
+        reporter.log("".join(traceback.format_exception(error)))
+    else:
+        record.status = "done" if result.ok else "failed"
+        record.error = result.failure
+        record.counts = result.counts
+        record.inputs = [asdict(i) for i in result.inputs]
+        record.outputs = [{"path": _relative(o.path, staging), "rows": o.rows} for o in result.outputs]
+        record.tables = {k: _relative(str(v), staging) for k, v in result.tables.items()}
+        record.result = result.result
+    record.duration_s = round(time.perf_counter() - started, 3)
+    reporter.job_finished(record)
+    return record
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return path
+
+
+def _manifest(batch: BatchRun, loaded: LoadedConfig, seconds: float) -> dict[str, Any]:
+    return {
+        "toolkit_version": __version__,
+        "batch": batch.batch,
+        "run_date": batch.run_date.isoformat(),
+        "as_of": batch.as_of.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(batch.as_of.tzinfo).isoformat(timespec="seconds"),
+        "duration_s": round(seconds, 3),
+        "config": asdict(InputRecord.of(loaded.path)),
+        "status": batch.status,
+        "exit_code": int(batch.exit_code),
+        "jobs": {name: record.manifest() for name, record in batch.jobs.items()},
+    }
+
+
+def _swap_into_place(staging: Path, run_dir: Path) -> None:
+    """Replace `run_dir` by `staging` with two renames; the old folder is removed last."""
+    old = run_dir.with_name(f".{run_dir.name}.old-{os.getpid()}")
+    if run_dir.exists():
+        run_dir.rename(old)
+    staging.rename(run_dir)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,116 @@
+"""A small rule engine: each rule is a named polars expression, all evaluated in one pass.
+
+A rule says which rows break it (`failed`), which column the finding points at, how severe it is
+and what to tell the user. `evaluate` adds one flag column per rule to the frame, then derives
+the accepted rows, the rejected rows and one finding per (row, rule) from that single frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from toolkit.i18n import Text
+
+Severity = Literal["error", "warning"]
+ROW = "_row"
+RAW = ":raw"  # suffix of the column holding a field's text as the user typed it
+
+FINDING_SCHEMA = {
+    "row": pl.Int64,
+    "record_id": pl.String,
+    "column": pl.String,
+    "value": pl.String,
+    "rule": pl.String,
+    "severity": pl.String,
+    "message": pl.String,
+}
+
+
+def raw(name: str) -> str:
+    return f"{name}{RAW}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered kind of check: its id, default severity and message template."""
+
+    id: str
+    severity: Severity
+    message: Text
+
+    def rule(self, column: str, failed: pl.Expr, locale: str, severity: Severity | None = None, **values: object) -> Rule:
+        return Rule(
+            id=self.id,
+            column=column,
+            failed=failed,
+            severity=severity or self.severity,
+            message=self.message.format(locale, **values),
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    column: str
+    failed: pl.Expr
+    severity: Severity
+    message: str
+
+
+@dataclass
+class Evaluation:
+    """Lazy results of one pass; collect them together (`collect_all`) to share the work."""
+
+    accepted: pl.LazyFrame
+    rejected: pl.LazyFrame
+    findings: pl.LazyFrame
+
+
+def _flag(index: int) -> str:
+    return f"__rule_{index}"
+
+
+def evaluate(frame: pl.LazyFrame, rules: Sequence[Rule], *, record_id: str) -> Evaluation:
+    """Flag every row against every rule and split the frame into accepted and rejected.
+
+    `accepted` and `rejected` keep the frame's columns plus `errors` and `warnings` (lists of
+    rule ids); `findings` has one row per broken rule per row, in file order.
+    """
+    flags = [rule.failed.fill_null(False).alias(_flag(i)) for i, rule in enumerate(rules)]
+
+    def ids(severity: Severity) -> pl.Expr:
+        hits = [pl.when(pl.col(_flag(i))).then(pl.lit(r.id)) for i, r in enumerate(rules) if r.severity == severity]
+        if not hits:
+            return pl.lit([], dtype=pl.List(pl.String))
+        return pl.concat_list(hits).list.drop_nulls().list.unique(maintain_order=True)
+
+    flagged = frame.with_columns(flags).with_columns(errors=ids("error"), warnings=ids("warning"))
+    refused = pl.col("errors").list.len() > 0
+    flag_names = [_flag(i) for i in range(len(rules))]
+    findings = [
+        flagged.filter(pl.col(_flag(i))).select(
+            row=pl.col(ROW).cast(pl.Int64),
+            record_id=pl.col(raw(record_id)),
+            column=pl.lit(rule.column),
+            value=pl.col(raw(rule.column)).fill_null(""),
+            rule=pl.lit(rule.id),
+            severity=pl.lit(rule.severity),
+            message=pl.lit(rule.message),
+            _order=pl.lit(i, dtype=pl.Int32),
+        )
+        for i, rule in enumerate(rules)
+    ]
+    all_findings = (
+        pl.concat(findings).sort(["row", "_order"]).drop("_order")
+        if findings
+        else pl.LazyFrame(schema=FINDING_SCHEMA)
+    )
+    return Evaluation(
+        accepted=flagged.filter(~refused).drop(flag_names),
+        rejected=flagged.filter(refused).drop(flag_names),
+        findings=all_findings,
+    )
