@@ -35,7 +35,7 @@ def test_a_config_error_is_one_line_and_exit_2(team_folder: Path) -> None:
     done = toolkit("run", "config/daily.yaml", cwd=team_folder)
     assert done.returncode == 2
     assert done.stderr == (
-        "error: config/daily.yaml:17:5: jobs.orders.input.path: file not found: ../samples/ordres.xlsx "
+        "error: config/daily.yaml:17:13: jobs.orders.input.path: file not found: ../samples/ordres.xlsx "
         "(did you mean ../samples/orders.xlsx?)\n"
     )
     assert not (team_folder / "out").exists()
@@ -75,7 +75,7 @@ def test_check_validates_without_running(team_folder: Path) -> None:
     write(rules, rules.read_text(encoding="utf-8").replace("max_piece_weight_kg: 500", "max_piece_weight_kg: -5"))
     done = toolkit("check", "config/daily.yaml", cwd=team_folder)
     assert done.returncode == 2
-    assert "orders.yaml:8:24: limits.max_piece_weight_kg: Input should be greater than 0 (got -5)" in done.stderr
+    assert done.stderr == "error: config/rules/orders.yaml:10:3: limits.max_piece_weight_kg: Input should be greater than 0 (got -5)\n"
 
 
 def test_schema_is_json_schema_with_the_job_kinds(tmp_path: Path) -> None:

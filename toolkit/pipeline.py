@@ -121,7 +121,7 @@ def run_batch(
         staging = run_dir.with_name(f".{config.batch}.staging-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         records = _earlier_records(run_dir, staging, selected) if only else {}
-        staging.mkdir(parents=True)
+        staging.mkdir(parents=True, exist_ok=True)
         config.state.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         for name, job in config.jobs.items():

@@ -66,9 +66,17 @@ def validate_document(document: YamlDocument, model: type[Model], **context: obj
         raise errors_from(exc, document) from None
 
 
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def load_model(path: Path, model: type[Model], display: str | None = None, **context: object) -> Model:
     """Read `path` and validate it into `model`; paths inside are relative to the file."""
-    document = load_yaml(path, display)
+    document = load_yaml(path, display or shown(path))
     return validate_document(document, model, **context)
 
 

@@ -39,15 +39,16 @@ class YamlDocument:
         line, column = self.positions.get((), (None, None))
         node: Any = self.data
         walked: KeyPath = ()
-        for part in loc:
+        for index, part in enumerate(loc):
             if isinstance(node, dict) and part in node:
                 node, walked = node[part], (*walked, part)
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
                 node, walked = node[part], (*walked, part)
-            elif isinstance(part, str) and part in _pydantic_extras(node):
-                continue
+            elif index < len(loc) - 1:
+                continue  # a union tag or validator name that pydantic puts in the location
             else:
-                walked = (*walked, part)
+                if isinstance(node, dict):
+                    walked = (*walked, part)  # a missing key: point at its parent
                 break
             line, column = self.positions.get(walked, (line, column))
         return walked, line, column
@@ -122,14 +123,6 @@ def _record_positions(node: yaml.Node, loc: KeyPath, document: YamlDocument) -> 
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record_positions(item, (*loc, index), document)
-
-
-def _pydantic_extras(node: Any) -> set[str]:
-    """Names pydantic puts in an error location that are not keys: union tags and wrappers."""
-    tags = {"function-after", "function-before", "function-wrap", "function-plain"}
-    if isinstance(node, dict) and isinstance(node.get("kind"), str):
-        tags.add(node["kind"])
-    return tags
 
 
 def _scalar_key(node: yaml.Node) -> Any:

@@ -192,6 +192,8 @@ def phone_kind(e: pl.Expr) -> pl.Expr:
 _DATETIME_SEPARATORS = {"年": "-", "月": "-", "/": "-", "日": " ", "T": " ", "时": ":", "点": ":", "分": ":", "秒": ""}
 _NAIVE_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 _OFFSET_FORMAT = "%Y-%m-%d %H:%M:%S%.f%#z"  # Z, +08:00, +0800
+# Four-digit year 1900..2199 first; chrono alone would read `26-11-22` as the year 26.
+_YEAR_FIRST = r"^(?:19|20|21)\d\d\s*[-/年]"
 _SERIAL_TEXT = r"^\d{5}(?:\.\d+)?$"
 _SERIAL_MIN, _SERIAL_MAX = 20000, 80000  # 1954-10-03 .. 2119-01-10
 _EXCEL_EPOCH = pl.datetime(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's 1900-02-29
@@ -213,7 +215,7 @@ def parse_datetime(e: pl.Expr, tz: str = "Asia/Shanghai") -> pl.Expr:
     state = pl.struct(_text(e).alias("t"))
     state = _stage(
         state,
-        n=t.str.replace_many(_DATETIME_SEPARATORS).str.strip_chars_end(": "),
+        n=pl.when(t.str.contains(_YEAR_FIRST)).then(t.str.replace_many(_DATETIME_SEPARATORS).str.strip_chars_end(": ")),
         serial=pl.when(t.str.contains(_SERIAL_TEXT)).then(t.cast(pl.Float64, strict=False)),
     )
     state = _stage(

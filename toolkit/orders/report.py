@@ -101,7 +101,7 @@ def by_rule_sheet(result: ValidationResult) -> XlsxSheet:
 
 
 def write_findings_xlsx(result: ValidationResult, headers: dict[str, str], path: Path, *, max_rows: int) -> None:
-    write_xlsx(path, [problem_sheet(result: ValidationResult, headers, max_rows), findings_sheet(result), by_rule_sheet(result)])
+    write_xlsx(path, [problem_sheet(result, headers, max_rows), findings_sheet(result), by_rule_sheet(result)])
 
 
 _templates = Environment(
@@ -129,12 +129,12 @@ def summary_html(result: ValidationResult, title: str | None, max_rows: int | No
         counts=[(word(k, locale), counts[k]) for k in ("rows_in", "accepted", "rejected", "accepted_with_warnings")],
         by_rule=result.by_rule().iter_rows(named=True),
         labels={k: word(k, locale) for k in ("rule", "severity", "message", "rows", "error", "warning", "top_shippers", "top_branches")},
-        top_shippers=_top(result: ValidationResult, "shipper_name"),
-        top_branches=_top(result: ValidationResult, "branch"),
+        top_shippers=_top(result, "shipper_name"),
+        top_branches=_top(result, "branch"),
         truncated=word("truncated", locale, limit=max_rows) if max_rows and result.problem_rows.height > max_rows else None,
         warnings=result.warnings,
     )
 
 
 def write_summary_html(result: ValidationResult, path: Path, *, title: str | None = None, max_rows: int | None = None) -> None:
-    write_text(summary_html(result: ValidationResult, title, max_rows), path)
+    write_text(summary_html(result, title, max_rows), path)

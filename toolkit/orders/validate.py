@@ -17,6 +17,7 @@ from toolkit.parse import parse_fields
 from toolkit.rules import ROW, evaluate, raw
 
 FIELD_NAMES = [f.name for f in ORDER_FIELDS]
+DERIVED = ("review_by", "needs_call", "warnings", "errors")  # added by validation, replaced on re-checking
 
 
 @dataclass
@@ -70,7 +71,7 @@ def validate_orders(
     `orders` holds the columns as read (text, canonical names, `_row` = the row in the file);
     every row ends up in exactly one of `valid` and `rejected`.
     """
-    extra = [c for c in orders.collect_schema().names() if c != ROW and c not in FIELD_NAMES]
+    extra = [c for c in orders.collect_schema().names() if c not in (ROW, *FIELD_NAMES, *DERIVED)]
     parsed = parse_fields(orders, ORDER_FIELDS, calendar.timezone).with_columns(
         payment_method=canonical_payment(rules)
     )

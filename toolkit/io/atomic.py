@@ -1,0 +1,44 @@
+"""`atomic_path`: write to a temporary name in the same folder, rename into place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path next to `target` (`.name.tmp-<pid>-<random>`); on success it is
+    renamed onto `target`, on error it is removed. Creates the folder if needed.
+
+    A reader never sees a half-written file, a failed write leaves neither a file nor a
+    temporary behind, and a previous version of `target` stays intact until the new one is
+    complete (the rename is atomic within one file system).
+
+    >>> with atomic_path(Path("out/report.csv")) as tmp:  # doctest: +SKIP
+    ...     tmp.write_text("a,b\\n")
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        yield temporary
+        if not temporary.exists():
+            raise FileNotFoundError(f"nothing was written to the temporary file for {target}")
+        _flush_to_disk(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _flush_to_disk(path: Path) -> None:
+    """fsync, so that a crash just after the rename cannot leave an empty file under the name."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

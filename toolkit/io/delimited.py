@@ -1,0 +1,225 @@
+"""CSV and TSV files: every column read as text, rows numbered as the user sees them.
+
+`_row` is the line number in the file. A record is one line unless a quoted field holds a line
+break; a cheap check (records read == lines after the header) tells the two cases apart, and
+only files with such fields pay for a second pass that finds the line each record starts on
+(by counting quote characters per line with polars). Should that pass ever disagree with the
+CSV parser, `_row` falls back to header_row + 1 + the record's position, which is exact for
+every record before the first multi-line one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from toolkit.errors import InputError
+from toolkit.io.encoding import TextFile, line_chunks, open_text, remove_temporary
+from toolkit.io.headers import ROW_COLUMN
+from toolkit.io.raw import RawTable, not_blank, positional
+from toolkit.io.source import TableSource
+
+_QUOTE = '"'
+
+
+def read_delimited(path: Path, source: TableSource) -> RawTable:
+    """Read a .csv/.tsv/.txt file as a RawTable (the caller removes `temporary`)."""
+    text = open_text(path, source.encoding)
+    try:
+        return _read(path, text, source)
+    except BaseException:
+        remove_temporary(text)
+        raise
+
+
+def _read(path: Path, text: TextFile, source: TableSource) -> RawTable:
+    header_row = source.header_row
+    if text.lines < header_row:
+        raise InputError(f"no header at row {header_row}: the file has {text.lines} lines", path=path)
+    delimiter = source.delimiter or _sniff_delimiter(path, text, header_row)
+    quote: str | None = _QUOTE
+    try:
+        headers, records, rows, filled = _survey(path, text, delimiter, quote, header_row)
+    except _Malformed:
+        if _uses_quoting(text, delimiter, header_row):
+            raise InputError(
+                "a quote character (\") opens a quoted field that never closes; check the quotes in the file",
+                path=path,
+            ) from None
+        # Quotes are only inch marks and the like (`32" TV`): read them as plain characters.
+        quote = None
+        headers, records, rows, filled = _survey(path, text, delimiter, quote, header_row)
+
+    body = _body(text, delimiter, quote, header_row, len(headers))
+    frame = _numbered(body, text, delimiter, header_row, records)
+    keep = [i for i, h in enumerate(headers) if (h or "").strip() or filled.get(i, True)]
+    columns = [positional(i) for i in keep]
+    frame = frame.filter(not_blank(columns)).select(ROW_COLUMN, *columns)
+    frame = frame.rename({positional(i): positional(n) for n, i in enumerate(keep)})
+    return RawTable(
+        frame=frame,
+        headers=[headers[i] for i in keep],
+        rows=rows,
+        format="tsv" if delimiter == "\t" else "csv",
+        encoding=text.encoding,
+        temporary=text.path if text.transcoded else None,
+    )
+
+
+class _Malformed(Exception):
+    """The CSV parser found a quote that never closes."""
+
+
+def _scan(text: TextFile, delimiter: str, quote: str | None, header_row: int) -> pl.LazyFrame:
+    return pl.scan_csv(
+        text.path,
+        has_header=False,
+        separator=delimiter,
+        quote_char=quote,
+        skip_lines=header_row - 1,
+        infer_schema=False,
+        eol_char=text.eol,
+        encoding="utf8",
+    )
+
+
+def _body(text: TextFile, delimiter: str, quote: str | None, header_row: int, width: int) -> pl.LazyFrame:
+    """The records below the header: `_row` = header_row + 1 + position, then c0, c1, ….
+
+    The header record is dropped by a filter on the row index, not by `slice(1)`: polars 2.1
+    pushes a slice into the CSV reader, which then returns no rows at all for a malformed
+    file instead of raising.
+    """
+    scan = _scan(text, delimiter, quote, header_row).with_row_index(ROW_COLUMN, offset=header_row)
+    return scan.filter(pl.col(ROW_COLUMN) > header_row).select(
+        pl.col(ROW_COLUMN).cast(pl.Int64), *(pl.nth(i + 1).alias(positional(i)) for i in range(width))
+    )
+
+
+def _survey(
+    path: Path, text: TextFile, delimiter: str, quote: str | None, header_row: int
+) -> tuple[list[str | None], int, int, dict[int, bool]]:
+    """Read the header and make one full pass over the data, so that every parse error
+    surfaces here, at the boundary, and not later when a job collects the frame.
+
+    Returns the headers, the number of records below the header, the number of data (not
+    blank) rows, and for each column without a header whether it holds anything.
+    """
+    headers = _read_header(text, delimiter, quote, header_row)
+    if not any((h or "").strip() for h in headers):
+        raise InputError("the header row is blank; is header_row right?", path=path, line=header_row)
+    columns = [positional(i) for i in range(len(headers))]
+    nameless = [c for c, h in zip(columns, headers, strict=True) if not (h or "").strip()]
+    try:
+        # pl.len() alone takes a fast path that counts lines without parsing them.
+        summary = (
+            _body(text, delimiter, quote, header_row, len(headers))
+            .select(
+                pl.col(ROW_COLUMN).len().alias("records"),
+                not_blank(columns).sum().alias("rows"),
+                *(pl.col(c).is_not_null().any().alias(c) for c in nameless),
+            )
+            .collect()
+        )
+    except pl.exceptions.ComputeError as error:
+        message = str(error)
+        if "more fields than defined" in message:
+            raise _too_many_fields(path, text, delimiter, header_row, len(headers)) from None
+        if any(word in message.lower() for word in ("malformed", "escaped", "quote")):
+            raise _Malformed from None
+        raise InputError(f"cannot read as CSV: {message.splitlines()[0]}", path=path) from None
+    except pl.exceptions.PolarsError as error:
+        raise InputError(f"cannot read as CSV: {str(error).splitlines()[0]}", path=path) from None
+    filled = {columns.index(c): bool(summary[c].item()) for c in nameless}
+    return headers, int(summary["records"].item()), int(summary["rows"].item()), filled
+
+
+def _read_header(text: TextFile, delimiter: str, quote: str | None, header_row: int) -> list[str | None]:
+    """The header fields, parsed from the header line alone: the scan of the whole file
+    would fail on a row with more fields before telling how many the header has."""
+    line = _header_line(text, header_row)
+    try:
+        header = pl.read_csv(
+            line.encode("utf-8"), has_header=False, separator=delimiter, quote_char=quote, infer_schema=False
+        )
+    except pl.exceptions.PolarsError:  # e.g. a quoted header cell with a line break in it
+        header = _scan(text, delimiter, quote, header_row).head(1).collect()
+    return list(header.row(0)) if header.height else []
+
+
+def _numbered(body: pl.LazyFrame, text: TextFile, delimiter: str, header_row: int, records: int) -> pl.LazyFrame:
+    """Prepend `_row`: the line each record starts on."""
+    if records == text.lines - header_row:  # one line per record: no quoted line breaks
+        return body
+    starts = _record_starts(text, delimiter, header_row)
+    if starts.len() != records:
+        return body
+    return pl.concat([starts.to_frame(ROW_COLUMN).lazy(), body.drop(ROW_COLUMN)], how="horizontal")
+
+
+def _line_stats(text: TextFile, delimiter: str) -> pl.DataFrame:
+    """Per physical line: its number, how many quote characters and delimiters it has, and
+    whether a field on it starts with a quote."""
+    starts_quoted = f"(?:^|{re.escape(delimiter)}){_QUOTE}"
+    parts = []
+    for chunk in line_chunks(text):
+        lines = pl.Series("line", [chunk]).str.split(text.eol).explode()
+        if chunk.endswith(text.eol):
+            lines = lines.head(-1)  # the empty piece after the chunk's last line end
+        parts.append(
+            lines.to_frame().select(
+                quotes=pl.col("line").str.count_matches(_QUOTE, literal=True),
+                fields=pl.col("line").str.count_matches(delimiter, literal=True) + 1,
+                starts_quoted=pl.col("line").str.contains(starts_quoted),
+            )
+        )
+    stats = pl.concat(parts) if parts else pl.DataFrame(schema={"quotes": pl.UInt32, "fields": pl.UInt32})
+    return stats.with_row_index("line", offset=1).with_columns(pl.col("line").cast(pl.Int64))
+
+
+def _record_starts(text: TextFile, delimiter: str, header_row: int) -> pl.Series:
+    """The line each data record starts on: a line starts a record when the quote characters
+    before it, from the header on, are even (a doubled quote inside a field counts two)."""
+    stats = _line_stats(text, delimiter).filter(pl.col("line") >= header_row)
+    quotes_before = pl.col("quotes").cum_sum().shift(1, fill_value=0)
+    starts = stats.filter(quotes_before % 2 == 0)["line"]
+    return starts.slice(1).rename(ROW_COLUMN)  # the first is the header
+
+
+def _too_many_fields(path: Path, text: TextFile, delimiter: str, header_row: int, width: int) -> InputError:
+    stats = _line_stats(text, delimiter).filter((pl.col("line") > header_row) & (pl.col("quotes") == 0))
+    wide = stats.filter(pl.col("fields") > width).head(1)
+    if wide.height:
+        fields = wide["fields"].item()
+        return InputError(
+            f"{fields} fields, but the header has {width}; check for an unquoted {delimiter!r} in a value",
+            path=path,
+            line=wide["line"].item(),
+        )
+    return InputError(f"a row has more fields than the header ({width})", path=path)
+
+
+def _uses_quoting(text: TextFile, delimiter: str, header_row: int) -> bool:
+    stats = _line_stats(text, delimiter).filter(pl.col("line") >= header_row)
+    return bool(stats["starts_quoted"].any())
+
+
+def _sniff_delimiter(path: Path, text: TextFile, header_row: int) -> str:
+    """Tab for .tsv; otherwise whichever of tab, semicolon and comma the header line has most
+    of (comma on a tie), so a tab-separated export named .csv or .txt still reads."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    header = _header_line(text, header_row)
+    counts = {d: header.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _header_line(text: TextFile, header_row: int) -> str:
+    """The header line (if it is in the first chunk, a few MB; else "")."""
+    for chunk in line_chunks(text):
+        lines = chunk.split(text.eol, header_row)
+        return lines[header_row - 1] if len(lines) >= header_row else ""
+    return ""

@@ -1,0 +1,216 @@
+"""Make a delimited text file readable by polars, whose CSV reader takes UTF-8 only.
+
+Detection: a UTF-8 byte-order mark → utf-8-sig; bytes that are valid UTF-8 throughout → utf-8;
+otherwise GB18030, the superset of GBK and GB2312 that Excel and most systems in China write.
+A GB18030 (or other ASCII-compatible) file is transcoded in a streaming pass, a few MB at a
+time, into a temporary UTF-8 file; a UTF-8 file is scanned where it is.
+
+The bytes are cut into chunks right after a line end. In every ASCII-compatible encoding this
+is a character boundary (GBK/GB18030 trail bytes are 0x30 and above; LF is 0x0A and CR 0x0D),
+so each chunk decodes on its own and an error's byte offset is exact.
+"""
+
+from __future__ import annotations
+
+import atexit
+import codecs
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from toolkit.errors import InputError
+
+CHUNK_BYTES = 4 * 1024 * 1024
+_UTF8_BOM = codecs.BOM_UTF8
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Multi-byte UTF-8 seen before the first invalid byte, past which the file is taken to be UTF-8
+# with a damaged spot rather than GBK text: GBK text essentially never forms a run of valid
+# UTF-8 sequences this long (16 extra bytes = 8 Chinese characters).
+_UTF8_EVIDENCE_BYTES = 16
+_GBK_FAMILY = {"gbk", "gb2312", "gb18030", "hz"}
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A delimited text file ready for polars."""
+
+    path: Path
+    """The file to scan: the original, or a temporary UTF-8 copy when `transcoded`."""
+    encoding: str
+    """The encoding of the original file: utf-8, utf-8-sig, gb18030, …"""
+    transcoded: bool
+    eol: str
+    """Line end: "\\n" (LF or CRLF) or "\\r" (CR only, old Mac and some Excel exports)."""
+    lines: int
+    """Physical lines in the file; a last line without a line end counts."""
+
+
+def open_text(path: Path, encoding: str | None = None) -> TextFile:
+    """Check or detect the encoding of `path` and return a UTF-8 file polars can scan.
+
+    Raises InputError (with the row and byte offset) on bytes that do not decode. The caller
+    owns the temporary file when `transcoded` (see `remove_temporary`).
+    """
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head.startswith(_UTF16_BOMS) and encoding is None:
+        raise InputError(
+            "the file is UTF-16 text (Excel's 'Unicode Text'); save it as 'CSV UTF-8' instead", path=path
+        )
+    if encoding is None:
+        if head.startswith(_UTF8_BOM):
+            return _checked_utf8(path, "utf-8-sig")
+        return _detected(path)
+    codec = _codec_name(encoding, path)
+    if codec in ("utf-8", "utf-8-sig"):
+        return _checked_utf8(path, codec)
+    return _transcoded(path, codec)
+
+
+def remove_temporary(text: TextFile) -> None:
+    """Delete the temporary UTF-8 copy, if there is one."""
+    if text.transcoded:
+        discard_temporary(text.path)
+
+
+def _codec_name(encoding: str, path: Path) -> str:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", path=path) from None
+    if name in _GBK_FAMILY:
+        return "gb18030"  # decodes everything GBK and GB2312 do, and more
+    if name == "utf-8" and encoding.replace("_", "-").lower() in ("utf-8-sig", "utf8-sig"):
+        return "utf-8-sig"
+    if '\n\r,;\t"'.encode(name, errors="replace") != b'\n\r,;\t"':
+        raise InputError(f"encoding {encoding!r} is not supported; save the file as 'CSV UTF-8'", path=path)
+    return name
+
+
+def _sniff_eol(path: Path) -> bytes:
+    with path.open("rb") as f:
+        head = f.read(CHUNK_BYTES)
+    return b"\r" if b"\r" in head and b"\n" not in head else b"\n"
+
+
+class _ChunkReader:
+    """Reads a file in chunks of about CHUNK_BYTES that end right after a line end, keeping
+    count of the byte offset and line number so that a decoding error can say where it is."""
+
+    def __init__(self, path: Path, f: BinaryIO, eol: bytes) -> None:
+        self.path, self.f, self.eol = path, f, eol
+        self.offset = 0  # of the current chunk
+        self.lines = 0  # line ends before the current chunk
+        self.last = b""
+
+    def __iter__(self) -> Iterator[bytes]:
+        rest = b""
+        while block := self.f.read(CHUNK_BYTES):
+            rest += block
+            cut = rest.rfind(self.eol) + 1
+            if cut:
+                yield from self._advance(rest[:cut])
+                rest = rest[cut:]
+        if rest:
+            yield from self._advance(rest)
+
+    def _advance(self, chunk: bytes) -> Iterator[bytes]:
+        yield chunk
+        self.offset += len(chunk)
+        self.lines += chunk.count(self.eol)
+        self.last = chunk[-1:]
+
+    @property
+    def total_lines(self) -> int:
+        """Lines in the file once read to the end; a last line without a line end counts."""
+        return self.lines + (1 if self.last and self.last != self.eol else 0)
+
+    def error(self, chunk: bytes, error: UnicodeDecodeError, what: str) -> InputError:
+        row = self.lines + chunk[: error.start].count(self.eol) + 1
+        bad = " ".join(f"0x{b:02X}" for b in chunk[error.start : min(error.end + 1, error.start + 4)])
+        return InputError(f"byte offset {self.offset + error.start}: cannot decode {bad}: {what}", path=self.path, line=row)
+
+
+def line_chunks(text: TextFile) -> Iterator[str]:
+    """The UTF-8 file polars scans, decoded, in chunks of whole lines."""
+    with text.path.open("rb") as f:
+        for chunk in _ChunkReader(text.path, f, text.eol.encode()):
+            yield chunk.decode("utf-8")
+
+
+def _checked_utf8(path: Path, codec: str) -> TextFile:
+    """Validate UTF-8 bytes in place; the error names the first bad byte."""
+    eol = _sniff_eol(path)
+    with path.open("rb") as f:
+        reader = _ChunkReader(path, f, eol)
+        for chunk in reader:
+            try:
+                chunk.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise reader.error(chunk, error, "not valid UTF-8 text") from None
+    return TextFile(path, codec, False, eol.decode(), reader.total_lines)
+
+
+def _detected(path: Path) -> TextFile:
+    """UTF-8 if every byte says so, else GB18030 (unless the file is clearly damaged UTF-8)."""
+    eol = _sniff_eol(path)
+    evidence = 0  # extra bytes of multi-byte UTF-8 characters seen so far
+    with path.open("rb") as f:
+        reader = _ChunkReader(path, f, eol)
+        for chunk in reader:
+            try:
+                evidence += len(chunk) - len(chunk.decode("utf-8"))
+            except UnicodeDecodeError as error:
+                evidence += error.start - len(chunk[: error.start].decode("utf-8"))
+                if evidence >= _UTF8_EVIDENCE_BYTES:
+                    raise reader.error(chunk, error, "not valid UTF-8, though the text before it is") from None
+                break
+        else:
+            return TextFile(path, "utf-8", False, eol.decode(), reader.total_lines)
+    return _transcoded(path, "gb18030", detected=True)
+
+
+def _transcoded(path: Path, codec: str, *, detected: bool = False) -> TextFile:
+    """Stream `path` from `codec` into a temporary UTF-8 file."""
+    eol = _sniff_eol(path)
+    what = "the file is neither UTF-8 nor GB18030 (GBK) text" if detected else f"not valid {codec} text"
+    fd, name = tempfile.mkstemp(prefix="toolkit-", suffix=".utf8.csv")
+    target = Path(name)
+    _remember(target)
+    try:
+        with path.open("rb") as f, os.fdopen(fd, "wb") as out:
+            reader = _ChunkReader(path, f, eol)
+            for chunk in reader:
+                try:
+                    out.write(chunk.decode(codec).encode("utf-8"))
+                except UnicodeDecodeError as error:
+                    raise reader.error(chunk, error, what) from None
+    except BaseException:
+        discard_temporary(target)
+        raise
+    return TextFile(target, codec, True, eol.decode(), reader.total_lines)
+
+
+# Temporary files still on disk are removed when the interpreter exits, in case a caller never
+# closed its Table. Closing early is still right: a long batch reads many files.
+_temporary: set[Path] = set()
+
+
+def _remember(path: Path) -> None:
+    _temporary.add(path)
+
+
+def discard_temporary(path: Path) -> None:
+    """Delete a temporary file this module made; any other path is left alone."""
+    if path in _temporary:
+        _temporary.discard(path)
+        path.unlink(missing_ok=True)
+
+
+@atexit.register
+def _remove_all() -> None:
+    for path in list(_temporary):
+        discard_temporary(path)

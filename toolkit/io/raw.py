@@ -1,0 +1,59 @@
+"""What each format reader hands to `read_table`, and the pieces the readers share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from toolkit.errors import InputError
+from toolkit.io.headers import ROW_COLUMN
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file's table before its columns are named.
+
+    `frame` has `_row` (Int64, the row number as the user sees it) and then one column per file
+    column, named `c0`, `c1`, … in file order; rows that are entirely blank are already gone.
+    """
+
+    frame: pl.LazyFrame
+    headers: list[str | None]
+    rows: int
+    format: str
+    encoding: str | None = None
+    sheet: str | None = None
+    temporary: Path | None = None
+
+
+def positional(i: int) -> str:
+    return f"c{i}"
+
+
+def not_blank(columns: list[str]) -> pl.Expr:
+    """True where a row has at least one cell with something other than whitespace.
+
+    A fully blank line in a CSV, or an empty row in a sheet, is not a data row.
+    """
+    if not columns:
+        return pl.lit(False)
+    return pl.any_horizontal(pl.col(c).str.contains(r"\S").fill_null(False) for c in columns)
+
+
+def with_row_numbers(frame: pl.LazyFrame, first: int) -> pl.LazyFrame:
+    """Prepend `_row`, counting from `first` for the frame's first row."""
+    return frame.with_row_index(ROW_COLUMN, offset=first).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
+
+
+@contextmanager
+def polars_errors(path: Path, what: str) -> Iterator[None]:
+    """Turn a polars error at the reading boundary into a one-line InputError."""
+    try:
+        yield
+    except pl.exceptions.PolarsError as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise InputError(f"{what}: {first_line}", path=path) from None

@@ -1,0 +1,131 @@
+"""`read_table`: any input table as a LazyFrame with canonical column names and row numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import polars as pl
+
+from toolkit.errors import InputError
+from toolkit.io.delimited import read_delimited
+from toolkit.io.encoding import discard_temporary
+from toolkit.io.excel import read_xlsx
+from toolkit.io.headers import ROW_COLUMN, map_columns
+from toolkit.io.raw import RawTable, polars_errors, positional, with_row_numbers
+from toolkit.io.source import TableSource
+
+_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
+
+
+@dataclass
+class Table:
+    """An input table, read.
+
+    `frame` starts with `_row` (Int64): the row number as the user sees it in the file (the
+    header is `header_row`, the first data row header_row + 1; for CSV the line a record
+    starts on). Then one column per file column: canonical names for mapped columns, the
+    stripped header for the others. CSV and XLSX columns are all `pl.String`; Parquet keeps
+    its dtypes. Fully blank rows are left out, so `rows` counts data rows.
+
+    A GB18030/GBK file is scanned from a temporary UTF-8 copy: collect the frame before
+    `close()` (or leave the `with` block); the copy is also removed when the process exits.
+    """
+
+    frame: pl.LazyFrame
+    path: Path
+    format: str
+    encoding: str | None
+    sheet: str | None
+    headers: dict[str, str]
+    """Frame column name → the header text in the file, e.g. {"consignee_address": "收货地址 "}."""
+    header_row: int
+    rows: int
+    _temporary: Path | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        """Delete the temporary transcoded copy, if any."""
+        if self._temporary is not None:
+            discard_temporary(self._temporary)
+            self._temporary = None
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def read_table(
+    source: TableSource, aliases: Mapping[str, Sequence[str]], required: Iterable[str] = ()
+) -> Table:
+    """Read a csv/tsv/txt, xlsx/xlsm or parquet file named by `source`.
+
+    `aliases` maps each canonical name to the headers accepted for it (see
+    `toolkit.fields.alias_table`); `source.columns` overrides them. Every problem with the
+    file is an InputError (exit code 2) whose one line names the file.
+    """
+    path = Path(source.path)
+    kind = _format_of(path)
+    raw = _read_raw(path, kind, source)
+    try:
+        columns = map_columns(raw.headers, aliases, source.columns, required, path)
+        if raw.rows == 0:
+            raise InputError(f"no data rows below the header (row {source.header_row})", path=path)
+        renames = {positional(i): name for i, name in enumerate(columns.names)}
+        return Table(
+            frame=raw.frame.rename(renames),
+            path=path,
+            format=raw.format,
+            encoding=raw.encoding,
+            sheet=raw.sheet,
+            headers=columns.headers,
+            header_row=source.header_row,
+            rows=raw.rows,
+            _temporary=raw.temporary,
+        )
+    except BaseException:
+        if raw.temporary is not None:
+            discard_temporary(raw.temporary)
+        raise
+
+
+def _format_of(path: Path) -> str:
+    if not path.exists():
+        raise InputError("file not found", path=path)
+    if path.is_dir():
+        raise InputError("is a folder, not a file", path=path)
+    kind = _FORMATS.get(path.suffix.lower())
+    if kind is None:
+        supported = ", ".join(sorted(_FORMATS))
+        raise InputError(f"unsupported file type {path.suffix or '(none)'!r}; use one of {supported}", path=path)
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty (0 bytes)", path=path)
+    return kind
+
+
+def _read_raw(path: Path, kind: str, source: TableSource) -> RawTable:
+    try:
+        if kind in ("csv", "tsv"):
+            return read_delimited(path, source)
+        if kind == "xlsx":
+            return read_xlsx(path, source)
+        return _read_parquet(path, source)
+    except PermissionError:
+        raise InputError("cannot open the file: permission denied", path=path) from None
+    except OSError as error:
+        raise InputError(f"cannot read the file: {error.strerror or error}", path=path) from None
+
+
+def _read_parquet(path: Path, source: TableSource) -> RawTable:
+    with polars_errors(path, "not a readable Parquet file"):
+        scan = pl.scan_parquet(path)
+        names = scan.collect_schema().names()
+        rows = scan.select(pl.len()).collect().item()
+    body = scan.select(pl.col(name).alias(positional(i)) for i, name in enumerate(names))
+    frame = with_row_numbers(body, source.header_row + 1)
+    return RawTable(frame=frame.select(ROW_COLUMN, *map(positional, range(len(names)))), headers=list(names), rows=int(rows), format="parquet")
