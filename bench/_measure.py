@@ -148,6 +148,8 @@ def _run_child(script: Path, function: str, params: dict[str, Any], timeout: flo
             os.killpg(child.pid, signal.SIGKILL)  # the child's own process group, nothing else
             child.communicate()
             return f"timeout after {timeout:.0f} s"
+        if child.returncode < 0:
+            return f"killed by signal {-child.returncode}" + (" (out of memory?)" if child.returncode == -signal.SIGKILL else "")
         if child.returncode != 0 or not out.exists():
             last = [line for line in stderr.strip().splitlines() if line.strip()][-1:] or [f"exit {child.returncode}"]
             return f"failed: {last[0][:200]}"
@@ -193,6 +195,14 @@ def machine() -> str:
         f"{os.cpu_count()} cores ({cpu}){memory}, Python {platform.python_version()}, "
         f"polars {pl.__version__} ({pl.thread_pool_size()} threads), {platform.system()} {platform.release()}"
     )
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load averages: other work on the machine makes every time longer."""
+    try:
+        return "/".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
 
 
 def seconds(value: float | None) -> str:

@@ -54,7 +54,7 @@ if str(REPO) not in sys.path:
 
 import polars as pl  # noqa: E402
 
-from bench._measure import Measurement, Stopwatch, machine, markdown_table, measure, seconds  # noqa: E402
+from bench._measure import Measurement, Stopwatch, load_average, machine, markdown_table, measure, seconds  # noqa: E402
 
 RULES_FILE = REPO / "config" / "rules" / "orders.yaml"
 TIMEZONE = "Asia/Shanghai"
@@ -638,7 +638,10 @@ def pointblank_check(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any
             v = expr(v, "destination_not_served/destination", pl.col("destination").is_not_null() & ~city("destination").is_in(limits.served))
         v = v.col_vals_le(columns="order_time", value=limits.latest, na_pass=True)
         step("future_order_time/order_time")
-        v = v.interrogate()
+        # collect_tbl_checked=False: by default pointblank keeps a checked copy of the table for
+        # every step (2.6 GB peak at 100,000 rows here; killed for lack of memory at 1,000,000 on
+        # 24 GB). Failing-unit counts and the default extracts (first 500 per step) are unchanged.
+        v = v.interrogate(collect_tbl_checked=False)
         failed = v.n_failed()
     found = Counter[str]()
     for i, key in enumerate(steps, start=1):
@@ -695,7 +698,7 @@ CONTENDERS = [
     Contender("toolkit_job_gbk", "toolkit job: read + check + write parquet (GBK)", "toolkit_job", "gbk", "job"),
     Contender("pandera", "pandera (polars backend)", "pandera_check", "utf8", "check"),
     Contender("dataframely", "dataframely", "dataframely_check", "utf8", "check"),
-    Contender("pointblank", "pointblank", "pointblank_check", "utf8", "check"),
+    Contender("pointblank", "pointblank (interrogate: collect_tbl_checked=False)", "pointblank_check", "utf8", "check"),
     Contender("csv_loop", "plain Python csv loop", "csv_loop", "utf8", "check"),
 ]
 
@@ -746,6 +749,7 @@ class Outcome:
     rows: int  # the size it actually ran at
     full_rows: int  # the size asked for
     reference: dict[str, int] | None  # the toolkit's per_rule findings at the size it ran at
+    full_error: str = ""  # why it did not run at the full size
 
     @property
     def scale(self) -> float:
@@ -762,7 +766,7 @@ def match(result: dict[str, Any], reference: dict[str, int] | None) -> tuple[str
     return ("✓", "") if not differ else ("✗", "differs from toolkit (got vs toolkit): " + ", ".join(differ[:6]) + (" ..." if len(differ) > 6 else ""))
 
 
-def report(outcomes: list[Outcome], full_rows: int, seed: int) -> str:
+def report(outcomes: list[Outcome], full_rows: int, seed: int, load_before: str) -> str:
     by_name = {o.contender.name: o for o in outcomes}
 
     def best(name: str, phase: str | None = None) -> float | None:
@@ -774,12 +778,12 @@ def report(outcomes: list[Outcome], full_rows: int, seed: int) -> str:
         return None if value is None else value * o.scale
 
     floor_read, floor_check = best("read_polars"), best("handwritten", "check")
-    headers = ["contender", "read s", "check s", "write s", "total s", "peak RSS MB", "check ÷ plan", "total ÷ bare read", "findings", "match", "notes"]
+    headers = ["contender", "read s", "check s", "write s", "total s", "peak RSS MB", "check ÷ plan", "total ÷ bare read", "rows", "findings", "match", "notes"]
     rows = []
     for o in outcomes:
         c, m = o.contender, o.measurement
         if not m.ok:
-            rows.append([c.label, "—", "—", "—", "—", "—", "", "", "", "", m.error or "no run"])
+            rows.append([c.label, "—", "—", "—", "—", "—", "", "", "", "", "", m.error or "no run"])
             continue
         run, k = m.best, o.scale
         phase = {p: run.phases.get(p) for p in ("read", "check", "write")}
@@ -788,7 +792,7 @@ def report(outcomes: list[Outcome], full_rows: int, seed: int) -> str:
         mark, differ = match(run.result, o.reference)
         notes = [f"best of {len(m.runs)}"] if len(m.runs) > 1 else ["1 run"]
         if k != 1:
-            notes.insert(0, f"**extrapolated ×{k:g} from {o.rows:,} rows** (timed out at full size; RSS at {o.rows:,})")
+            notes.insert(0, f"**time extrapolated ×{k:g} from {o.rows:,} rows** ({o.full_error} at full size; RSS measured at {o.rows:,})")
         if "parse" in run.details:
             notes.append(f"parse {seconds(run.details['parse'] * k)} s of check")
         if "people" in run.details:
@@ -807,6 +811,7 @@ def report(outcomes: list[Outcome], full_rows: int, seed: int) -> str:
             f"{m.peak_rss_mb:,.0f}",
             ratio_check,
             ratio_read,
+            f"{run.result['rows']:,}" if "rows" in run.result else "",
             f"{findings:,}" if findings is not None else "",
             mark,
             "; ".join(notes),
@@ -814,7 +819,7 @@ def report(outcomes: list[Outcome], full_rows: int, seed: int) -> str:
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     intro = (
         f"# validate_orders benchmark — {full_rows:,} orders (seed {seed}), {stamp}\n\n"
-        f"Machine: {machine()}\n\n"
+        f"Machine: {machine()}; load average before/after: {load_before} → {load_average()}\n\n"
         "Seconds are the best run; peak RSS is the highest VmHWM of the contender's own process "
         "(interpreter and imports included). check ÷ plan: check time over the hand-written "
         "plan's (aim ≤ 1.3x); total ÷ bare read: read + check + write over `polars.read_csv` "
@@ -822,7 +827,7 @@ def report(outcomes: list[Outcome], full_rows: int, seed: int) -> str:
         "libraries, failing rows summed over their checks, one check per rule and column; "
         "match: equal to the toolkit's rule by rule.\n"
     )
-    return intro + "\n" + markdown_table(headers, rows, align="lrrrrrrrrcl") + "\n"
+    return intro + "\n" + markdown_table(headers, rows, align="lrrrrrrrrrcl") + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -843,6 +848,7 @@ def main(argv: list[str] | None = None) -> None:
     chosen = [c for c in CONTENDERS if not wanted or c.name in wanted]
 
     data = prepare_data(args.rows, args.seed, args.data)
+    load_before = load_average()
     reference_contender = next(c for c in CONTENDERS if c.name == "toolkit_check")
     references: dict[int, dict[str, int] | None] = {}
 
@@ -856,18 +862,19 @@ def main(argv: list[str] | None = None) -> None:
     for contender in sorted(chosen, key=lambda c: c.name != "toolkit_check"):  # the reference first
         print(f"running {contender.name} ...", file=sys.stderr, flush=True)
         m = run_contender(contender, data, args)
-        files = data
-        if not m.ok and m.error and m.error.startswith("timeout") and args.fallback_rows < args.rows:
+        files, full_error = data, ""
+        if not m.ok and m.error and m.error.startswith(("timeout", "killed")) and args.fallback_rows < args.rows:
             files = prepare_data(args.fallback_rows, args.seed, args.data)
             print(f"  {m.error}: again at {files.rows:,} rows", file=sys.stderr, flush=True)
+            full_error = m.error
             m = run_contender(contender, files, args)
         ref = reference(files, m if contender.name == "toolkit_check" and files is data else None)
-        outcomes.append(Outcome(contender, m, files.rows, args.rows, ref))
+        outcomes.append(Outcome(contender, m, files.rows, args.rows, ref, full_error))
         status = f"{m.best.total:.2f} s" if m.ok else m.error
         print(f"  {status}", file=sys.stderr, flush=True)
     outcomes.sort(key=lambda o: CONTENDERS.index(o.contender))
 
-    text = report(outcomes, args.rows, args.seed)
+    text = report(outcomes, args.rows, args.seed, load_before)
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text, encoding="utf-8")

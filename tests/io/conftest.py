@@ -1,4 +1,4 @@
-"""Shared helpers for the io tests: real files written into tmp_path."""
+"""Fixtures the io tests share."""
 
 from __future__ import annotations
 

@@ -72,20 +72,26 @@ def test_the_gbk_csv_gives_the_same_findings_as_the_xlsx(sample_run: BatchRun, t
     assert found(run).sort("row", "rule").to_dicts() == found(sample_run).sort("row", "rule").to_dicts()
 
 
-def test_findings_xlsx_highlights_the_problem_cells(sample_run: BatchRun) -> None:
+def test_findings_xlsx_highlights_exactly_the_problem_cells(sample_run: BatchRun) -> None:
+    from toolkit.orders.fields import FIELDS_BY_NAME
+
     book = openpyxl.load_workbook(sample_run.run_dir / "orders" / "findings.xlsx")
     assert book.sheetnames == ["问题订单", "问题清单", "按规则统计"]
     sheet = book["问题订单"]
     headers = [c.value for c in sheet[1]]
     assert headers[:3] == ["行号", "订单号", "下单时间"] and headers[-1] == "问题说明"
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    highlighted = {
+        (row[0].value, headers[cell.column - 1], cell.fill.fgColor.rgb)
+        for row in sheet.iter_rows(min_row=2)
+        for cell in row
+        if cell.fill.fill_type
+    }
     findings = pl.read_parquet(sample_run.run_dir / "orders" / "findings.parquet")
-    first = findings.row(0, named=True)
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == first["row"])
-    column = headers.index("下单时间" if first["column"] == "order_time" else headers[1])
-    filled = [c for c in row if c.fill is not None and c.fill.fgColor.rgb not in (None, "00000000")]
-    assert filled, "the problem cell is highlighted"
-    assert column >= 0
+    colour = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}
+    expected = {(r["row"], FIELDS_BY_NAME[r["column"]].label_zh, colour[r["severity"]]) for r in findings.iter_rows(named=True)}
+    assert highlighted == expected
+    assert sheet.max_row - 1 == findings["row"].n_unique()
 
 
 def test_english_findings_with_locale_en(team_folder: Path) -> None:

@@ -118,6 +118,8 @@ def _write_sheet(ws: Worksheet, sheet: XlsxSheet, styles: _Styles) -> None:
         marked = marks.get(r)
         for c, value in enumerate(values):
             if value is None:
+                if marked is not None and c in marked:  # an empty cell can be the problem
+                    ws.write_blank(r + 1, c, None, styles.get(number_formats[c], marked[c][0]))
                 continue
             if marked is not None and c in marked:
                 writers[c](r + 1, c, value, styles.get(number_formats[c], marked[c][0]))

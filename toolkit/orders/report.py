@@ -68,16 +68,16 @@ def problem_sheet(result: ValidationResult, headers: dict[str, str], max_rows: i
     position = rows.select(pl.col(ROW).alias("row"), pl.int_range(pl.len()).alias("index"))
     highlights = (
         result.findings.join(position, on="row")
-        .select(pl.col("index").alias("row"), pl.col("column"), pl.col("severity").alias("level"))
+        .group_by(pl.col("index").alias("row"), "column", maintain_order=True)
+        .agg(level=pl.col("severity").min(), message=pl.col("message").str.join("；"))  # "error" < "warning"
         .with_columns(pl.col("column").replace_strict({c: _header(c, headers, locale) for c in columns}, default=pl.col("column")))
-        .unique()
     )
     shown = rows.select(
         pl.col(ROW).alias(word("row", locale)),
         *[pl.col(c).alias(_header(c, headers, locale)) for c in columns],
         pl.col("problems").alias(word("problems", locale)),
     )
-    return XlsxSheet(word("problem_rows", locale), shown, highlights=highlights)
+    return XlsxSheet(word("problem_rows", locale), shown, highlights=highlights, comments=True)
 
 
 def findings_sheet(result: ValidationResult) -> XlsxSheet:
