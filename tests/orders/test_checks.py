@@ -167,3 +167,15 @@ def test_every_row_is_either_accepted_or_rejected() -> None:
     assert result.rows_in == 4
     assert sorted(result.valid["_row"].to_list() + result.rejected["_row"].to_list()) == [2, 3, 4, 5]
     assert result.counts() == {"rows_in": 4, "accepted": 2, "rejected": 2, "accepted_with_warnings": 1, "findings": 3}
+
+
+def test_a_rule_file_naming_an_unknown_rule_is_a_config_error(tmp_path) -> None:  # noqa: ANN001
+    from toolkit.config import load_model
+    from toolkit.errors import ConfigError
+
+    path = tmp_path / "orders.yaml"
+    path.write_text("severity:\n  posible_duplicate: error\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_model(path, OrderRules)
+    assert "severity: unknown rule(s) posible_duplicate" in caught.value.one_line()
+    assert caught.value.one_line().startswith(f"{path}:1:1: ")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, field_validator, model_validator
 
 from toolkit.orders.fields import FIELDS_BY_NAME
 
@@ -96,3 +96,18 @@ class OrderRules(Strict):
         if unknown:
             raise ValueError(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(FIELDS_BY_NAME)}")
         return value
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> OrderRules:
+        from toolkit.orders.checks import CHECKS  # the checks module builds on this one
+
+        named = {
+            "severity": self.severity,
+            "fail_when.per_rule_share": self.fail_when.per_rule_share,
+            "fail_when.per_rule_count": self.fail_when.per_rule_count,
+        }
+        for where, table in named.items():
+            unknown = sorted(set(table) - set(CHECKS))
+            if unknown:
+                raise ValueError(f"{where}: unknown rule(s) {', '.join(unknown)}; rules: {', '.join(CHECKS)}")
+        return self
