@@ -100,9 +100,9 @@ _LANDLINE = re.compile(cells.LANDLINE_PATTERN)
 FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 
 mobiles = st.from_regex(r"\A1[3-9][0-9]{9}\Z").filter(lambda n: bool(_MOBILE.match(n)))
-landlines = st.tuples(st.sampled_from(["010", "021", "020", "0755", "0571", "0431"]), st.from_regex(r"\A[2-8][0-9]{7}\Z")).filter(
-    lambda parts: bool(_LANDLINE.match("".join(parts)))
-)
+landlines = st.tuples(
+    st.sampled_from(["010", "021", "020", "0755", "0571", "0431"]), st.from_regex(r"\A[2-8][0-9]{7}\Z")
+).filter(lambda parts: bool(_LANDLINE.match("".join(parts))))
 
 
 @st.composite
@@ -208,7 +208,10 @@ moments = st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(moments, min_size=1, max_size=30), st.sampled_from(["%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y年%m月%d日 %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]))
+@given(
+    st.lists(moments, min_size=1, max_size=30),
+    st.sampled_from(["%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y年%m月%d日 %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]),
+)
 def test_parse_datetime_reads_back_what_strftime_wrote(moments_: list[dt.datetime], form: str) -> None:
     typed = [m.strftime(form) for m in moments_]
     assert parsed(cells.parse_datetime, typed) == [m.replace(tzinfo=SHANGHAI) for m in moments_]
@@ -271,7 +274,10 @@ def test_numeric_columns_pass_through() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(min_value=-10**9, max_value=10**9), min_size=1, max_size=30), st.sampled_from(["{:,}", "¥{:,}", "{:,}元", "{} kg", "{}件", "{:,}.00"]))
+@given(
+    st.lists(st.integers(min_value=-(10**9), max_value=10**9), min_size=1, max_size=30),
+    st.sampled_from(["{:,}", "¥{:,}", "{:,}元", "{} kg", "{}件", "{:,}.00"]),
+)
 def test_parse_integer_reads_formatted_whole_numbers(values: list[int], form: str) -> None:
     assert parsed(cells.parse_integer, [form.format(v) for v in values]) == values
 

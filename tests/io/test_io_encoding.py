@@ -88,7 +88,8 @@ def test_a_damaged_utf8_file_is_not_mistaken_for_gbk(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         open_text(path)
     assert str(caught.value) == (
-        f"{path}: row 10: byte offset {len(good)}: cannot decode 0xCD 0xF5: not valid UTF-8, though the text before it is"
+        f"{path}: row 10: byte offset {len(good)}: cannot decode 0xCD 0xF5: "
+        "not valid UTF-8, though the text before it is"
     )
 
 
@@ -118,7 +119,7 @@ def test_unusable_declared_encodings(tmp_path: Path, declared: str, message: str
 def test_utf16_from_excel_unicode_text_gets_a_hint(tmp_path: Path) -> None:
     path = tmp_path / "orders.csv"
     path.write_bytes("a\tb\n1\t2\n".encode("utf-16"))
-    with pytest.raises(InputError, match="UTF-16 text .* save it as 'CSV UTF-8'"):
+    with pytest.raises(InputError, match=r"UTF-16 text .* save it as 'CSV UTF-8'"):
         open_text(path)
 
 
@@ -137,3 +138,18 @@ def test_a_failed_transcode_leaves_no_temporary_file(tmp_path: Path, monkeypatch
     with pytest.raises(InputError):
         open_text(path)
     assert made and not any(Path(name).exists() for name in made)
+
+
+@pytest.mark.parametrize(
+    ("declared", "written", "transcoded"),
+    [("utf-8-sig", "utf-8-sig", False), ("UTF8", "utf-8", False), ("cp936", "gbk", True), ("big5", "big5", True)],
+)
+def test_declared_encodings(tmp_path: Path, declared: str, written: str, transcoded: bool) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes("訂單號,收貨人\nSD001,張三\n".encode(written))
+    text = open_text(path, declared)
+    try:
+        assert text.transcoded is transcoded
+        assert text.path.read_bytes().decode("utf-8").lstrip("\ufeff") == "訂單號,收貨人\nSD001,張三\n"
+    finally:
+        remove_temporary(text)

@@ -78,7 +78,10 @@ def test_a_missing_required_column_names_the_field_the_accepted_headers_and_the_
 def test_a_header_named_in_columns_must_exist() -> None:
     with pytest.raises(InputError) as caught:
         map_columns(["单号"], ALIASES, {"订单编号": "order_id"}, (), FILE)
-    assert str(caught.value) == "orders.xlsx: header '订单编号' named under `columns:` is not in the file; headers found: '单号'"
+    assert (
+        str(caught.value)
+        == "orders.xlsx: header '订单编号' named under `columns:` is not in the file; headers found: '单号'"
+    )
 
 
 def test_an_alias_shared_by_two_fields_is_a_programming_error() -> None:

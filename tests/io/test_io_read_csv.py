@@ -26,7 +26,13 @@ def test_a_gbk_export_reads_with_canonical_names_and_row_numbers(tmp_path: Path,
     path.write_bytes(ORDERS_CSV.encode("gbk"))
     with read_table(TableSource(path=path), order_aliases, required=["order_id", "consignee_address"]) as table:
         frame = table.frame.collect()
-        assert (table.format, table.encoding, table.sheet, table.header_row, table.rows) == ("csv", "gb18030", None, 1, 2)
+        assert (table.format, table.encoding, table.sheet, table.header_row, table.rows) == (
+            "csv",
+            "gb18030",
+            None,
+            1,
+            2,
+        )
         assert table.headers == {
             "order_id": "订单号",
             "shipper_phone": "发货人电话",
@@ -133,7 +139,10 @@ def test_every_column_is_text_so_nothing_is_lost(tmp_path: Path, order_aliases: 
     path = tmp_path / "orders.csv"
     path.write_text("订单号,发货人电话,件数\n00123,1.3812345678E10,5.0\n00124,01012345678,\n", encoding="utf-8")
     with read(path, order_aliases) as table:
-        assert table.frame.collect().rows() == [(2, "00123", "1.3812345678E10", "5.0"), (3, "00124", "01012345678", None)]
+        assert table.frame.collect().rows() == [
+            (2, "00123", "1.3812345678E10", "5.0"),
+            (3, "00124", "01012345678", None),
+        ]
 
 
 def test_trailing_delimiters_make_no_empty_column(tmp_path: Path, order_aliases: dict) -> None:

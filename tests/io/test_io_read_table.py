@@ -50,7 +50,8 @@ def test_a_missing_required_column(tmp_path: Path, order_aliases: dict) -> None:
     with pytest.raises(InputError) as caught:
         read_table(TableSource(path=path), order_aliases, required=["order_id"])
     assert str(caught.value) == (
-        f"{path}: no column for 'order_id' (accepted headers: order_id, 订单号, Order ID, 运单号, 单号, 订单编号, order no); "
+        f"{path}: no column for 'order_id' "
+        "(accepted headers: order_id, 订单号, Order ID, 运单号, 单号, 订单编号, order no); "
         "headers found: '单据', '电话'"
     )
     assert caught.value.exit_code == ExitCode.BAD_INPUT

@@ -91,7 +91,11 @@ def test_the_first_sheet_by_default_and_a_sheet_by_index(tmp_path: Path) -> None
 
 def test_rows_count_from_the_top_of_the_sheet_even_when_it_starts_lower(tmp_path: Path) -> None:
     """calamine's used range starts at the first non-empty row; `_row` must not."""
-    path = write_workbook(tmp_path / "orders.xlsx", {"订单": [["订单号", "收货人"], ["SD001", "张三"], [], ["SD002", "李四"]]}, first_row=4)
+    path = write_workbook(
+        tmp_path / "orders.xlsx",
+        {"订单": [["订单号", "收货人"], ["SD001", "张三"], [], ["SD002", "李四"]]},
+        first_row=4,
+    )
     frame = read_table(TableSource(path=path, header_row=5), {}).frame.collect()
     assert frame.rows() == [(6, "SD001", "张三"), (8, "SD002", "李四")]
 

@@ -166,7 +166,7 @@ def _restore_trunk_zero(digits: pl.Expr) -> pl.Expr:
 
 
 def phone_kind(e: pl.Expr) -> pl.Expr:
-    """"mobile", "landline" or null (invalid) for a number normalised by `parse_phone`.
+    """ "mobile", "landline" or null (invalid) for a number normalised by `parse_phone`.
 
     Uses the patterns of the phonenumbers package's metadata for CN; a landline needs its
     area code and trunk 0 (`01012345678`), so a bare `12345678` is invalid.

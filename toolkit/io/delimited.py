@@ -45,7 +45,7 @@ def _read(path: Path, text: TextFile, source: TableSource) -> RawTable:
     except _Malformed:
         if _uses_quoting(text, delimiter, header_row):
             raise InputError(
-                "a quote character (\") opens a quoted field that never closes; check the quotes in the file",
+                'a quote character (") opens a quoted field that never closes; check the quotes in the file',
                 path=path,
             ) from None
         # Quotes are only inch marks and the like (`32" TV`): read them as plain characters.

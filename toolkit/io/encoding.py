@@ -30,7 +30,7 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # with a damaged spot rather than GBK text: GBK text essentially never forms a run of valid
 # UTF-8 sequences this long (16 extra bytes = 8 Chinese characters).
 _UTF8_EVIDENCE_BYTES = 16
-_GBK_FAMILY = {"gbk", "gb2312", "gb18030", "hz"}
+_GBK_FAMILY = {"gbk", "gb2312", "gb18030"}
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,7 @@ def open_text(path: Path, encoding: str | None = None) -> TextFile:
     with path.open("rb") as f:
         head = f.read(4)
     if head.startswith(_UTF16_BOMS) and encoding is None:
-        raise InputError(
-            "the file is UTF-16 text (Excel's 'Unicode Text'); save it as 'CSV UTF-8' instead", path=path
-        )
+        raise InputError("the file is UTF-16 text (Excel's 'Unicode Text'); save it as 'CSV UTF-8' instead", path=path)
     if encoding is None:
         if head.startswith(_UTF8_BOM):
             return _checked_utf8(path, "utf-8-sig")
@@ -81,11 +79,13 @@ def _codec_name(encoding: str, path: Path) -> str:
         name = codecs.lookup(encoding).name
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", path=path) from None
+    if name in ("utf-8", "utf-8-sig"):
+        return name
     if name in _GBK_FAMILY:
         return "gb18030"  # decodes everything GBK and GB2312 do, and more
-    if name == "utf-8" and encoding.replace("_", "-").lower() in ("utf-8-sig", "utf8-sig"):
-        return "utf-8-sig"
-    if '\n\r,;\t"'.encode(name, errors="replace") != b'\n\r,;\t"':
+    # Chunks are cut after line ends, which needs an encoding where ASCII bytes mean ASCII.
+    probe = '\n\r,;\t"'
+    if probe.encode(name, errors="replace") != probe.encode("ascii"):
         raise InputError(f"encoding {encoding!r} is not supported; save the file as 'CSV UTF-8'", path=path)
     return name
 
@@ -131,7 +131,9 @@ class _ChunkReader:
     def error(self, chunk: bytes, error: UnicodeDecodeError, what: str) -> InputError:
         row = self.lines + chunk[: error.start].count(self.eol) + 1
         bad = " ".join(f"0x{b:02X}" for b in chunk[error.start : min(error.end + 1, error.start + 4)])
-        return InputError(f"byte offset {self.offset + error.start}: cannot decode {bad}: {what}", path=self.path, line=row)
+        return InputError(
+            f"byte offset {self.offset + error.start}: cannot decode {bad}: {what}", path=self.path, line=row
+        )
 
 
 def line_chunks(text: TextFile) -> Iterator[str]:

@@ -30,7 +30,7 @@ import polars as pl
 
 from toolkit.errors import InputError
 from toolkit.io.headers import ROW_COLUMN
-from toolkit.io.raw import RawTable, not_blank, positional, with_row_numbers
+from toolkit.io.raw import RawTable, not_blank, positional, reading_errors, with_row_numbers
 from toolkit.io.source import TableSource
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -39,12 +39,10 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, or an .xlsx encrypted with a pass
 
 def read_xlsx(path: Path, source: TableSource) -> RawTable:
     _check_container(path)
-    try:
+    with reading_errors(path, "cannot read the workbook"):
         workbook = fastexcel.read_excel(path)
         sheet = _sheet_name(path, workbook.sheet_names, source.sheet)
         cells = _load(path, workbook, sheet, source.header_row)
-    except fastexcel.FastExcelError as error:
-        raise InputError(f"cannot read the workbook: {_first_line(error)}", path=path) from None
     if cells.height == 0:
         if cells.width == 0:
             raise InputError(f"sheet {sheet!r} is empty", path=path)
@@ -55,7 +53,7 @@ def read_xlsx(path: Path, source: TableSource) -> RawTable:
         raise InputError(
             f"the header row of sheet {sheet!r} is blank; is header_row right?", path=path, line=source.header_row
         )
-    body = cells.slice(1)
+    body = cells.slice(1).cast(pl.String)  # an all-empty column may come back typed Null
     body.columns = [positional(i) for i in range(body.width)]
     keep = [i for i, h in enumerate(headers) if (h or "").strip() or body[positional(i)].is_not_null().any()]
     columns = [positional(i) for i in keep]
@@ -106,8 +104,3 @@ def _load(path: Path, workbook: fastexcel.ExcelReader, sheet: str, header_row: i
     frame = loaded.to_polars()
     assert isinstance(frame, pl.DataFrame)
     return frame
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

@@ -50,10 +50,21 @@ def with_row_numbers(frame: pl.LazyFrame, first: int) -> pl.LazyFrame:
 
 
 @contextmanager
-def polars_errors(path: Path, what: str) -> Iterator[None]:
-    """Turn a polars error at the reading boundary into a one-line InputError."""
+def reading_errors(path: Path, what: str) -> Iterator[None]:
+    """Turn an error of polars or fastexcel at the reading boundary into a one-line InputError.
+
+    Rust panics inside either library surface as `PanicException`, which derives from
+    BaseException rather than Exception, so they are matched by name.
+    """
     try:
         yield
-    except pl.exceptions.PolarsError as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    except InputError:
+        raise
+    except BaseException as error:
+        if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
+        if isinstance(error, OSError):
+            raise
+        text = str(error).strip()
+        first_line = text.splitlines()[0] if text else type(error).__name__
         raise InputError(f"{what}: {first_line}", path=path) from None

@@ -13,8 +13,8 @@ from toolkit.errors import InputError
 from toolkit.io.delimited import read_delimited
 from toolkit.io.encoding import discard_temporary
 from toolkit.io.excel import read_xlsx
-from toolkit.io.headers import ROW_COLUMN, map_columns
-from toolkit.io.raw import RawTable, polars_errors, positional, with_row_numbers
+from toolkit.io.headers import map_columns
+from toolkit.io.raw import RawTable, positional, reading_errors, with_row_numbers
 from toolkit.io.source import TableSource
 
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
@@ -60,9 +60,7 @@ class Table:
         self.close()
 
 
-def read_table(
-    source: TableSource, aliases: Mapping[str, Sequence[str]], required: Iterable[str] = ()
-) -> Table:
+def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], required: Iterable[str] = ()) -> Table:
     """Read a csv/tsv/txt, xlsx/xlsm or parquet file named by `source`.
 
     `aliases` maps each canonical name to the headers accepted for it (see
@@ -109,12 +107,10 @@ def _format_of(path: Path) -> str:
 
 
 def _read_raw(path: Path, kind: str, source: TableSource) -> RawTable:
+    reader = {"csv": read_delimited, "tsv": read_delimited, "xlsx": read_xlsx, "parquet": _read_parquet}[kind]
     try:
-        if kind in ("csv", "tsv"):
-            return read_delimited(path, source)
-        if kind == "xlsx":
-            return read_xlsx(path, source)
-        return _read_parquet(path, source)
+        with reading_errors(path, f"cannot read the file as {kind}"):  # a safety net: readers name their errors
+            return reader(path, source)
     except PermissionError:
         raise InputError("cannot open the file: permission denied", path=path) from None
     except OSError as error:
@@ -122,10 +118,14 @@ def _read_raw(path: Path, kind: str, source: TableSource) -> RawTable:
 
 
 def _read_parquet(path: Path, source: TableSource) -> RawTable:
-    with polars_errors(path, "not a readable Parquet file"):
+    with reading_errors(path, "not a readable Parquet file"):
         scan = pl.scan_parquet(path)
         names = scan.collect_schema().names()
         rows = scan.select(pl.len()).collect().item()
     body = scan.select(pl.col(name).alias(positional(i)) for i, name in enumerate(names))
-    frame = with_row_numbers(body, source.header_row + 1)
-    return RawTable(frame=frame.select(ROW_COLUMN, *map(positional, range(len(names)))), headers=list(names), rows=int(rows), format="parquet")
+    return RawTable(
+        frame=with_row_numbers(body, source.header_row + 1),
+        headers=list(names),
+        rows=int(rows),
+        format="parquet",
+    )

@@ -49,7 +49,7 @@ def formula_safe(e: pl.Expr) -> pl.Expr:
     '\\'=HYPERLINK("x")'
     """
     risky = e.str.contains(_FORMULA_START) & ~e.str.contains(_NUMBER)
-    return pl.when(risky).then(pl.lit("'") + e).otherwise(e)
+    return pl.when(~risky).then(e).otherwise(pl.lit("'") + e)
 
 
 def _is_text(dtype: pl.DataType) -> bool:
