@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+
+Aliases = Mapping[str, Sequence[str]]
 
 
 def write_workbook(path: Path, sheets: dict[str, Sequence[Sequence[Any]]], *, first_row: int = 0) -> Path:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -17,7 +19,7 @@ from toolkit.io import cells
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def parsed(function, values: list, **kwargs) -> list:
+def parsed(function: Callable[..., pl.Expr], values: list[Any], **kwargs: Any) -> list[Any]:
     """Apply a cells function to a column of raw values and return the parsed values."""
     return pl.DataFrame({"raw": values}).select(function(pl.col("raw"), **kwargs))["raw"].to_list()
 
@@ -282,28 +284,13 @@ def test_parse_integer_reads_formatted_whole_numbers(values: list[int], form: st
     assert parsed(cells.parse_integer, [form.format(v) for v in values]) == values
 
 
-# --- speed ---------------------------------------------------------------------------------
+# --- plan size ---------------------------------------------------------------------------------
 
 
-def test_each_parser_handles_a_million_messy_rows_in_about_a_second() -> None:
-    """Vectorised, and no exponential expression trees (see the cells module docstring)."""
-    n = 1_000_000
-    messy = pl.DataFrame(
-        {
-            "phone": ["+86 138-1234-5678", "010-12345678转801", "1.3812345678E10", "无"],
-            "time": ["2026年11月22日9时05分", "46348.378472", "2026-11-22T09:05:30+08:00", "2026-02-30"],
-            "number": ["1,234.5", "￥12元", "５件", "abc"],
-        }
-    ).select(pl.all().repeat_by(n // 4).explode())
-    for function, column in [
-        (cells.clean_text, "phone"),
-        (cells.parse_phone, "phone"),
-        (cells.phone_kind, "phone"),
-        (cells.parse_datetime, "time"),
-        (cells.parse_number, "number"),
-        (cells.parse_integer, "number"),
-    ]:
-        start = time.perf_counter()
-        messy.select(function(pl.col(column)))
-        elapsed = time.perf_counter() - start
-        assert elapsed < 2.5, f"{function.__name__} took {elapsed:.2f} s on {n} rows"
+def test_parser_plans_stay_small() -> None:
+    """Each input is referenced a bounded number of times: reusing a sub-expression inside
+    when/then chains grows the plan exponentially (75 s per million rows once). Speed itself is
+    measured in bench/, not here."""
+    for function in (cells.clean_text, cells.parse_phone, cells.phone_kind, cells.parse_datetime, cells.parse_number, cells.parse_integer):
+        plan = str(function(pl.col("x")))
+        assert plan.count('col("x")') <= 2, function.__name__

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def test_bytes_that_are_neither_utf8_nor_gb18030_name_the_row_and_offset(tmp_pat
     assert str(caught.value) == (
         f"{path}: row 3: byte offset 22: cannot decode 0xFF 0xFE: the file is neither UTF-8 nor GB18030 (GBK) text"
     )
-    assert caught.value.exit_code == ExitCode.BAD_INPUT == 2
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
 
 
 def test_a_damaged_utf8_file_is_not_mistaken_for_gbk(tmp_path: Path) -> None:
@@ -125,14 +126,14 @@ def test_utf16_from_excel_unicode_text_gets_a_hint(tmp_path: Path) -> None:
 
 def test_a_failed_transcode_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[str] = []
-    real_mkstemp = encoding.tempfile.mkstemp
+    real_mkstemp = tempfile.mkstemp
 
     def tracking_mkstemp(**kwargs: str) -> tuple[int, str]:
         fd, name = real_mkstemp(dir=tmp_path, **kwargs)
         made.append(name)
         return fd, name
 
-    monkeypatch.setattr(encoding.tempfile, "mkstemp", tracking_mkstemp)
+    monkeypatch.setattr(tempfile, "mkstemp", tracking_mkstemp)
     path = tmp_path / "orders.csv"
     path.write_bytes("订单号\n".encode("gbk") + b"\xff\n")
     with pytest.raises(InputError):

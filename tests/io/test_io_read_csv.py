@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
+from io_files import Aliases
 
 from toolkit.errors import InputError
-from toolkit.io import TableSource, read_table
+from toolkit.io import Table, TableSource, read_table
 
 ORDERS_CSV = (
     "订单号,发货人电话,收货地址 ,重量（公斤）,下单时间\r\n"
@@ -17,11 +19,11 @@ ORDERS_CSV = (
 )
 
 
-def read(path: Path, aliases: dict, **options: object):
+def read(path: Path, aliases: Aliases, **options: Any) -> Table:
     return read_table(TableSource(path=path, **options), aliases)
 
 
-def test_a_gbk_export_reads_with_canonical_names_and_row_numbers(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_gbk_export_reads_with_canonical_names_and_row_numbers(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_bytes(ORDERS_CSV.encode("gbk"))
     with read_table(TableSource(path=path), order_aliases, required=["order_id", "consignee_address"]) as table:
@@ -49,7 +51,7 @@ def test_a_gbk_export_reads_with_canonical_names_and_row_numbers(tmp_path: Path,
     ]
 
 
-def test_closing_the_table_removes_the_transcoded_copy(tmp_path: Path, order_aliases: dict) -> None:
+def test_closing_the_table_removes_the_transcoded_copy(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_bytes(ORDERS_CSV.encode("gbk"))
     table = read(path, order_aliases)
@@ -59,14 +61,14 @@ def test_closing_the_table_removes_the_transcoded_copy(tmp_path: Path, order_ali
     assert not copy.exists() and path.exists()
 
 
-def test_gb18030_only_characters_survive(tmp_path: Path, order_aliases: dict) -> None:
+def test_gb18030_only_characters_survive(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_bytes("订单号,收货人\nSD001,𠀀先生\n".encode("gb18030"))
     with read(path, order_aliases) as table:
         assert table.frame.collect()["consignee_name"].to_list() == ["𠀀先生"]
 
 
-def test_utf8_with_bom_and_carriage_return_line_ends(tmp_path: Path, order_aliases: dict) -> None:
+def test_utf8_with_bom_and_carriage_return_line_ends(tmp_path: Path, order_aliases: Aliases) -> None:
     """What the SCMS export looks like: a byte-order mark and CR-only line ends."""
     path = tmp_path / "orders.csv"
     path.write_bytes(ORDERS_CSV.replace("\r\n", "\r").encode("utf-8-sig"))
@@ -78,7 +80,7 @@ def test_utf8_with_bom_and_carriage_return_line_ends(tmp_path: Path, order_alias
     assert frame["order_time"].to_list() == ["2026/11/22 9:05", "2026-11-22 10:30"]
 
 
-def test_a_tsv_file_is_tab_separated(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_tsv_file_is_tab_separated(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.tsv"
     path.write_text("订单号\t收货人\nSD001\t张三, 李四\n", encoding="utf-8")
     with read(path, order_aliases) as table:
@@ -86,7 +88,7 @@ def test_a_tsv_file_is_tab_separated(tmp_path: Path, order_aliases: dict) -> Non
         assert table.frame.collect().row(0) == (2, "SD001", "张三, 李四")
 
 
-def test_a_tab_separated_file_named_csv_is_sniffed(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_tab_separated_file_named_csv_is_sniffed(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("订单号\t收货人\t收货地址\nSD001\t张三\t北京,朝阳\n", encoding="utf-8")
     with read(path, order_aliases) as table:
@@ -94,14 +96,14 @@ def test_a_tab_separated_file_named_csv_is_sniffed(tmp_path: Path, order_aliases
         assert table.frame.collect()["consignee_address"].to_list() == ["北京,朝阳"]
 
 
-def test_a_given_delimiter_wins(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_given_delimiter_wins(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.txt"
     path.write_text("订单号|收货人\nSD001|张三\n", encoding="utf-8")
     with read(path, order_aliases, delimiter="|") as table:
         assert table.frame.collect().row(0) == (2, "SD001", "张三")
 
 
-def test_a_header_on_row_3_below_a_title(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_header_on_row_3_below_a_title(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_bytes(("顺达物流订单导出,2026-11-22\r\n\r\n" + ORDERS_CSV).encode("gbk"))
     with read(path, order_aliases, header_row=3) as table:
@@ -111,7 +113,7 @@ def test_a_header_on_row_3_below_a_title(tmp_path: Path, order_aliases: dict) ->
     assert frame["order_id"].to_list() == ["SD001", "SD002"]
 
 
-def test_blank_lines_are_not_rows_and_do_not_shift_row_numbers(tmp_path: Path, order_aliases: dict) -> None:
+def test_blank_lines_are_not_rows_and_do_not_shift_row_numbers(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("订单号,收货人\n\nSD001,张三\n , \n,\nSD002,李四\n\n", encoding="utf-8")
     with read(path, order_aliases) as table:
@@ -120,7 +122,9 @@ def test_blank_lines_are_not_rows_and_do_not_shift_row_numbers(tmp_path: Path, o
     assert frame.select("_row", "order_id").rows() == [(3, "SD001"), (6, "SD002")]
 
 
-def test_quoted_line_breaks_keep_row_numbers_on_the_line_a_record_starts(tmp_path: Path, order_aliases: dict) -> None:
+def test_quoted_line_breaks_keep_row_numbers_on_the_line_a_record_starts(
+    tmp_path: Path, order_aliases: Aliases
+) -> None:
     path = tmp_path / "orders.csv"
     path.write_text(
         '订单号,收货地址,备注\nSD001,"北京市\n朝阳区",""普通""\nSD002,上海,"第一行\n第二行\n第三行"\nSD003,广州,\n',
@@ -135,7 +139,7 @@ def test_quoted_line_breaks_keep_row_numbers_on_the_line_a_record_starts(tmp_pat
     ]
 
 
-def test_every_column_is_text_so_nothing_is_lost(tmp_path: Path, order_aliases: dict) -> None:
+def test_every_column_is_text_so_nothing_is_lost(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("订单号,发货人电话,件数\n00123,1.3812345678E10,5.0\n00124,01012345678,\n", encoding="utf-8")
     with read(path, order_aliases) as table:
@@ -145,14 +149,14 @@ def test_every_column_is_text_so_nothing_is_lost(tmp_path: Path, order_aliases: 
         ]
 
 
-def test_trailing_delimiters_make_no_empty_column(tmp_path: Path, order_aliases: dict) -> None:
+def test_trailing_delimiters_make_no_empty_column(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("订单号,收货人,\nSD001,张三,\nSD002,李四,\n", encoding="utf-8")
     with read(path, order_aliases) as table:
         assert table.frame.collect().columns == ["_row", "order_id", "consignee_name"]
 
 
-def test_a_headerless_column_with_data_is_kept(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_headerless_column_with_data_is_kept(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("订单号,,收货人\nSD001,加急,张三\n", encoding="utf-8")
     with read(path, order_aliases) as table:
@@ -161,14 +165,14 @@ def test_a_headerless_column_with_data_is_kept(tmp_path: Path, order_aliases: di
         }  # fmt: skip
 
 
-def test_inch_marks_in_unquoted_fields_are_read_as_text(tmp_path: Path, order_aliases: dict) -> None:
+def test_inch_marks_in_unquoted_fields_are_read_as_text(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text('订单号,货物名称,件数\nSD001,32" 电视,1\nSD002,纸箱,3\n', encoding="utf-8")
     with read(path, order_aliases) as table:
         assert table.frame.collect()["goods_name"].to_list() == ['32" 电视', "纸箱"]
 
 
-def test_a_quote_that_never_closes_is_an_input_error(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_quote_that_never_closes_is_an_input_error(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text('订单号,货物名称\n"SD001","纸箱\nSD002,"电视"\n', encoding="utf-8")
     with pytest.raises(InputError) as caught:
@@ -178,7 +182,7 @@ def test_a_quote_that_never_closes_is_an_input_error(tmp_path: Path, order_alias
     )
 
 
-def test_a_row_with_more_fields_than_the_header_is_named(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_row_with_more_fields_than_the_header_is_named(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("订单号,收货人\nSD001,张三\nSD002,李四,北京,朝阳\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
@@ -195,7 +199,9 @@ def test_a_row_with_more_fields_than_the_header_is_named(tmp_path: Path, order_a
         ("标题\n订单号\n", {"header_row": 5}, "no header at row 5: the file has 2 lines"),
     ],
 )
-def test_files_without_data(tmp_path: Path, order_aliases: dict, content: str, options: dict, message: str) -> None:
+def test_files_without_data(
+    tmp_path: Path, order_aliases: Aliases, content: str, options: dict[str, Any], message: str
+) -> None:
     path = tmp_path / "orders.csv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as caught:
@@ -204,7 +210,7 @@ def test_files_without_data(tmp_path: Path, order_aliases: dict, content: str, o
     assert caught.value.exit_code == 2
 
 
-def test_a_large_gbk_file_reads_lazily_with_exact_row_numbers(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_large_gbk_file_reads_lazily_with_exact_row_numbers(tmp_path: Path, order_aliases: Aliases) -> None:
     n = 200_000
     rows = pl.DataFrame({"订单号": [f"SD{i:07d}" for i in range(n)], "收货人": ["张三"] * n})
     path = tmp_path / "orders.csv"

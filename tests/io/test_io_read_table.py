@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
+from io_files import Aliases
 
 from toolkit.errors import ExitCode, InputError
 from toolkit.io import Table, TableSource, read_table
 
 
-def test_parquet_keeps_its_dtypes_and_gets_row_numbers(tmp_path: Path, order_aliases: dict) -> None:
+def test_parquet_keeps_its_dtypes_and_gets_row_numbers(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.parquet"
     pl.DataFrame(
         {"订单号": ["SD001", "SD002"], "件数": [5, 3], "下单时间": [dt.datetime(2026, 11, 22, 9, 5)] * 2}
@@ -22,7 +24,7 @@ def test_parquet_keeps_its_dtypes_and_gets_row_numbers(tmp_path: Path, order_ali
     frame = table.frame.collect()
     assert (table.format, table.encoding, table.sheet, table.rows) == ("parquet", None, None, 2)
     assert frame.schema == pl.Schema(
-        {"_row": pl.Int64, "order_id": pl.String, "pieces": pl.Int64, "order_time": pl.Datetime("us")}
+        [("_row", pl.Int64), ("order_id", pl.String), ("pieces", pl.Int64), ("order_time", pl.Datetime("us"))]
     )
     assert frame["_row"].to_list() == [2, 3]
 
@@ -35,7 +37,7 @@ def test_a_table_is_a_context_manager(tmp_path: Path) -> None:
         assert table.frame.collect()["order_id"].to_list() == ["SD001"]
 
 
-def test_config_columns_rename_what_the_aliases_do_not_know(tmp_path: Path, order_aliases: dict) -> None:
+def test_config_columns_rename_what_the_aliases_do_not_know(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("运单编号,收件人手机\nSD001,13812345678\n", encoding="utf-8")
     source = TableSource(path=path, columns={"运单编号": "order_id", "收件人手机": "consignee_phone"})
@@ -44,7 +46,7 @@ def test_config_columns_rename_what_the_aliases_do_not_know(tmp_path: Path, orde
     assert table.headers == {"order_id": "运单编号", "consignee_phone": "收件人手机"}
 
 
-def test_a_missing_required_column(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_missing_required_column(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("单据,电话\nSD001,13812345678\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
@@ -57,7 +59,7 @@ def test_a_missing_required_column(tmp_path: Path, order_aliases: dict) -> None:
     assert caught.value.exit_code == ExitCode.BAD_INPUT
 
 
-def test_two_columns_mapping_to_one_field(tmp_path: Path, order_aliases: dict) -> None:
+def test_two_columns_mapping_to_one_field(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("订单号,运单号\nSD001,SF123\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
@@ -68,7 +70,7 @@ def test_two_columns_mapping_to_one_field(tmp_path: Path, order_aliases: dict) -
     )
 
 
-def test_an_error_after_transcoding_leaves_no_temporary_file(tmp_path: Path, order_aliases: dict) -> None:
+def test_an_error_after_transcoding_leaves_no_temporary_file(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_bytes("单据,电话\nSD001,13812345678\n".encode("gbk"))
     before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("toolkit-*.utf8.csv"))
@@ -109,7 +111,7 @@ def test_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     path.write_text("a\n1\n")
     real_open = Path.open
 
-    def locked_open(self: Path, *args: object, **kwargs: object):  # chmod 0 is no obstacle to root
+    def locked_open(self: Path, *args: Any, **kwargs: Any) -> Any:  # chmod 0 is no obstacle to root
         if self == path:
             raise PermissionError(13, "Permission denied", str(self))
         return real_open(self, *args, **kwargs)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import polars as pl
 import pytest
 import xlsxwriter
-from io_files import write_workbook
+from io_files import Aliases, write_workbook
 
 from toolkit.errors import InputError
 from toolkit.io import TableSource, cells, read_table
@@ -50,7 +51,7 @@ def orders_workbook(path: Path) -> Path:
     return path
 
 
-def test_a_sheet_by_name_with_the_header_on_row_3(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_sheet_by_name_with_the_header_on_row_3(tmp_path: Path, order_aliases: Aliases) -> None:
     path = orders_workbook(tmp_path / "orders.xlsx")
     table = read_table(TableSource(path=path, sheet="订单", header_row=3), order_aliases, required=["order_id"])
     frame = table.frame.collect()
@@ -65,7 +66,7 @@ def test_a_sheet_by_name_with_the_header_on_row_3(tmp_path: Path, order_aliases:
     assert frame["declared_value"].to_list() == ["true", None, None]
 
 
-def test_the_text_parses_with_cells(tmp_path: Path, order_aliases: dict) -> None:
+def test_the_text_parses_with_cells(tmp_path: Path, order_aliases: Aliases) -> None:
     path = orders_workbook(tmp_path / "orders.xlsx")
     frame = read_table(TableSource(path=path, header_row=3), order_aliases).frame
     parsed = frame.select(
@@ -100,7 +101,7 @@ def test_rows_count_from_the_top_of_the_sheet_even_when_it_starts_lower(tmp_path
     assert frame.rows() == [(6, "SD001", "张三"), (8, "SD002", "李四")]
 
 
-def test_a_workbook_written_by_openpyxl(tmp_path: Path, order_aliases: dict) -> None:
+def test_a_workbook_written_by_openpyxl(tmp_path: Path, order_aliases: Aliases) -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Sheet1"
@@ -215,7 +216,7 @@ def test_a_truncated_workbook(tmp_path: Path) -> None:
         ([["标题"], [], ["订单号"], ["SD001"]], 2, "row 2: the header row of sheet 'S' is blank; is header_row right?"),
     ],
 )
-def test_sheets_without_data(tmp_path: Path, rows: list, header_row: int, message: str) -> None:
+def test_sheets_without_data(tmp_path: Path, rows: list[list[Any]], header_row: int, message: str) -> None:
     path = write_workbook(tmp_path / "orders.xlsx", {"S": rows})
     with pytest.raises(InputError) as caught:
         read_table(TableSource(path=path, header_row=header_row), {})

@@ -11,7 +11,7 @@ from toolkit.io import TableSource
 
 
 def test_defaults_read_the_first_sheet_from_row_one_and_detect_the_rest() -> None:
-    source = TableSource(path="orders.xlsx")
+    source = TableSource.model_validate({"path": "orders.xlsx"})
     assert source.model_dump() == {
         "path": Path("orders.xlsx"),
         "sheet": None,
@@ -48,4 +48,4 @@ def test_it_can_be_subclassed_to_validate_the_path() -> None:
         path: pydantic.FilePath
 
     with pytest.raises(pydantic.ValidationError):
-        ExistingSource(path="/no/such/file.csv")
+        ExistingSource.model_validate({"path": "/no/such/file.csv"})

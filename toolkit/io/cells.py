@@ -66,7 +66,8 @@ def _text(e: pl.Expr) -> pl.Expr:
 
 
 def clean_text(e: pl.Expr) -> pl.Expr:
-    """Fold full-width ASCII to ASCII, odd spaces to a space, strip; empty text becomes null.
+    """Fold full-width ASCII to ASCII, ideographic and no-break spaces and tabs to a space,
+    drop zero-width spaces, strip both ends; empty text becomes null.
 
     >>> pl.select(clean_text(pl.lit(" ＡＢＣ１２３\u3000"))).item()
     'ABC123'

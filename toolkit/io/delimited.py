@@ -175,7 +175,11 @@ def _line_stats(text: TextFile, delimiter: str) -> pl.DataFrame:
                 starts_quoted=pl.col("line").str.contains(starts_quoted),
             )
         )
-    stats = pl.concat(parts) if parts else pl.DataFrame(schema={"quotes": pl.UInt32, "fields": pl.UInt32})
+    stats = (
+        pl.concat(parts)
+        if parts
+        else pl.DataFrame(schema={"quotes": pl.UInt32, "fields": pl.UInt32, "starts_quoted": pl.Boolean})
+    )
     return stats.with_row_index("line", offset=1).with_columns(pl.col("line").cast(pl.Int64))
 
 
