@@ -12,7 +12,7 @@ from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.loader import load_model
 from toolkit.config.paths import ExistingFile
 from toolkit.fields import alias_table
-from toolkit.io import read_table, write_parquet
+from toolkit.io import Table, TableSource, read_table, write_parquet
 from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.orders.report import write_findings_xlsx, write_summary_html
@@ -33,13 +33,11 @@ def load_rules(path: Path | None) -> OrderRules:
     return load_model(path, OrderRules) if path is not None else OrderRules()
 
 
-def read_orders(source: InputFile | JobOutputRef, context: JobContext, rules: OrderRules) -> tuple[pl.LazyFrame, dict[str, str], Path]:
-    """The orders as text columns with canonical names, their headers in the file, and the path."""
+def read_orders(source: InputFile | JobOutputRef, context: JobContext, rules: OrderRules) -> Table:
+    """The orders as text columns with canonical names (an earlier job's table, or a file)."""
     if isinstance(source, JobOutputRef):
-        path = context.table_of(source)
-        return pl.scan_parquet(path), {}, path
-    table = read_table(source, alias_table(ORDER_FIELDS), required=rules.required)
-    return table.frame, table.headers, source.path
+        source = TableSource(path=context.table_of(source))
+    return read_table(source, alias_table(ORDER_FIELDS), required=rules.required)
 
 
 def failure(result: ValidationResult, rules: OrderRules) -> str | None:
@@ -63,13 +61,13 @@ def failure(result: ValidationResult, rules: OrderRules) -> str | None:
 
 def run(config: ValidateOrdersConfig, context: JobContext) -> JobResult:
     rules = load_rules(config.rules)
-    frame, headers, path = read_orders(config.input, context, rules)
-    result = validate_orders(frame, rules, as_of=context.as_of, calendar=context.calendar, locale=context.locale)
+    with read_orders(config.input, context, rules) as table:  # a GBK file is read from a UTF-8 copy
+        result = validate_orders(table.frame, rules, as_of=context.as_of, calendar=context.calendar, locale=context.locale)
     for warning in result.warnings:
         context.log(f"warning: {warning}")
 
     job = JobResult(counts=result.counts(), result=result)
-    job.inputs.append(InputRecord.of(path, rows=result.rows_in))
+    job.inputs.append(InputRecord.of(table.path, rows=result.rows_in))
     if config.rules is not None:
         job.inputs.append(InputRecord.of(config.rules))
     for name, frame_out in (("valid", result.valid), ("rejected", result.rejected), ("findings", result.findings)):
@@ -78,7 +76,7 @@ def run(config: ValidateOrdersConfig, context: JobContext) -> JobResult:
         job.add_output(target, frame_out)
         job.tables[name] = target
     xlsx = context.output("findings.xlsx")
-    write_findings_xlsx(result, headers, xlsx, max_rows=config.xlsx_max_rows)
+    write_findings_xlsx(result, table.headers, xlsx, max_rows=config.xlsx_max_rows)
     job.add_output(xlsx, result.problem_rows.head(config.xlsx_max_rows))
     html = context.output("summary.html")
     write_summary_html(result, html, title=context.job_name, max_rows=config.xlsx_max_rows)
