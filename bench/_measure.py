@@ -3,8 +3,8 @@
 A contender is a plain function in a benchmark script, `fn(watch: Stopwatch, **params) -> dict`.
 It times its own phases (`with watch.phase("read"): ...`) and returns what it found (rows
 checked, findings per rule, ...), all JSON-serialisable. `measure(script, "fn", params)` runs it
-in a fresh interpreter — so its peak RSS (`ru_maxrss` of the child) is its own and nothing it
-imported or cached leaks into the next contender — once per repeat, and keeps every run.
+in a fresh interpreter — so its peak RSS (the child's own high-water mark) is its own and nothing
+it imported or cached leaks into the next contender — once per repeat, and keeps every run.
 
 A phase opened inside another phase is a detail: shown in notes, not added to the total.
 """

@@ -313,7 +313,7 @@ def handwritten(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any]:
     """Polars written by hand for these rules: parse every column and flag every rule in one
     `with_columns` pass, then split accepted/rejected and list the findings from that frame."""
     from toolkit.calendar import WorkCalendar
-    from toolkit.orders.checks import CHECKS
+    from toolkit.orders.checks import CHECKS, review_by
     from toolkit.orders.fields import FIELDS_BY_NAME, ORDER_FIELDS
 
     rules = load_rules()
@@ -371,9 +371,10 @@ def handwritten(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any]:
                                ("piece_oversize", "volume_m3"): lim.max_piece_volume_m3, ("order_oversize", "volume_m3"): lim.max_order_volume_m3}.get((rule, column))  # fmt: skip
             return CHECKS[rule].message.format(LOCALE, **values)
 
-        # Materialised once: every output below reads it (polars' common-subplan elimination
-        # does not share a parse this size across the outputs and the duplicate sort).
-        parsed = parse_orders(frame.lazy(), rules).collect()
+        # Parsed once and materialised: every output below reads it (polars' common-subplan
+        # elimination does not share the parse across the outputs and the duplicate sort).
+        with watch.phase("parse"):
+            parsed = parse_orders(frame.lazy(), rules).collect()
         parsed = parsed.hstack(possible_duplicate_sorted(parsed.lazy(), limits).collect())
         flagged = (
             parsed.lazy()
@@ -387,7 +388,7 @@ def handwritten(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any]:
         )
         fields = [f.name for f in ORDER_FIELDS]
         as_typed = [pl.col(raw(n)).alias(n) for n in fields]
-        review = checks_review_by(calendar, rules.review.day_minutes)
+        review = review_by(calendar, rules.review.day_minutes)  # part of the accepted output
         valid = flagged.filter(~pl.col("refused")).select("_row", *fields, review_by=review, needs_call=pl.col("warned"), warnings=rule_ids("warning"))
         rejected = flagged.filter(pl.col("refused")).select("_row", *as_typed, errors=rule_ids("error"), warnings=rule_ids("warning"))
         problems = flagged.filter(pl.col("refused") | pl.col("warned")).select("_row", *as_typed)  # already in file order
@@ -406,13 +407,6 @@ def handwritten(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any]:
         "findings": findings_df.height,
         "per_rule": per_rule(findings_df),
     }
-
-
-def checks_review_by(calendar, day_minutes: int) -> pl.Expr:
-    """The review deadline of an accepted order (part of the valid output, not a check)."""
-    from toolkit.orders.checks import review_by
-
-    return review_by(calendar, day_minutes)
 
 
 # --- contender: pandera ------------------------------------------------------------------
@@ -470,9 +464,9 @@ def pandera_check(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any]:
                            custom("possible_duplicate", "order_id", possible_duplicate(limits))]  # fmt: skip
     checks["order_time"].append(builtin("future_order_time", "order_time", pa.Check.le(limits.latest)))
 
-    dtypes = {"pieces": pl.Int64, "order_time": pl.Datetime("us", TIMEZONE)}
-    columns = {name: pa.Column(dtypes.get(name, pl.Float64 if name in ("weight_kg", "volume_m3", "declared_value") else None),
-                               nullable=True, checks=found) for name, found in checks.items()}  # fmt: skip
+    dtypes = {"pieces": pl.Int64, "order_time": pl.Datetime("us", TIMEZONE), "weight_kg": pl.Float64,
+              "volume_m3": pl.Float64, "declared_value": pl.Float64}  # fmt: skip
+    columns = {name: pa.Column(dtypes.get(name), nullable=True, checks=found) for name, found in checks.items()}
     for name in rules.required:  # required = the cleaned text is not null
         columns[raw(name)] = pa.Column(pl.String, nullable=False)
         keys[(raw(name), "not_nullable")] = f"required/{name}"
