@@ -127,7 +127,7 @@ def measure(
     """
     measurement = Measurement(name or function)
     for _ in range(repeats):
-        run = _run_child(script, function, params, timeout)
+        run = run_isolated(script, function, params, timeout)
         if isinstance(run, str):
             measurement.error = run
             break
@@ -137,7 +137,8 @@ def measure(
     return measurement
 
 
-def _run_child(script: Path, function: str, params: dict[str, Any], timeout: float) -> Run | str:
+def run_isolated(script: Path, function: str, params: dict[str, Any], timeout: float) -> Run | str:
+    """One run of `script:function(**params)` in a fresh interpreter; a string says why it failed."""
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         out = Path(tmp) / "run.json"
         command = [sys.executable, str(Path(__file__).resolve()), str(script), function, json.dumps(params), str(out)]

@@ -23,9 +23,11 @@ The two floors:
 Aims (from the issue): check within 1.3x of the hand-written plan and ahead of pandera,
 dataframely and pointblank; the whole job within 3x of the bare read.
 
-Results go to stdout and bench/results/validate_orders.md. A contender that does not finish
-within --timeout at the full size is re-run at --fallback-rows and its time extrapolated
-linearly; the table says so.
+Results go to stdout and bench/results/validate_orders.md. Repeats go round-robin (run 1 of
+every contender, then run 2, ...), so a burst of other work on the machine does not hit all the
+runs of one contender; a contender whose run takes over 2 minutes is run once. One that does
+not finish within --timeout (or is killed, e.g. out of memory) at the full size is re-run at
+--fallback-rows and its time extrapolated linearly; the table says so.
 
 GBK input: `polars.scan_csv` reads UTF-8 only and `read_csv(encoding="gbk")` decodes the whole
 file in Python before parsing; the GBK rows compare that with the toolkit's streaming transcode.
@@ -54,13 +56,14 @@ if str(REPO) not in sys.path:
 
 import polars as pl  # noqa: E402
 
-from bench._measure import Measurement, Stopwatch, load_average, machine, markdown_table, measure, seconds  # noqa: E402
+from bench._measure import Measurement, Run, Stopwatch, load_average, machine, markdown_table, run_isolated, seconds  # noqa: E402
 
 RULES_FILE = REPO / "config" / "rules" / "orders.yaml"
 TIMEZONE = "Asia/Shanghai"
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo(TIMEZONE))  # the samples' "today"
 LOCALE = "zh_CN"
 RESULTS = BENCH / "results" / "validate_orders.md"
+SINGLE_RUN_ABOVE = 120.0  # seconds: a contender this slow is run once, not --repeats times
 
 
 # --- shared by the contenders ------------------------------------------------------------
@@ -730,10 +733,11 @@ def prepare_data(rows: int, seed: int, data_dir: Path) -> DataFiles:
     return files
 
 
-def run_contender(contender: Contender, data: DataFiles, args: argparse.Namespace) -> Measurement:
+def run_once(contender: Contender, data: DataFiles, timeout: float) -> Run | str:
+    """One run of a contender in its own process (a string says why it failed)."""
     with tempfile.TemporaryDirectory(prefix="bench-out-") as out_dir:
         params = {"csv_path": str(data.gbk if contender.input == "gbk" else data.utf8), "gbk_path": str(data.gbk), "out_dir": out_dir}
-        return measure(Path(__file__), contender.function, params, name=contender.name, repeats=args.repeats, timeout=args.timeout)
+        return run_isolated(Path(__file__), contender.function, params, timeout)
 
 
 @dataclass
@@ -846,29 +850,43 @@ def main(argv: list[str] | None = None) -> None:
     reference_contender = next(c for c in CONTENDERS if c.name == "toolkit_check")
     references: dict[int, dict[str, int] | None] = {}
 
-    def reference(files: DataFiles, known: Measurement | None = None) -> dict[str, int] | None:
+    def reference(files: DataFiles) -> dict[str, int] | None:
+        """The toolkit's findings per rule at this size: what every contender must match."""
         if files.rows not in references:
-            m = known if known is not None and known.ok else run_contender(reference_contender, files, argparse.Namespace(repeats=1, timeout=args.timeout))
-            references[files.rows] = m.best.result["per_rule"] if m.ok else None
+            run = run_once(reference_contender, files, args.timeout)
+            references[files.rows] = None if isinstance(run, str) else run.result["per_rule"]
         return references[files.rows]
 
-    outcomes: list[Outcome] = []
-    for contender in sorted(chosen, key=lambda c: c.name != "toolkit_check"):  # the reference first
-        print(f"running {contender.name} ...", file=sys.stderr, flush=True)
-        m = run_contender(contender, data, args)
-        files, full_error = data, ""
-        if not m.ok and m.error and m.error.startswith(("timeout", "killed")) and args.fallback_rows < args.rows:
-            files = prepare_data(args.fallback_rows, args.seed, args.data)
-            print(f"  {m.error}: again at {files.rows:,} rows", file=sys.stderr, flush=True)
-            full_error = m.error
-            m = run_contender(contender, files, args)
-        ref = reference(files, m if contender.name == "toolkit_check" and files is data else None)
-        outcomes.append(Outcome(contender, m, files.rows, args.rows, ref, full_error))
-        status = f"{m.best.total:.2f} s" if m.ok else m.error
-        print(f"  {status}", file=sys.stderr, flush=True)
-    outcomes.sort(key=lambda o: CONTENDERS.index(o.contender))
+    # Round-robin: repeat r of every contender before repeat r + 1 of any, so a burst of other
+    # work on the machine does not land on all the runs of one contender.
+    by_name = {c.name: Outcome(c, Measurement(c.name), args.rows, args.rows, None) for c in chosen}
+    files_of = dict.fromkeys(by_name, data)
+    for repeat in range(args.repeats):
+        for contender in chosen:
+            outcome = by_name[contender.name]
+            m = outcome.measurement
+            if m.error or (m.runs and m.runs[-1].total > SINGLE_RUN_ABOVE):
+                continue  # failed, or too slow to repeat: best of what it has
+            print(f"[{repeat + 1}/{args.repeats}] {contender.name} ...", end=" ", file=sys.stderr, flush=True)
+            run = run_once(contender, files_of[contender.name], args.timeout)
+            if isinstance(run, str) and not m.runs and run.startswith(("timeout", "killed")) and args.fallback_rows < args.rows:
+                print(f"{run}; again at {args.fallback_rows:,} rows ...", end=" ", file=sys.stderr, flush=True)
+                files_of[contender.name] = prepare_data(args.fallback_rows, args.seed, args.data)
+                outcome.rows, outcome.full_error = args.fallback_rows, run
+                run = run_once(contender, files_of[contender.name], args.timeout)
+            if isinstance(run, str):
+                m.error = run
+            else:
+                m.runs.append(run)
+            print(run if isinstance(run, str) else f"{run.total:.2f} s", file=sys.stderr, flush=True)
+    for name, outcome in by_name.items():
+        known = outcome.measurement
+        if name == "toolkit_check" and outcome.rows == args.rows and known.ok:
+            references[args.rows] = known.best.result["per_rule"]
+    for name, outcome in by_name.items():
+        outcome.reference = reference(files_of[name])
 
-    text = report(outcomes, args.rows, args.seed, load_before)
+    text = report(list(by_name.values()), args.rows, args.seed, load_before)
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text, encoding="utf-8")
