@@ -10,7 +10,7 @@ import polars as pl
 
 from toolkit.calendar import WorkCalendar
 from toolkit.i18n import ZH
-from toolkit.orders.checks import build_rules, canonical_payment, review_by
+from toolkit.orders.checks import build_rules, canonical_payment, mark_possible_duplicates, review_by
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.orders.ruleset import OrderRules
 from toolkit.parse import parse_fields
@@ -75,6 +75,7 @@ def validate_orders(
     parsed = parse_fields(orders, ORDER_FIELDS, calendar.timezone).with_columns(
         payment_method=canonical_payment(rules)
     )
+    parsed = mark_possible_duplicates(parsed, rules.duplicates.window_minutes)
     evaluation = evaluate(parsed, build_rules(rules, as_of=as_of, locale=locale), record_id="order_id")
     as_typed = [pl.col(raw(name)).alias(name) for name in FIELD_NAMES]
     valid = evaluation.accepted.select(
