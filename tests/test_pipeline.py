@@ -107,3 +107,12 @@ def test_a_job_that_fails_its_thresholds_fails_the_batch(team_folder: Path) -> N
     assert run.exit_code == ExitCode.JOB_FAILED
     assert "rows refused (more than 1%)" in run.jobs["orders"].error
     assert (run.run_dir / "orders" / "findings.xlsx").exists()  # the outputs are there to look at
+
+
+def test_a_count_of_refused_rows_can_fail_the_batch_too(team_folder: Path) -> None:
+    rules = team_folder / "config" / "rules" / "orders.yaml"
+    text = rules.read_text(encoding="utf-8").replace("# rejected_count: 500", "rejected_count: 100")
+    write(rules, text)
+    run = run_batch(load_config(team_folder / "config" / "daily.yaml"), run_date=DAY, as_of=AS_OF)
+    assert run.exit_code == ExitCode.JOB_FAILED
+    assert run.jobs["orders"].error == "142 rows refused (more than 100)"

@@ -48,6 +48,8 @@ def failure(result: ValidationResult, rules: OrderRules) -> str | None:
             f"{result.rejected.height} of {result.rows_in} rows refused "
             f"(more than {limits.rejected_share:.0%}): wrong sheet or shifted columns?"
         )
+    if limits.rejected_count is not None and result.rejected.height > limits.rejected_count:
+        return f"{result.rejected.height} rows refused (more than {limits.rejected_count})"
     per_rule = result.findings.group_by("rule").agg(rows=pl.col("row").n_unique())
     for rule, rows in per_rule.iter_rows():
         share = limits.per_rule_share.get(rule)

@@ -56,6 +56,7 @@ class Review(Strict):
 
 class FailWhen(Strict):
     rejected_share: float = Field(0.5, ge=0, le=1)
+    rejected_count: int | None = Field(None, ge=0)
     per_rule_share: dict[str, float] = {}
     per_rule_count: dict[str, int] = {}
 
