@@ -82,11 +82,12 @@ def evaluate(frame: pl.LazyFrame, rules: Sequence[Rule], *, record_id: str) -> E
     """
     flags = [rule.failed.fill_null(False).alias(_flag(i)) for i, rule in enumerate(rules)]
 
-    def any_flag(severity: Severity) -> pl.Expr:
-        return pl.any_horizontal(pl.lit(False), *(pl.col(_flag(i)) for i, r in enumerate(rules) if r.severity == severity))
-
     def ids(severity: Severity) -> pl.Expr:
-        """The ids of the rules a row breaks: one term per rule id, so no id appears twice."""
+        """The ids of the rules a row breaks, one term per rule id so that none appears twice.
+
+        Joined as text and split again: at a million rows this is over ten times faster than
+        `concat_list` of the same terms.
+        """
         by_id: dict[str, list[pl.Expr]] = {}
         for i, rule in enumerate(rules):
             if rule.severity == severity:
@@ -94,19 +95,14 @@ def evaluate(frame: pl.LazyFrame, rules: Sequence[Rule], *, record_id: str) -> E
         if not by_id:
             return pl.lit([], dtype=pl.List(pl.String))
         hits = [pl.when(pl.any_horizontal(flags)).then(pl.lit(rule_id)) for rule_id, flags in by_id.items()]
-        return pl.concat_list(hits).list.drop_nulls()
+        return pl.concat_str(hits, separator=",", ignore_nulls=True).str.extract_all(r"[^,]+")
 
     # The flags are computed once, eagerly: this is the one pass over the data. Deriving the
     # three results from a lazy plan instead makes polars' optimiser compare the whole rule plan
     # once per rule (about a second of planning even for a one-row frame).
-    flagged = frame.with_columns(flags).with_columns(_refused=any_flag("error"), _warned=any_flag("warning")).collect().lazy()
-    # Lists of rule ids are built only for the rows that broke a rule (a few percent): building
-    # them for every row cost half the check at a million rows.
-    no_ids = pl.lit([], dtype=pl.List(pl.String))
-    clean = flagged.filter(~pl.col("_refused") & ~pl.col("_warned")).with_columns(errors=no_ids, warnings=no_ids)
-    warned = flagged.filter(~pl.col("_refused") & pl.col("_warned")).with_columns(errors=no_ids, warnings=ids("warning"))
-    refused = flagged.filter(pl.col("_refused")).with_columns(errors=ids("error"), warnings=ids("warning"))
-    flag_names = [_flag(i) for i in range(len(rules))] + ["_refused", "_warned"]
+    flagged = frame.with_columns(flags).with_columns(errors=ids("error"), warnings=ids("warning")).collect().lazy()
+    refused = pl.col("errors").list.len() > 0
+    flag_names = [_flag(i) for i in range(len(rules))]
     findings = [
         flagged.filter(pl.col(_flag(i))).select(
             row=pl.col(ROW).cast(pl.Int64),
@@ -126,7 +122,7 @@ def evaluate(frame: pl.LazyFrame, rules: Sequence[Rule], *, record_id: str) -> E
         else pl.LazyFrame(schema=FINDING_SCHEMA)
     )
     return Evaluation(
-        accepted=pl.concat([clean, warned]).sort(ROW).drop(flag_names),
-        rejected=refused.drop(flag_names),
+        accepted=flagged.filter(~refused).drop(flag_names),
+        rejected=flagged.filter(refused).drop(flag_names),
         findings=all_findings,
     )
