@@ -1,0 +1,1 @@
+"""Messages: SMS and letters rendered from templates, with Chinese SMS length rules."""

@@ -1,0 +1,40 @@
+"""Phone numbers shown to third parties are masked (DOMAIN.md section 2): 138****3212.
+
+Works on any phone as people type it (`toolkit.io.cells.parse_phone` normalises it first):
+a mobile keeps its first three and last four digits; a landline keeps its area code and last
+four digits (0571-****4321). Text that is not a phone number is masked whole, never shown.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from toolkit.io import cells
+
+_THREE_DIGIT_AREA = r"^0(?:10|2\d)"  # Beijing 010 and the 02x cities; other area codes have four digits
+
+
+def mask_phone_expr(phone: pl.Expr) -> pl.Expr:
+    """Mask a column of phones, vectorised."""
+    digits = cells.parse_phone(phone)
+    kind = cells.phone_kind(digits)
+    area_length = pl.when(digits.str.contains(_THREE_DIGIT_AREA)).then(3).otherwise(4)
+    landline = pl.concat_str(digits.str.head(area_length), pl.lit("-****"), digits.str.tail(4))
+    mobile = pl.concat_str(digits.str.head(3), pl.lit("****"), digits.str.tail(4))
+    return (
+        pl.when(phone.is_null())
+        .then(None)
+        .when(kind == "mobile")
+        .then(mobile)
+        .when(kind == "landline")
+        .then(landline)
+        .otherwise(pl.lit("****"))
+        .alias(phone.meta.output_name(raise_if_undetermined=False) or "phone")
+    )
+
+
+def mask_phone(phone: str | None) -> str:
+    """One phone, for templates: `mask_phone("13812343212")` → `138****3212`."""
+    if phone is None or not str(phone).strip():
+        return ""
+    return pl.select(mask_phone_expr(pl.lit(str(phone)))).item()
