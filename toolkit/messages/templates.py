@@ -1,0 +1,112 @@
+"""The template environment: templates are data written by customer-service agents.
+
+Rendered in Jinja2's immutable sandbox (no Python internals, files or network), with undefined
+variables as errors that name the template, its line, the variable and the columns there are.
+HTML templates (`*.html.j2`) auto-escape; text templates (SMS, `*.txt.j2`) do not, and their
+output is stripped of surrounding whitespace.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from toolkit.errors import ConfigError
+from toolkit.i18n import ZH
+from toolkit.messages.filters import filters_for
+
+
+class TemplateError(ConfigError):
+    """A template that cannot be used: one line with the template, its line and what is wrong."""
+
+
+def environment(folder: Path, locale: str = ZH) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "htm"), default_for_string=False),
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(filters_for(locale))
+    return env
+
+
+@dataclass
+class MessageTemplate:
+    """One template file, parsed once."""
+
+    path: Path
+    env: ImmutableSandboxedEnvironment
+
+    @classmethod
+    def load(cls, path: Path, locale: str = ZH) -> MessageTemplate:
+        path = path.resolve()
+        template = cls(path, environment(path.parent, locale))
+        template.compiled  # noqa: B018 - a syntax error is reported at load time, not per row
+        return template
+
+    @property
+    def is_text(self) -> bool:
+        return not self.path.name.endswith((".html.j2", ".html", ".htm"))
+
+    @cached_property
+    def source(self) -> str:
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise TemplateError(f"cannot read template: {error}", path=self.path) from None
+
+    @cached_property
+    def compiled(self) -> jinja2.Template:
+        try:
+            return self.env.get_template(self.path.name)
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateError(f"template syntax error: {error.message}", path=self.path, line=error.lineno) from None
+
+    @cached_property
+    def variables(self) -> set[str]:
+        """The names the template takes from each row (filters and loop variables excluded)."""
+        return meta.find_undeclared_variables(self.env.parse(self.source))
+
+    def line_of(self, name: str) -> int | None:
+        """The first line where the template uses `name`."""
+        for line, kind, value in self.env.lex(self.source):
+            if kind == "name" and value == name:
+                return line
+        return None
+
+    def check_columns(self, columns: Iterable[str]) -> None:
+        """Fail before the first row when the template names a column the input does not have."""
+        available = sorted(set(columns))
+        for name in sorted(self.variables - set(available), key=lambda n: (self.line_of(n) or 0, n)):
+            raise self._undefined(name, available)
+
+    def _undefined(self, name: str, available: Iterable[str]) -> TemplateError:
+        return TemplateError(
+            f"undefined variable {name!r} (columns: {', '.join(available)})", path=self.path, line=self.line_of(name)
+        )
+
+    def render(self, row: Mapping[str, Any]) -> str:
+        """Render one row; a text template's output is stripped."""
+        try:
+            text = self.compiled.render(row)
+        except jinja2.UndefinedError as error:
+            raise TemplateError(f"{error.message} (columns: {', '.join(sorted(row))})", path=self.path, line=self._line(error)) from None
+        except SecurityError as error:
+            raise TemplateError(f"not allowed in a template: {error}", path=self.path, line=self._line(error)) from None
+        return text.strip() if self.is_text else text
+
+    def _line(self, error: BaseException) -> int | None:
+        """The template line in the traceback Jinja rewrites to point into the template."""
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(self.path)]
+        return frames[-1].lineno if frames else None
