@@ -13,9 +13,9 @@ REALDATA = REPO.parent / "shared" / "realdata"
 
 @pytest.fixture
 def team_folder(tmp_path: Path) -> Path:
-    """A copy of the repository's config/ and samples/, as a team would keep them."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    shutil.copytree(REPO / "samples", tmp_path / "samples")
+    """A copy of the repository's config/, templates/ and samples/, as a team would keep them."""
+    for folder in ("config", "templates", "samples"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
     return tmp_path
 
 

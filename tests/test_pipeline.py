@@ -87,7 +87,7 @@ def test_only_reruns_one_job_and_keeps_the_others(team_folder: Path) -> None:
     assert run.jobs["orders"].status == "kept" and run.jobs["recheck"].status == "done"
     assert (run.run_dir / "orders" / "valid.parquet").stat().st_mtime_ns == kept
     manifest = json.loads((run.run_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["jobs"]) == {"orders", "recheck"}
+    assert set(manifest["jobs"]) == {"orders", "dispatch_sms", "recheck"}
 
 
 def test_a_second_run_of_the_same_batch_is_locked_out(team_folder: Path) -> None:

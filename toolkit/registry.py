@@ -15,9 +15,10 @@ from toolkit.job import JobKind
 
 @cache
 def job_kinds() -> dict[str, JobKind]:
+    from toolkit.messages.job import RENDER_MESSAGES
     from toolkit.orders.job import VALIDATE_ORDERS
 
-    kinds = (VALIDATE_ORDERS,)
+    kinds = (VALIDATE_ORDERS, RENDER_MESSAGES)
     return {kind.name: kind for kind in kinds}
 
 

@@ -115,4 +115,4 @@ def test_a_reference_to_a_later_job_is_an_error(tmp_path: Path) -> None:
 
 def test_the_shipped_daily_config_is_valid() -> None:
     loaded = load_config(Path(__file__).resolve().parents[2] / "config" / "daily.yaml")
-    assert list(loaded.model.jobs) == ["orders"]
+    assert list(loaded.model.jobs) == ["orders", "dispatch_sms"]

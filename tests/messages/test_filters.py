@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from toolkit.messages.filters import cn_date, cn_hour, cny, duration, truncate_chars, weekday
+from toolkit.messages.filters import cn_date, cn_hour, cny, duration, num, pickup_hint, truncate_chars, weekday
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,13 @@ def test_truncate_chars_counts_the_ending() -> None:
     assert truncate_chars("杭州市西湖区文三路100号", 8) == "杭州市西湖区文…"
     assert len(truncate_chars("a" * 100, 10)) == 10
     assert truncate_chars("短", 8) == "短"
+
+
+def test_num_writes_quantities_as_people_do() -> None:
+    assert [num(20.0), num(0.2), num(1234.5), num(5), num(None)] == ["20", "0.2", "1234.5", "5", ""]
+
+
+def test_pickup_hint_follows_the_manuals_cutoffs() -> None:
+    day = [datetime(2026, 11, 23, h, 0) for h in (9, 15, 17)]
+    assert [pickup_hint(t) for t in day] == ["15点前", "当天", "次日上午"]
+    assert pickup_hint(day[0], "en") == "by 15:00"

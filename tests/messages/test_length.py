@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.messages.length import SmsLength, sms_length
+import polars as pl
+
+from toolkit.messages.length import SmsLength, cn_length_expr, sms_length
 
 SIGNATURE = "【顺达物流】"  # 6 characters, brackets included
 
@@ -72,3 +74,11 @@ def test_parts_never_fewer_than_the_units_need(text: str) -> None:
             assert length.parts == 1
         else:
             assert length.parts >= -(-length.characters // per_part)
+
+
+def test_the_column_form_of_cn_counting_agrees_with_the_function() -> None:
+    texts = ["货" * n for n in (1, 64, 65, 128, 129, 494)]
+    characters, parts = cn_length_expr(pl.col("text"), SIGNATURE)
+    frame = pl.DataFrame({"text": texts}).select(characters.alias("characters"), parts.alias("parts"))
+    expected = [sms_length(t, "cn", SIGNATURE) for t in texts]
+    assert frame.rows() == [(e.characters, e.parts) for e in expected]

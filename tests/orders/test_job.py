@@ -40,8 +40,8 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> BatchRun:
     import shutil
 
     folder = tmp_path_factory.mktemp("team")
-    shutil.copytree(REPO / "config", folder / "config")
-    shutil.copytree(REPO / "samples", folder / "samples")
+    for name in ("config", "templates", "samples"):
+        shutil.copytree(REPO / name, folder / name)
     return run_on(folder)
 
 

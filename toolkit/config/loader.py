@@ -36,6 +36,10 @@ def _message(error: dict) -> str:
         return "required key is missing"
     if kind in ("value_error", "assertion_error"):
         return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind == "union_tag_invalid":
+        return f"unknown job kind {error['ctx']['tag']!r} (expected one of: {error['ctx']['expected_tags'].replace(chr(39), '')})"
+    if kind == "union_tag_not_found":
+        return "a job needs a `kind`"
     if kind == "literal_error" and error["loc"] and error["loc"][-1] == "kind":
         return f"unknown job kind {error['input']!r}: {message.removeprefix('Input should be ')}"
     value = error.get("input")
@@ -48,6 +52,8 @@ def errors_from(exc: ValidationError, document: YamlDocument) -> ConfigErrors:
     errors = []
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
+        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc = (*loc, "kind")  # point at the `kind:` line
         message = _message(error)
         if error["type"] == "extra_forbidden":
             message = f"unknown key {loc[-1]!r}"

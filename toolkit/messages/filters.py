@@ -7,8 +7,8 @@ locale and gives the table the template environment registers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
@@ -73,6 +73,30 @@ def duration(value: timedelta | float | int | None, locale: str = "zh_CN") -> st
     return sign + (f"{hours}小时" if hours else "") + (f"{rest}分" if rest or not hours else "")
 
 
+def num(value: float | int | None) -> str:
+    """A quantity as people write it: `20.0` → `20`, `0.20` → `0.2`, `1234.5` → `1234.5`."""
+    if value is None:
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:  # not a number: show it as it is rather than fail the whole batch
+        return str(value)
+    return format(number.normalize(), "f") if number.is_finite() else ""
+
+
+def pickup_hint(order_time: datetime | None, locale: str = "zh_CN", cutoff: time = time(10), last: time = time(16)) -> str:
+    """The pickup-before hint of a dispatch SMS, by the manual's cut-offs: ordered before the
+    morning cut-off → `15点前`; before 16:00 → `当天`; later → `次日上午`."""
+    if order_time is None:
+        return ""
+    clock = order_time.time()
+    if clock < cutoff:
+        return "by 15:00" if locale == EN else "15点前"
+    if clock < last:
+        return "today" if locale == EN else "当天"
+    return "next morning" if locale == EN else "次日上午"
+
+
 def truncate_chars(value: Any, length: int, end: str = "…") -> str:
     """At most `length` characters, the ending included: SMS budgets count characters."""
     text = "" if value is None else str(value)
@@ -92,4 +116,6 @@ def filters_for(locale: str) -> dict[str, Callable[..., str]]:
         "duration": partial(duration, locale=locale),
         "hours": partial(duration, locale=locale),
         "truncate_chars": truncate_chars,
+        "num": num,
+        "pickup_hint": partial(pickup_hint, locale=locale),
     }

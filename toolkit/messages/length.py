@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Literal
 
+import polars as pl
+
 Counting = Literal["cn", "gsm"]
 
 CN_SINGLE, CN_PART, CN_MAX = 70, 67, 500
@@ -60,6 +62,13 @@ def count_cn(message: str) -> SmsLength:
     characters = len(message)
     parts = 1 if characters <= CN_SINGLE else ceil(characters / CN_PART)
     return SmsLength(characters, "cn", parts, "cn")
+
+
+def cn_length_expr(content: pl.Expr, signature: str = "") -> tuple[pl.Expr, pl.Expr]:
+    """`count_cn` for a whole column at once: (characters, parts)."""
+    characters = content.str.len_chars() + len(signature)
+    parts = pl.when(characters <= CN_SINGLE).then(1).otherwise((characters / CN_PART).ceil()).cast(pl.Int64)
+    return characters.cast(pl.Int64), parts
 
 
 def count_gsm(message: str) -> SmsLength:

@@ -7,6 +7,9 @@ four digits (0571-****4321). Text that is not a phone number is masked whole, ne
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import polars as pl
 
 from toolkit.io import cells
@@ -33,8 +36,23 @@ def mask_phone_expr(phone: pl.Expr) -> pl.Expr:
     )
 
 
-def mask_phone(phone: str | None) -> str:
-    """One phone, for templates: `mask_phone("13812343212")` → `138****3212`."""
+def mask_phone(phone: str | int | None) -> str:
+    """One phone, for templates: `mask_phone("13812343212")` → `138****3212`.
+
+    Phones that a validation job already normalised (plain digits) are masked right here;
+    anything else goes through the same polars parser as a column would, once per value.
+    """
     if phone is None or not str(phone).strip():
         return ""
-    return pl.select(mask_phone_expr(pl.lit(str(phone)))).item()
+    text = str(phone).strip()
+    if text.isdigit() and len(text) == 11 and text.startswith("1"):
+        return f"{text[:3]}****{text[-4:]}"
+    if text.isdigit() and text.startswith("0") and 10 <= len(text) <= 12:
+        area = 3 if re.match(_THREE_DIGIT_AREA, text) else 4
+        return f"{text[:area]}-****{text[-4:]}"
+    return _mask_one(text)
+
+
+@lru_cache(maxsize=4096)
+def _mask_one(text: str) -> str:
+    return pl.select(mask_phone_expr(pl.lit(text))).item()

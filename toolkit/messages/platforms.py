@@ -1,0 +1,203 @@
+"""What the Chinese SMS platforms take for bulk sending, which is registered templates plus
+variables rather than rendered text (facts: ../shared/reference/cn_tracking_codes.json, `sms`).
+
+Every function takes `messages`: a frame with a `phone` column (normalised digits) and one column
+per template variable; `variables` names those columns in template order. Values that are not
+text are cast to text (format numbers before, `20.0` stays `20.0`); a missing value is sent as
+empty text and `check_variables` reports it.
+
+- Tencent Cloud console bulk send: a table of the mobile number, then the variables as
+  `{1}`..`{N}` in template order (`tencent_bulk_frame`, `write_tencent_bulk`).
+- Aliyun SendBatchSms: request bodies of at most 100 numbers (`aliyun_batch_requests`).
+- `check_variables`: values outside the platform's length limits, as findings, before upload.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from toolkit.i18n import ZH, Text
+from toolkit.io.write import XlsxSheet, write_csv, write_xlsx
+
+__all__ = [
+    "ALIYUN_MAX_NUMBERS",
+    "PHONE",
+    "TENCENT_PHONE_HEADER",
+    "aliyun_batch_requests",
+    "check_variables",
+    "tencent_bulk_frame",
+    "write_tencent_bulk",
+]
+
+PHONE = "phone"
+ALIYUN_MAX_NUMBERS = 100  # SendBatchSms: numbers per call
+# The console's sample file heads its columns "recipient mobile number", "variable 1 -> {1}", ...
+# It reads the columns by position; the headers are for the people who open the file, so they
+# are the Chinese console's word for the number and the template's own placeholders.
+TENCENT_PHONE_HEADER = "手机号码"
+
+FINDING_SCHEMA = {"row": pl.Int64, "variable": pl.String, "value": pl.String, "message": pl.String}
+_TOO_SHORT = Text(
+    zh="变量「{variable}」有 {chars} 个字符,平台要求至少 {min} 个",
+    en="variable {variable} has {chars} characters; the platform needs at least {min}",
+)
+_EMPTY = Text(
+    zh="变量「{variable}」为空,平台要求 {min}–{max} 个字符",
+    en="variable {variable} is empty; the platform needs {min}-{max} characters",
+)
+_TOO_LONG = Text(
+    zh="变量「{variable}」有 {chars} 个字符,超过平台上限 {max} 个",
+    en="variable {variable} has {chars} characters, over the platform's limit of {max}",
+)
+
+
+# --- Tencent Cloud ---------------------------------------------------------------------------
+
+
+def tencent_bulk_frame(messages: pl.DataFrame, variables: Sequence[str]) -> pl.DataFrame:
+    """The console's bulk-send table: `手机号码`, then `{1}`..`{N}` in template order, all text.
+
+    >>> tencent_bulk_frame(pl.DataFrame({"phone": ["13800000000"], "name": ["王"]}), ["name"]).columns
+    ['手机号码', '{1}']
+    """
+    _require(messages, variables)
+    return messages.select(
+        _text(PHONE).alias(TENCENT_PHONE_HEADER),
+        *(_text(name).alias(f"{{{i}}}") for i, name in enumerate(variables, start=1)),
+    )
+
+
+def write_tencent_bulk(
+    messages: pl.DataFrame, variables: Sequence[str], folder: Path, *, stem: str = "tencent_bulk"
+) -> tuple[Path, Path]:
+    """Write `<stem>.xlsx` and `<stem>.csv` into `folder`, atomically; return both paths.
+
+    Upload the xlsx: its cells are plain text as the console requires, so a phone stays
+    13800000000 and `0.2` stays `0.2`. The csv is for other tools: Excel shows its phones as
+    numbers (1.38E+10), and like every csv of the house, text a spreadsheet would run as a
+    formula (`=..`, `-x`) gets a leading `'` there (write_csv).
+    """
+    bulk = tencent_bulk_frame(messages, variables)
+    xlsx, csv = Path(folder) / f"{stem}.xlsx", Path(folder) / f"{stem}.csv"
+    write_xlsx(xlsx, [XlsxSheet("Sheet1", bulk)])
+    write_csv(bulk, csv)
+    return xlsx, csv
+
+
+# --- Aliyun ----------------------------------------------------------------------------------
+
+
+def aliyun_batch_requests(
+    messages: pl.DataFrame, variables: Sequence[str], *, template_code: str, sign_name: str
+) -> list[dict[str, str]]:
+    """SendBatchSms request bodies, at most 100 numbers each, in the order of `messages`.
+
+    Each body's PhoneNumberJson, SignNameJson (the signature once per number) and
+    TemplateParamJson (`{variable: value}` per number, keys in template order) are JSON array
+    strings of equal length, Chinese unescaped. `sign_name` is the bare signature (公司名, not
+    【公司名】).
+    """
+    _require(messages, variables)
+    if re.search(r"[【】\[\]]", sign_name) or not sign_name.strip():
+        raise ValueError(f"sign_name must be the bare signature without brackets, not {sign_name!r}")
+    to = "_aliyun_to"  # a template may have a variable named `phone`
+    text = messages.select(_text(PHONE).alias(to), *(_text(name) for name in variables))
+    return [
+        {
+            "PhoneNumberJson": _json(chunk[to].to_list()),
+            "SignNameJson": _json([sign_name] * chunk.height),
+            "TemplateCode": template_code,
+            "TemplateParamJson": _json(chunk.select(variables).to_dicts()),
+        }
+        for chunk in text.iter_slices(n_rows=ALIYUN_MAX_NUMBERS)
+    ]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def check_variables(
+    messages: pl.DataFrame,
+    variables: Sequence[str],
+    *,
+    max_chars: int = 35,
+    min_chars: int = 1,
+    locale: str = ZH,
+) -> pl.DataFrame:
+    """One finding per (row, variable) whose value the platform would refuse: empty (or null),
+    shorter than `min_chars` or longer than `max_chars` characters (every character counts 1,
+    as the platforms count). The defaults are Aliyun's 1-35.
+
+    `row` is the `_row` column when `messages` has one (the row in the source file, as in every
+    finding of the house), else the 0-based position in `messages`. Sorted by row, then
+    template order.
+    """
+    _require(messages, variables)
+    index = "_row" if "_row" in messages.columns else None
+    long = (
+        messages.select(
+            (pl.col(index) if index else pl.int_range(pl.len())).cast(pl.Int64).alias("_finding_row"),
+            *(pl.col(name).cast(pl.String) for name in variables),
+        )
+        .unpivot(on=list(variables), index="_finding_row", variable_name="variable", value_name="value")
+        .with_columns(_chars=pl.col("value").str.len_chars().fill_null(0))
+    )
+    chars = pl.col("_chars")
+    words: dict[str, pl.Expr] = {
+        "variable": pl.col("variable"),
+        "chars": chars.cast(pl.String),
+        "min": pl.lit(str(min_chars)),
+        "max": pl.lit(str(max_chars)),
+    }
+    message = (
+        pl.when(chars == 0)
+        .then(_filled(_EMPTY.get(locale), words))
+        .when(chars < min_chars)
+        .then(_filled(_TOO_SHORT.get(locale), words))
+        .when(chars > max_chars)
+        .then(_filled(_TOO_LONG.get(locale), words))
+    )
+    return (
+        long.with_columns(message=message)
+        .filter(pl.col("message").is_not_null())
+        .sort(["_finding_row", pl.col("variable").cast(pl.Enum(list(variables)))], maintain_order=True)
+        .select(pl.col("_finding_row").alias("row"), "variable", "value", "message")
+        .cast(FINDING_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def _filled(template: str, words: dict[str, pl.Expr]) -> pl.Expr:
+    """A message template with `{name}` placeholders as an expression: literal text around the
+    given columns, so each row's message is built by polars, not by `str.format` per row."""
+    parts = re.split(r"\{(\w+)\}", template)  # literal, name, literal, name, ..., literal
+    return pl.concat_str([words[part] if i % 2 else pl.lit(part) for i, part in enumerate(parts)])
+
+
+# --- shared ----------------------------------------------------------------------------------
+
+
+def _text(name: str) -> pl.Expr:
+    """A column as the text a platform receives: missing values as empty text."""
+    return pl.col(name).cast(pl.String).fill_null("")
+
+
+def _require(messages: pl.DataFrame, variables: Sequence[str]) -> None:
+    """The phone and every variable must be columns, each variable named once."""
+    if isinstance(variables, str):
+        raise TypeError("variables must be a sequence of column names, not one string")
+    doubled = sorted({name for name in variables if list(variables).count(name) > 1})
+    if doubled:
+        raise ValueError(f"variables named more than once: {doubled}")
+    missing = [name for name in (PHONE, *variables) if name not in messages.columns]
+    if missing:
+        raise ValueError(f"messages has no column {missing}; it has {messages.columns}")

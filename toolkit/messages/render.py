@@ -1,0 +1,141 @@
+"""Rendering messages as a pure function: rows in, an outbox and findings out. No files here.
+
+Every input row gets one serial and one rendered text; the text goes to each recipient the
+job names (a branch salesperson and a dispatcher, say). A message over its budget or a
+recipient without a valid mobile number is a finding, never a line in the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from toolkit.i18n import ZH, Text
+from toolkit.io import cells
+from toolkit.messages.length import CN_MAX, Counting, cn_length_expr, sms_length
+from toolkit.messages.templates import MessageTemplate
+from toolkit.rules import FINDING_SCHEMA, ROW
+
+MESSAGES = {
+    "over_budget": Text("短信{parts}条，超过预算{max_parts}条", "{parts} SMS parts, over the budget of {max_parts}"),
+    "too_long": Text("短信超过500字，平台无法发送", "longer than 500 characters: the platform will not send it"),
+    "invalid_recipient_phone": Text("{role}手机号无效，无法发送短信", "{role} has no valid mobile number"),
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    role: str  # how the outbox names the recipient when there is no name column: 调度, 业务员
+    phone: str  # the column with the phone number
+    name: str | None = None  # the column with the recipient's name
+
+
+@dataclass(frozen=True)
+class SmsRules:
+    counting: Counting = "cn"
+    signature: str = ""
+    max_parts: int = 1
+
+
+@dataclass
+class RenderResult:
+    messages: pl.DataFrame  # one row per input row: serial, content, chars, encoding, parts
+    outbox: pl.DataFrame  # one row per message and recipient, ready for bulk upload
+    findings: pl.DataFrame
+    locale: str = ZH
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def render_contents(template: MessageTemplate, frame: pl.DataFrame) -> pl.Series:
+    """The text of every row (the compiled polars path when the template allows it)."""
+    try:
+        from toolkit.messages.compile import render_all
+    except ImportError:  # pragma: no cover - the compiler is optional
+        return pl.Series("content", [template.render(row) for row in frame.iter_rows(named=True)], dtype=pl.String)
+    return render_all(template, frame).alias("content")
+
+
+def measure(contents: pl.Series, sms: SmsRules) -> pl.DataFrame:
+    """chars, encoding and parts of every text, as the gateway bills it."""
+    if sms.counting == "cn":
+        characters, parts = cn_length_expr(pl.col("content"), sms.signature)
+        return contents.to_frame().select(chars=characters, encoding=pl.lit("cn"), parts=parts)
+    lengths = [sms_length(text, "gsm", sms.signature) for text in contents]
+    return pl.DataFrame(
+        {"chars": [x.characters for x in lengths], "encoding": [x.encoding for x in lengths], "parts": [x.parts for x in lengths]},
+        schema={"chars": pl.Int64, "encoding": pl.String, "parts": pl.Int64},
+    )
+
+
+def _finding(frame: pl.DataFrame, column: str, value: pl.Expr, rule: str, message: str | pl.Expr) -> pl.DataFrame:
+    return frame.select(
+        row=pl.col(ROW).cast(pl.Int64),
+        record_id=pl.col("serial"),
+        column=pl.lit(column),
+        value=value.cast(pl.String),
+        rule=pl.lit(rule),
+        severity=pl.lit("error"),
+        message=message if isinstance(message, pl.Expr) else pl.lit(message),
+    )
+
+
+def render_messages(
+    frame: pl.DataFrame,
+    template: MessageTemplate,
+    *,
+    serials: Sequence[str],
+    recipients: Sequence[Recipient],
+    sms: SmsRules,
+    locale: str = ZH,
+) -> RenderResult:
+    """Render `frame` (which has `_row`) with one serial per row and address each recipient."""
+    rows = frame.with_columns(serial=pl.Series(list(serials), dtype=pl.String))
+    template.check_columns(rows.columns)
+    contents = render_contents(template, rows)
+    messages = pl.concat([rows.select(ROW, "serial"), contents.to_frame(), measure(contents, sms)], how="horizontal")
+
+    over = messages.filter(pl.col("parts") > sms.max_parts)
+    too_long = messages.filter(pl.col("chars") > CN_MAX) if sms.counting == "cn" else messages.clear()
+    findings = [
+        _finding(over, "content", pl.col("content"), "over_budget", "").with_columns(
+            message=pl.Series([MESSAGES["over_budget"].format(locale, parts=n, max_parts=sms.max_parts) for n in over["parts"]], dtype=pl.String)
+        ),
+        _finding(too_long, "content", pl.col("content"), "too_long", MESSAGES["too_long"].get(locale)),
+    ]
+    sendable = messages.filter(pl.col("parts") <= sms.max_parts).join(rows.drop("serial"), on=ROW, how="left")
+
+    addressed = []
+    for recipient in recipients:
+        phone = cells.parse_phone(pl.col(recipient.phone).cast(pl.String))
+        to = sendable.with_columns(
+            role=pl.lit(recipient.role),
+            recipient=pl.col(recipient.name).cast(pl.String) if recipient.name else pl.lit(recipient.role),
+            phone=phone,
+            phone_raw=pl.col(recipient.phone).cast(pl.String),
+        )
+        valid = cells.phone_kind(pl.col("phone")) == "mobile"
+        message = MESSAGES["invalid_recipient_phone"].format(locale, role=recipient.role)
+        findings.append(_finding(to.filter(~valid.fill_null(False)), recipient.phone, pl.col("phone_raw").fill_null(""), "invalid_recipient_phone", message))
+        addressed.append(to.filter(valid.fill_null(False)))
+    outbox_columns = ["role", "recipient", "phone", "content", "chars", "encoding", "parts", "serial", ROW]
+    outbox = (
+        pl.concat([a.select(outbox_columns) for a in addressed]).sort(ROW, "role")
+        if addressed
+        else pl.DataFrame(schema={c: pl.String for c in outbox_columns})
+    ).rename({ROW: "source_row"})
+    all_findings = pl.concat([f.cast(FINDING_SCHEMA) for f in findings]).sort("row", "rule")
+    return RenderResult(
+        messages=messages,
+        outbox=outbox,
+        findings=all_findings,
+        locale=locale,
+        counts={
+            "rows_in": frame.height,
+            "rendered": messages.height,
+            "over_budget": over.height,
+            "outbox": outbox.height,
+            "findings": all_findings.height,
+        },
+    )
