@@ -20,6 +20,8 @@ from toolkit.messages.masking import mask_phone, mask_phone_expr
         ("01062345678", "010-****5678"),      # already normalised by validation: the fast path
         ("057187654321", "0571-****4321"),
         ("12345", "****"),
+        ("12345678901", "****"),              # eleven digits, but no mobile prefix
+        ("0000000000", "****"),
         ("", ""),
         (None, ""),
     ],

@@ -6,9 +6,10 @@ locale and gives the table the template environment registers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
@@ -19,15 +20,21 @@ _WEEKDAYS_ZH = "一二三四五六日"
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _money(value: float | int | str | Decimal) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+def _money(number: Decimal) -> Decimal:
+    return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=Context(prec=400))
 
 
 def cny(value: float | int | str | Decimal | None, style: str = "symbol") -> str:
     """`cny(1234.5)` → `¥1,234.50`; `cny(1234.5, "yuan")` → `1234.5元` (no trailing zeros)."""
     if value is None or value == "":
         return ""
-    amount = _money(value)
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:  # not a number: show it as it is rather than fail the whole batch
+        return str(value)
+    if not number.is_finite():
+        return ""
+    amount = _money(number)
     if style == "yuan":
         text = format(amount.normalize(), "f")
         return f"{text}元"
@@ -62,7 +69,7 @@ def weekday(value: date | datetime | None, locale: str = "zh_CN") -> str:
 
 def duration(value: timedelta | float | int | None, locale: str = "zh_CN") -> str:
     """A timedelta, or a number of hours: `2小时30分`, `45分`, `3小时` (English: `2 h 30 min`)."""
-    if value is None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
     minutes = round((value.total_seconds() / 60) if isinstance(value, timedelta) else float(value) * 60)
     sign, minutes = ("-" if minutes < 0 else ""), abs(minutes)

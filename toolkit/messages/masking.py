@@ -45,12 +45,18 @@ def mask_phone(phone: str | int | None) -> str:
     if phone is None or not str(phone).strip():
         return ""
     text = str(phone).strip()
-    if text.isdigit() and len(text) == 11 and text.startswith("1"):
+    if _MOBILE.match(text):
         return f"{text[:3]}****{text[-4:]}"
-    if text.isdigit() and text.startswith("0") and 10 <= len(text) <= 12:
+    if _LANDLINE.match(text):
         area = 3 if re.match(_THREE_DIGIT_AREA, text) else 4
         return f"{text[:area]}-****{text[-4:]}"
     return _mask_one(text)
+
+
+# Plain digits that already are a valid phone (as validation writes them) are masked in Python,
+# with the same phonenumbers patterns the column parser uses.
+_MOBILE = re.compile(cells.MOBILE_PATTERN)
+_LANDLINE = re.compile(cells.LANDLINE_PATTERN)
 
 
 @lru_cache(maxsize=4096)

@@ -14,6 +14,7 @@ import polars as pl
 
 from toolkit.i18n import ZH, Text
 from toolkit.io import cells
+from toolkit.messages.compile import render_all
 from toolkit.messages.length import CN_MAX, Counting, cn_length_expr, sms_length
 from toolkit.messages.templates import MessageTemplate
 from toolkit.rules import FINDING_SCHEMA, ROW
@@ -49,11 +50,8 @@ class RenderResult:
 
 
 def render_contents(template: MessageTemplate, frame: pl.DataFrame) -> pl.Series:
-    """The text of every row (the compiled polars path when the template allows it)."""
-    try:
-        from toolkit.messages.compile import render_all
-    except ImportError:  # pragma: no cover - the compiler is optional
-        return pl.Series("content", [template.render(row) for row in frame.iter_rows(named=True)], dtype=pl.String)
+    """The text of every row: one polars expression when the template compiles, Jinja per row
+    otherwise (and for the rows the expression cannot render exactly)."""
     return render_all(template, frame).alias("content")
 
 

@@ -104,6 +104,8 @@ class MessageTemplate:
             raise TemplateError(f"{error.message} (columns: {', '.join(sorted(row))})", path=self.path, line=self._line(error)) from None
         except SecurityError as error:
             raise TemplateError(f"not allowed in a template: {error}", path=self.path, line=self._line(error)) from None
+        except Exception as error:  # a filter refusing its value, say: one line, not a traceback
+            raise TemplateError(f"{type(error).__name__}: {error}", path=self.path, line=self._line(error)) from None
         return text.strip() if self.is_text else text
 
     def _line(self, error: BaseException) -> int | None:
