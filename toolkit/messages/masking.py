@@ -18,20 +18,27 @@ _THREE_DIGIT_AREA = r"^0(?:10|2\d)"  # Beijing 010 and the 02x cities; other are
 
 
 def mask_phone_expr(phone: pl.Expr) -> pl.Expr:
-    """Mask a column of phones, vectorised."""
-    digits = cells.parse_phone(phone)
-    kind = cells.phone_kind(digits)
-    area_length = pl.when(digits.str.contains(_THREE_DIGIT_AREA)).then(3).otherwise(4)
-    landline = pl.concat_str(digits.str.head(area_length), pl.lit("-****"), digits.str.tail(4))
-    mobile = pl.concat_str(digits.str.head(3), pl.lit("****"), digits.str.tail(4))
+    """Mask a column of phones, vectorised.
+
+    The digits and their kind are computed once, as struct fields, and the masks use fixed
+    `head`/`tail` lengths: reusing the parsed digits in several branches, or cutting with a
+    regex, made this several times slower.
+    """
+    parsed = pl.struct(digits=cells.parse_phone(phone)).struct.with_fields(kind=cells.phone_kind(pl.field("digits")))
+    digits, kind = pl.field("digits"), pl.field("kind")
+    three_digit_area = digits.str.starts_with("010") | digits.str.starts_with("02")  # Beijing and the 02x cities
+    area = pl.when(three_digit_area).then(digits.str.head(3)).otherwise(digits.str.head(4))
+    masked = (
+        pl.when(kind == "mobile")
+        .then(pl.concat_str(digits.str.head(3), pl.lit("****"), digits.str.tail(4)))
+        .when(kind == "landline")
+        .then(pl.concat_str(area, pl.lit("-****"), digits.str.tail(4)))
+        .otherwise(pl.lit("****"))
+    )
     return (
         pl.when(phone.is_null())
         .then(None)
-        .when(kind == "mobile")
-        .then(mobile)
-        .when(kind == "landline")
-        .then(landline)
-        .otherwise(pl.lit("****"))
+        .otherwise(parsed.struct.with_fields(masked=masked).struct.field("masked"))
         .alias(phone.meta.output_name(raise_if_undetermined=False) or "phone")
     )
 
