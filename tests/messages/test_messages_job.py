@@ -22,7 +22,7 @@ def test_every_accepted_order_reaches_the_salesperson_and_the_dispatcher(team_fo
     folder = run.run_dir / "dispatch_sms"
     accepted = run.jobs["orders"].counts["accepted"]
     outbox = pl.read_csv(folder / "outbox.csv", infer_schema=False)
-    assert outbox.columns == ["角色", "收信人", "手机号", "短信内容", "字数", "计数方式", "条数", "流水号", "来源行"]
+    assert outbox.columns == ["角色", "收信人", "手机号", "短信内容", "字数", "计数方式", "条数", "流水号", "来源行", "已缩短"]
     assert outbox.height == 2 * accepted  # the sample branches all have valid phones
     assert outbox["流水号"].n_unique() == accepted
     first = outbox.row(0, named=True)

@@ -60,3 +60,14 @@ def test_gsm_counting_is_recorded_per_message(tmp_path: Path) -> None:
         ORDERS.head(1), dispatch(tmp_path), serials=["001"], recipients=RECIPIENTS[1:], sms=SmsRules(counting="gsm", max_parts=3),
     )
     assert result.outbox.select("encoding", "chars", "parts").row(0) == ("UCS-2", 22, 1)
+
+
+def test_a_field_named_shortenable_is_cut_to_fit_and_the_cut_recorded(tmp_path: Path) -> None:
+    sms = SmsRules(max_parts=1, shorten=("goods_name",))
+    result = render_messages(ORDERS, dispatch(tmp_path), serials=["001", "002", "003"], recipients=RECIPIENTS[1:], sms=sms)
+    row = result.messages.filter(pl.col("_row") == 3).row(0, named=True)
+    assert row["parts"] == 1 and row["chars"] == 70
+    assert row["content"].endswith("…") and row["shortened"] == "goods_name 80→49"
+    assert "over_budget" not in result.findings["rule"].to_list()
+    assert result.outbox.filter(pl.col("source_row") == 3)["shortened"].to_list() == ["goods_name 80→49"]
+    assert result.messages.filter(pl.col("_row") == 2)["shortened"].to_list() == [None]

@@ -34,6 +34,7 @@ class SmsConfig(Strict):
     counting: Literal["cn", "gsm"] = "cn"
     signature: str = ""
     max_parts: PositiveInt = 1
+    shorten: list[str] = []  # fields that may be cut, in this order, to fit max_parts (goods_name, …)
 
     @field_validator("signature")
     @classmethod
@@ -99,7 +100,7 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
         template,
         serials=serials,
         recipients=[Recipient(**r.model_dump()) for r in config.recipients],
-        sms=SmsRules(**config.sms.model_dump()),
+        sms=SmsRules(**{**config.sms.model_dump(), "shorten": tuple(config.sms.shorten)}),
         locale=context.locale,
     )
     job = JobResult(counts=result.counts, inputs=[record, *lookups, InputRecord.of(config.template)], result=result)

@@ -21,6 +21,7 @@ HEADERS = {
     "parts": Text("条数", "Parts"),
     "serial": Text("流水号", "Serial"),
     "source_row": Text("来源行", "Source row"),
+    "shortened": Text("已缩短", "Shortened"),
 }
 WORDS = {
     "title": Text("短信预览", "SMS preview"),

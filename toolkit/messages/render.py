@@ -15,7 +15,8 @@ import polars as pl
 from toolkit.i18n import ZH, Text
 from toolkit.io import cells
 from toolkit.messages.compile import render_all
-from toolkit.messages.length import CN_MAX, Counting, cn_length_expr, sms_length
+from toolkit.messages.filters import truncate_chars
+from toolkit.messages.length import CN_MAX, CN_PART, CN_SINGLE, UCS2_PART, UCS2_SINGLE, Counting, cn_length_expr, sms_length
 from toolkit.messages.templates import MessageTemplate
 from toolkit.rules import FINDING_SCHEMA, ROW
 
@@ -38,6 +39,42 @@ class SmsRules:
     counting: Counting = "cn"
     signature: str = ""
     max_parts: int = 1
+    shorten: tuple[str, ...] = ()  # fields that may be cut (in this order) to fit the budget
+
+
+def _fits(text: str, sms: SmsRules) -> bool:
+    return sms_length(text, sms.counting, sms.signature).parts <= sms.max_parts
+
+
+def shorten_to_fit(template: MessageTemplate, row: dict[str, object], sms: SmsRules) -> tuple[str, str | None]:
+    """Cut the fields the template allows, one after the other, until the message fits.
+
+    Returns the text and a record of what was cut (`goods_name 12→5`), or the text unchanged
+    and None when it fits already or cannot be made to fit.
+    """
+    text = template.render(row)
+    if _fits(text, sms) or not sms.shorten:
+        return text, None
+    row, cuts = dict(row), []
+    for name in sms.shorten:
+        value = "" if row.get(name) is None else str(row[name])
+        original = len(value)
+        while not _fits(text, sms) and len(value) > 2:
+            excess = sms_length(text, sms.counting, sms.signature).characters - _budget(sms)
+            value = truncate_chars(value, max(len(value) - max(excess, 1), 2))
+            row[name] = value
+            text = template.render(row)
+        if len(value) < original:
+            cuts.append(f"{name} {original}→{len(value)}")
+        if _fits(text, sms):
+            return text, ", ".join(cuts)
+    return text, None
+
+
+def _budget(sms: SmsRules) -> int:
+    """Characters (or units) that fit `max_parts`, for a first guess at how much to cut."""
+    single, part = (CN_SINGLE, CN_PART) if sms.counting == "cn" else (UCS2_SINGLE, UCS2_PART)
+    return single if sms.max_parts == 1 else part * sms.max_parts
 
 
 @dataclass
@@ -79,6 +116,25 @@ def _finding(frame: pl.DataFrame, column: str, value: pl.Expr, rule: str, messag
     )
 
 
+def _shortened(messages: pl.DataFrame, rows: pl.DataFrame, template: MessageTemplate, sms: SmsRules) -> pl.DataFrame:
+    """Over-budget messages re-rendered with their shortenable fields cut (a few rows, in
+    Python); the `shortened` column records what was cut."""
+    messages = messages.with_columns(shortened=pl.lit(None, pl.String))
+    over = messages.filter(pl.col("parts") > sms.max_parts)
+    if over.is_empty() or not sms.shorten:
+        return messages
+    fixed = []
+    for row in rows.filter(pl.col(ROW).is_in(over[ROW].implode())).iter_rows(named=True):
+        text, cuts = shorten_to_fit(template, row, sms)
+        if cuts is not None:
+            fixed.append({ROW: row[ROW], "content": text, "shortened": cuts})
+    if not fixed:
+        return messages
+    redone = pl.DataFrame(fixed, schema={ROW: messages.schema[ROW], "content": pl.String, "shortened": pl.String})
+    redone = pl.concat([redone, measure(redone["content"], sms)], how="horizontal")
+    return messages.update(redone, on=ROW)
+
+
 def render_messages(
     frame: pl.DataFrame,
     template: MessageTemplate,
@@ -93,6 +149,7 @@ def render_messages(
     template.check_columns(rows.columns)
     contents = render_contents(template, rows)
     messages = pl.concat([rows.select(ROW, "serial"), contents.to_frame(), measure(contents, sms)], how="horizontal")
+    messages = _shortened(messages, rows, template, sms)
 
     over = messages.filter(pl.col("parts") > sms.max_parts)
     too_long = messages.filter(pl.col("chars") > CN_MAX) if sms.counting == "cn" else messages.clear()
@@ -117,7 +174,7 @@ def render_messages(
         message = MESSAGES["invalid_recipient_phone"].format(locale, role=recipient.role)
         findings.append(_finding(to.filter(~valid.fill_null(False)), recipient.phone, pl.col("phone_raw").fill_null(""), "invalid_recipient_phone", message))
         addressed.append(to.filter(valid.fill_null(False)))
-    outbox_columns = ["role", "recipient", "phone", "content", "chars", "encoding", "parts", "serial", ROW]
+    outbox_columns = ["role", "recipient", "phone", "content", "chars", "encoding", "parts", "serial", ROW, "shortened"]
     outbox = (
         pl.concat([a.select(outbox_columns) for a in addressed]).sort(ROW, "role")
         if addressed
