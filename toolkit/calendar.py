@@ -35,13 +35,12 @@ class WorkCalendar:
     covered_years: range = field(default_factory=_library_years)
 
     def is_workday(self, day: date) -> bool:
-        if day in self.extra_workdays:
-            return True
-        if day in self.closures:
-            return False
-        if day.year in self.covered_years:
-            return chinese_calendar.is_workday(day)
-        return day.weekday() < 5
+        """One day, looked up in the same table the expressions use."""
+        return self._workdays.get(day, day.weekday() < 5)
+
+    @cached_property
+    def _workdays(self) -> dict[date, bool]:
+        return dict(zip(self.days["date"].to_list(), self.days["is_workday"].to_list(), strict=True))
 
     @cached_property
     def days(self) -> pl.DataFrame:

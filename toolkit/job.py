@@ -17,6 +17,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict
 
 from toolkit.calendar import WorkCalendar
+from toolkit.io import TableSource, write_parquet
 
 
 class JobConfig(BaseModel):
@@ -80,6 +81,10 @@ class JobContext:
         """Path of an output file of this job (the writer makes it atomic)."""
         return self.out_dir / name
 
+    def source(self, table: TableSource | JobOutputRef) -> TableSource:
+        """How to read a job input: a file as configured, or an earlier job's parquet table."""
+        return TableSource(path=self.table_of(table)) if isinstance(table, JobOutputRef) else table
+
 
 @dataclass
 class JobResult:
@@ -96,8 +101,16 @@ class JobResult:
     def ok(self) -> bool:
         return self.failure is None
 
-    def add_output(self, path: Path, frame: pl.DataFrame | None = None) -> None:
-        self.outputs.append(OutputRecord(str(path), frame.height if frame is not None else None))
+    def add_output(self, path: Path, rows: int | None = None) -> None:
+        self.outputs.append(OutputRecord(str(path), rows))
+
+    def publish(self, context: JobContext, tables: dict[str, pl.DataFrame]) -> None:
+        """Write `<name>.parquet` for each table: outputs for the manifest, inputs for later jobs."""
+        for name, frame in tables.items():
+            path = context.output(f"{name}.parquet")
+            write_parquet(frame, path)
+            self.add_output(path, frame.height)
+            self.tables[name] = path
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the previous run folder as it was.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -136,8 +137,6 @@ def run_batch(
 
 def _earlier_records(run_dir: Path, staging: Path, selected: list[str]) -> dict[str, JobRecord]:
     """With `--only`, the other jobs' outputs of an earlier run of the same date are kept."""
-    import json
-
     if not (run_dir / MANIFEST).is_file():
         return {}
     shutil.copytree(run_dir, staging)

@@ -11,8 +11,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt,
 
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.paths import ExistingFile
-from toolkit.io import TableSource, read_table, write_parquet
-from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobOutputRef, JobResult, OutputRecord
+from toolkit.io import read_table
+from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.messages.outbox import write_outbox
 from toolkit.messages.render import Recipient, SmsRules, render_messages
 from toolkit.messages.serials import reserve_serials
@@ -72,9 +72,7 @@ class RenderMessagesConfig(JobConfig):
 
 
 def _table(source: InputFile | JobOutputRef, context: JobContext) -> tuple[pl.DataFrame, InputRecord]:
-    if isinstance(source, JobOutputRef):
-        source = TableSource(path=context.table_of(source))
-    with read_table(source, {}) as table:
+    with read_table(context.source(source), {}) as table:
         frame = table.frame.collect()
     return frame, InputRecord.of(table.path, rows=frame.height)
 
@@ -104,13 +102,9 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
         locale=context.locale,
     )
     job = JobResult(counts=result.counts, inputs=[record, *lookups, InputRecord.of(config.template)], result=result)
-    for name, table in (("messages", result.messages), ("outbox", result.outbox), ("findings", result.findings)):
-        path = context.output(f"{name}.parquet")
-        write_parquet(table, path)
-        job.add_output(path, table)
-        job.tables[name] = path
+    job.publish(context, {"messages": result.messages, "outbox": result.outbox, "findings": result.findings})
     for path, rows in write_outbox(result, context.out_dir, signature=config.sms.signature, title=context.job_name):
-        job.outputs.append(OutputRecord(str(path), rows))
+        job.add_output(path, rows)
     return job
 
 

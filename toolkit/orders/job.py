@@ -12,7 +12,7 @@ from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.loader import load_model
 from toolkit.config.paths import ExistingFile
 from toolkit.fields import alias_table
-from toolkit.io import Table, TableSource, read_table, write_parquet
+from toolkit.io import Table, read_table
 from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.orders.report import write_findings_xlsx, write_summary_html
@@ -35,9 +35,7 @@ def load_rules(path: Path | None) -> OrderRules:
 
 def read_orders(source: InputFile | JobOutputRef, context: JobContext, rules: OrderRules) -> Table:
     """The orders as text columns with canonical names (an earlier job's table, or a file)."""
-    if isinstance(source, JobOutputRef):
-        source = TableSource(path=context.table_of(source))
-    return read_table(source, alias_table(ORDER_FIELDS), required=rules.required)
+    return read_table(context.source(source), alias_table(ORDER_FIELDS), required=rules.required)
 
 
 def failure(result: ValidationResult, rules: OrderRules) -> str | None:
@@ -72,14 +70,10 @@ def run(config: ValidateOrdersConfig, context: JobContext) -> JobResult:
     job.inputs.append(InputRecord.of(table.path, rows=result.rows_in))
     if config.rules is not None:
         job.inputs.append(InputRecord.of(config.rules))
-    for name, frame_out in (("valid", result.valid), ("rejected", result.rejected), ("findings", result.findings)):
-        target = context.output(f"{name}.parquet")
-        write_parquet(frame_out, target)
-        job.add_output(target, frame_out)
-        job.tables[name] = target
+    job.publish(context, {"valid": result.valid, "rejected": result.rejected, "findings": result.findings})
     xlsx = context.output("findings.xlsx")
     write_findings_xlsx(result, table.headers, xlsx, max_rows=config.xlsx_max_rows)
-    job.add_output(xlsx, result.problem_rows.head(config.xlsx_max_rows))
+    job.add_output(xlsx, min(result.problem_rows.height, config.xlsx_max_rows))
     html = context.output("summary.html")
     write_summary_html(result, html, title=context.job_name, max_rows=config.xlsx_max_rows)
     job.add_output(html)
