@@ -11,8 +11,8 @@ How exactness is kept:
 
 - Every value is printed as Jinja prints it (`str(value)`, then escaped in an autoescaped HTML
   template): String and Categorical as is, integers as `str(int)`, floats as Python's `repr`,
-  booleans as `True`/`False`, dates as ISO, and a null as `None` (StrictUndefined only concerns
-  missing names; a None in a column prints "None"). Datetime and Duration columns compile only
+  booleans as `True`/`False`, dates as ISO, and a null as empty text (the environment's
+  `finalize`; StrictUndefined only concerns missing names, an empty cell is not an error). Datetime and Duration columns compile only
   through the date and duration filters; other dtypes (Decimal, lists, structs ...) do not compile.
 - Where the vectorised form cannot be sure of matching Python for a value, the expression gives
   null for that row (a rendered template is never null, so null means "render this row with
@@ -232,6 +232,8 @@ class _Compiler:
         if isinstance(value, _Undefined):
             raise _NotCompilable(f"undefined {value.name}")
         if isinstance(value, _Const):
+            if value.value is None:  # Jinja folds a literal none before `finalize` when it escapes
+                return "None" if self.autoescape else ""
             return (
                 str(markupsafe.escape(value.value))
                 if self.autoescape
@@ -239,7 +241,7 @@ class _Compiler:
             )
         text = _str(value)
         if value.none:
-            text = pl.when(value.expr.is_null()).then(pl.lit("None")).otherwise(text)
+            text = pl.when(value.expr.is_null()).then(pl.lit("")).otherwise(text)
         if self.autoescape:
             text = text.str.replace_many(list(_ESCAPES), list(_ESCAPES.values()))
         return text

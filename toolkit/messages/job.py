@@ -7,16 +7,19 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import polars as pl
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt, field_validator, model_validator
 
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.paths import ExistingFile
 from toolkit.io import read_table
 from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
+from toolkit.errors import InputError
+from toolkit.messages.columns import ColumnValue, selected, with_config_columns
 from toolkit.messages.outbox import write_outbox
 from toolkit.messages.render import Recipient, SmsRules, render_messages
 from toolkit.messages.serials import reserve_serials
 from toolkit.messages.templates import MessageTemplate
+from toolkit.messages.upload import platform_upload, variable_values, write_platform_files
 from toolkit.rules import ROW
 
 
@@ -49,6 +52,32 @@ class SerialConfig(Strict):
     width: PositiveInt = 9
 
 
+class AliyunConfig(Strict):
+    template_code: Annotated[str, Field(pattern=r"^SMS_\d+$")]  # the registered template, SMS_123456789
+    sign_name: str | None = None  # the bare signature; default: sms.signature without 【】
+
+
+class PlatformConfig(Strict):
+    """The registered template's variables, each a small template over the row, in template
+    order ({1}..{N} on Tencent), and which platform files to write."""
+
+    variables: Annotated[dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")], str], Field(min_length=1)]
+    tencent: bool = False
+    aliyun: AliyunConfig | None = None
+    max_chars: PositiveInt = 35  # Aliyun: each variable 1-35 characters
+    min_chars: PositiveInt = 1
+
+    @field_validator("variables")
+    @classmethod
+    def _not_phone(cls, value: dict[str, str]) -> dict[str, str]:
+        if "phone" in value:
+            raise ValueError("a variable cannot be called `phone`: that is the recipient's number")
+        return value
+
+    def templates(self, locale: str) -> dict[str, MessageTemplate]:
+        return {name: MessageTemplate.inline(text, f"platform.variables.{name}", locale) for name, text in self.variables.items()}
+
+
 def _path_only(value: Any) -> Any:
     return {"path": value} if isinstance(value, str) else value
 
@@ -69,6 +98,21 @@ class RenderMessagesConfig(JobConfig):
     recipients: list[RecipientConfig] = Field(min_length=1)
     sms: SmsConfig = SmsConfig()
     serial: SerialConfig = SerialConfig()
+    platform: PlatformConfig | None = None
+    where: dict[str, list[str | int | bool]] = {}  # only rows whose column holds one of these values
+    columns: dict[str, ColumnValue] = {}  # added to every row: `compensation: 20`, `expected_at: {working_days: 1}`
+
+    @model_validator(mode="after")
+    def _aliyun_signed(self) -> RenderMessagesConfig:
+        aliyun = self.platform.aliyun if self.platform else None
+        if aliyun and not (aliyun.sign_name or self.sms.signature):
+            raise ValueError("platform.aliyun needs a sign_name (or sms.signature)")
+        return self
+
+    @property
+    def aliyun_sign_name(self) -> str | None:
+        aliyun = self.platform.aliyun if self.platform else None
+        return aliyun and (aliyun.sign_name or self.sms.signature.strip("【】"))
 
 
 def _table(source: InputFile | JobOutputRef, context: JobContext) -> tuple[pl.DataFrame, InputRecord]:
@@ -90,8 +134,16 @@ def _with_directory(frame: pl.DataFrame, directory: DirectoryFile | None) -> tup
 def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
     template = MessageTemplate.load(config.template, context.locale)
     frame, record = _table(config.input, context)
+    rows_in = frame.height
+    missing = sorted(set(config.where) - set(frame.columns))
+    if missing:
+        raise InputError(f"where: no column {', '.join(missing)} (columns: {', '.join(frame.columns)})", path=record.path)
+    frame = frame.filter(selected(frame, config.where))
     frame, lookups = _with_directory(frame, config.directory)
-    template.check_columns([*frame.columns, "serial"])
+    frame = with_config_columns(frame, config.columns, context.run_date, context.calendar)
+    variables = config.platform.templates(context.locale) if config.platform else {}
+    for checked in (template, *variables.values()):
+        checked.check_columns([*frame.columns, "serial"])
     serials = reserve_serials(context.state_dir, frame.height, prefix=config.serial.prefix, width=config.serial.width)
     result = render_messages(
         frame,
@@ -101,15 +153,36 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
         sms=SmsRules(**{**config.sms.model_dump(), "shorten": tuple(config.sms.shorten)}),
         locale=context.locale,
     )
+    result.counts.update(rows_in=rows_in, not_selected=rows_in - frame.height)
+    written = []
+    if config.platform:
+        upload = platform_upload(
+            result.outbox,
+            variable_values(frame.with_columns(serial=result.messages["serial"]), variables),
+            max_chars=config.platform.max_chars,
+            min_chars=config.platform.min_chars,
+            locale=context.locale,
+        )
+        result.add_findings(upload.findings)
+        result.counts["platform_lines"] = upload.sendable.height
+        written = write_platform_files(
+            upload,
+            context.out_dir,
+            tencent=config.platform.tencent,
+            aliyun_template_code=config.platform.aliyun.template_code if config.platform.aliyun else None,
+            aliyun_sign_name=config.aliyun_sign_name,
+        )
     job = JobResult(counts=result.counts, inputs=[record, *lookups, InputRecord.of(config.template)], result=result)
     job.publish(context, {"messages": result.messages, "outbox": result.outbox, "findings": result.findings})
-    for path, rows in write_outbox(result, context.out_dir, signature=config.sms.signature, title=context.job_name):
+    for path, rows in [*write_outbox(result, context.out_dir, signature=config.sms.signature, title=context.job_name), *written]:
         job.add_output(path, rows)
     return job
 
 
 def check(config: RenderMessagesConfig) -> list[str]:
     MessageTemplate.load(config.template)
+    if config.platform:
+        config.platform.templates("zh")
     return []
 
 

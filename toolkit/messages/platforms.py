@@ -142,7 +142,7 @@ def check_variables(
     finding of the house), else the 0-based position in `messages`. Sorted by row, then
     template order.
     """
-    _require(messages, variables)
+    _require(messages, variables, with_phone=False)
     index = "_row" if "_row" in messages.columns else None
     long = (
         messages.select(
@@ -191,13 +191,14 @@ def _text(name: str) -> pl.Expr:
     return pl.col(name).cast(pl.String).fill_null("")
 
 
-def _require(messages: pl.DataFrame, variables: Sequence[str]) -> None:
+def _require(messages: pl.DataFrame, variables: Sequence[str], *, with_phone: bool = True) -> None:
     """The phone and every variable must be columns, each variable named once."""
     if isinstance(variables, str):
         raise TypeError("variables must be a sequence of column names, not one string")
     doubled = sorted({name for name in variables if list(variables).count(name) > 1})
     if doubled:
         raise ValueError(f"variables named more than once: {doubled}")
-    missing = [name for name in (PHONE, *variables) if name not in messages.columns]
+    needed = (PHONE, *variables) if with_phone else tuple(variables)
+    missing = [name for name in needed if name not in messages.columns]
     if missing:
         raise ValueError(f"messages has no column {missing}; it has {messages.columns}")

@@ -85,6 +85,11 @@ class RenderResult:
     locale: str = ZH
     counts: dict[str, int] = field(default_factory=dict)
 
+    def add_findings(self, findings: pl.DataFrame) -> None:
+        """Findings found after rendering (platform variable checks, say), in row order."""
+        self.findings = pl.concat([self.findings, findings.cast(FINDING_SCHEMA)]).sort("row", "rule")  # type: ignore[arg-type]
+        self.counts["findings"] = self.findings.height
+
 
 def render_contents(template: MessageTemplate, frame: pl.DataFrame) -> pl.Series:
     """The text of every row: one polars expression when the template compiles, Jinja per row

@@ -28,12 +28,18 @@ class TemplateError(ConfigError):
     """A template that cannot be used: one line with the template, its line and what is wrong."""
 
 
+def _blank_if_missing(value: Any) -> Any:
+    """An empty cell prints as nothing, never as "None" in a customer's SMS."""
+    return "" if value is None else value
+
+
 def environment(folder: Path, locale: str = ZH) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "htm"), default_for_string=False),
         keep_trailing_newline=False,
+        finalize=_blank_if_missing,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -47,6 +53,7 @@ class MessageTemplate:
 
     path: Path
     env: ImmutableSandboxedEnvironment
+    text: str | None = None  # the source of a template written inline in config, not in a file
 
     @classmethod
     def load(cls, path: Path, locale: str = ZH) -> MessageTemplate:
@@ -55,12 +62,22 @@ class MessageTemplate:
         template.compiled  # noqa: B018 - a syntax error is reported at load time, not per row
         return template
 
+    @classmethod
+    def inline(cls, text: str, name: str, locale: str = ZH) -> MessageTemplate:
+        """A short text template from config (a platform variable, say); `name` says where it
+        is written, e.g. `daily.yaml#platform.variables.shipper`, for error lines."""
+        template = cls(Path(name), environment(Path.cwd(), locale), text)
+        template.compiled  # noqa: B018
+        return template
+
     @property
     def is_text(self) -> bool:
         return not self.path.name.endswith((".html.j2", ".html", ".htm"))
 
     @cached_property
     def source(self) -> str:
+        if self.text is not None:
+            return self.text
         try:
             return self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -69,7 +86,10 @@ class MessageTemplate:
     @cached_property
     def compiled(self) -> jinja2.Template:
         try:
-            return self.env.get_template(self.path.name)
+            if self.text is None:
+                return self.env.get_template(self.path.name)
+            code = self.env.compile(self.text, name=self.path.name, filename=str(self.path))
+            return self.env.template_class.from_code(self.env, code, self.env.make_globals(None))
         except jinja2.TemplateSyntaxError as error:
             raise TemplateError(f"template syntax error: {error.message}", path=self.path, line=error.lineno) from None
 

@@ -1,0 +1,96 @@
+"""What a render job leaves for the SMS platforms, which send registered templates with
+variables rather than our rendered text: each variable rendered from its own small template
+for every row, checked against the platform's limits, and written as Tencent's bulk-send file
+and Aliyun's SendBatchSms request bodies. The outbox keeps the rendered text, which still gives
+the billed length.
+
+A row whose variables the platform would refuse is a finding and stays out of both files, as a
+recipient without a valid number stays out of the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from toolkit.i18n import ZH
+from toolkit.io import write_json
+from toolkit.messages.compile import render_all
+from toolkit.messages.platforms import PHONE, aliyun_batch_requests, check_variables, write_tencent_bulk
+from toolkit.messages.templates import MessageTemplate
+from toolkit.rules import FINDING_SCHEMA, ROW
+
+RULE = "platform_variable"
+_SERIAL = "_serial"  # the row's serial, for findings; `serial` may well be a variable too
+
+
+@dataclass(frozen=True)
+class PlatformUpload:
+    """One row per outbox line whose variables pass: `phone`, then the variables in order."""
+
+    sendable: pl.DataFrame
+    variables: tuple[str, ...]
+    findings: pl.DataFrame
+
+
+def variable_values(rows: pl.DataFrame, variables: Mapping[str, MessageTemplate]) -> pl.DataFrame:
+    """`_row`, `_serial` and the text of each variable for every row (compiled where possible)."""
+    return rows.select(ROW, pl.col("serial").alias(_SERIAL)).with_columns(
+        render_all(template, rows).alias(name) for name, template in variables.items()
+    )
+
+
+def platform_upload(
+    outbox: pl.DataFrame,
+    values: pl.DataFrame,
+    *,
+    max_chars: int,
+    min_chars: int = 1,
+    locale: str = ZH,
+) -> PlatformUpload:
+    """Check every row's variables once, then address the passing rows to the outbox's phones."""
+    names = tuple(c for c in values.columns if c not in (ROW, _SERIAL))
+    problems = check_variables(values, names, max_chars=max_chars, min_chars=min_chars, locale=locale)
+    findings = problems.join(values.select(ROW, _SERIAL), left_on="row", right_on=ROW, how="left").select(
+        "row",
+        record_id=pl.col(_SERIAL),
+        column="variable",
+        value="value",
+        rule=pl.lit(RULE),
+        severity=pl.lit("error"),
+        message="message",
+    )
+    passing = values.filter(~pl.col(ROW).is_in(problems["row"].implode()))
+    sendable = outbox.select(PHONE, "source_row").join(
+        passing.drop(_SERIAL), left_on="source_row", right_on=ROW, how="inner", maintain_order="left"
+    )
+    return PlatformUpload(sendable.drop("source_row"), names, findings.cast(FINDING_SCHEMA))  # type: ignore[arg-type]
+
+
+def write_platform_files(
+    upload: PlatformUpload,
+    folder: Path,
+    *,
+    tencent: bool,
+    aliyun_template_code: str | None,
+    aliyun_sign_name: str | None,
+) -> list[tuple[Path, int | None]]:
+    """tencent_bulk.xlsx/.csv and aliyun_send_batch.json as asked; (path, rows) for the manifest."""
+    written: list[tuple[Path, int | None]] = []
+    if tencent:
+        for path in write_tencent_bulk(upload.sendable, upload.variables, folder):
+            written.append((path, upload.sendable.height))
+    if aliyun_template_code:
+        requests = aliyun_batch_requests(
+            upload.sendable, upload.variables, template_code=aliyun_template_code, sign_name=aliyun_sign_name or ""
+        )
+        path = folder / "aliyun_send_batch.json"
+        write_json(requests, path)
+        written.append((path, len(requests)))
+    return written
+
+
+__all__ = ["RULE", "PlatformUpload", "platform_upload", "variable_values", "write_platform_files"]
