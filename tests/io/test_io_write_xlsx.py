@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from toolkit.io import TableSource, XlsxSheet, read_table, write_xlsx
+from toolkit.io import TableSource, XlsxSheet, read_table, sheets_of, write_xlsx
+from toolkit.io import xlsx as xlsx_module
 
 RED, AMBER = "FFFFC7CE", "FFFFEB9C"
 
@@ -192,3 +193,14 @@ def test_100000_rows_by_20_columns_in_a_few_seconds(tmp_path: Path) -> None:
     back = read_table(TableSource(path=path), {}).frame
     assert back.select(pl.len()).collect().item() == n
     assert back.tail(1).collect().row(0)[:2] == (n + 1, f"北京市朝阳区建国路{n - 1}号")
+
+
+def test_a_frame_longer_than_a_sheet_goes_on_numbered_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx_module, "MAX_ROWS", 3)  # a sheet of 2 rows below the header
+    frame = pl.DataFrame({"n": [1, 2, 3, 4, 5]})
+
+    write_xlsx(tmp_path / "long.xlsx", sheets_of("待发送", frame))
+
+    book = openpyxl.load_workbook(tmp_path / "long.xlsx")
+    assert book.sheetnames == ["待发送", "待发送 (2)", "待发送 (3)"]
+    assert [c.value for ws in book for (c,) in ws.iter_rows(min_row=2)] == [1, 2, 3, 4, 5]

@@ -11,6 +11,7 @@ from toolkit.io.source import TableSource
 from toolkit.io.write import (
     XlsxSheet,
     atomic_path,
+    sheets_of,
     write_csv,
     write_json,
     write_parquet,
@@ -25,6 +26,7 @@ __all__ = [
     "atomic_path",
     "cells",
     "read_table",
+    "sheets_of",
     "write_csv",
     "write_json",
     "write_parquet",

@@ -13,12 +13,13 @@ from typing import Any
 import polars as pl
 
 from toolkit.io.atomic import atomic_path
-from toolkit.io.xlsx import XlsxSheet, write_xlsx
+from toolkit.io.xlsx import XlsxSheet, sheets_of, write_xlsx
 
 __all__ = [
     "XlsxSheet",
     "atomic_path",
     "formula_safe",
+    "sheets_of",
     "write_csv",
     "write_json",
     "write_parquet",

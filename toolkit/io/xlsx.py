@@ -29,7 +29,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from toolkit.io.atomic import atomic_path
 
-__all__ = ["XlsxSheet", "write_xlsx"]
+__all__ = ["MAX_ROWS", "XlsxSheet", "sheets_of", "write_xlsx"]
 
 MAX_ROWS = 1_048_576
 MAX_TEXT = 32_767  # characters Excel holds in a cell
@@ -75,6 +75,12 @@ class XlsxSheet:
     frame: pl.DataFrame
     highlights: pl.DataFrame | None = None
     comments: bool = False
+
+
+def sheets_of(name: str, frame: pl.DataFrame) -> list[XlsxSheet]:
+    """A frame as sheets Excel can hold: `name`, `name (2)`, ... of at most 1,048,575 rows each."""
+    rows = MAX_ROWS - 1
+    return [XlsxSheet(name, frame.slice(start, rows)) for start in range(0, max(frame.height, 1), rows)]
 
 
 def write_xlsx(path: Path, sheets: Sequence[XlsxSheet]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from toolkit.i18n import Text
-from toolkit.io import XlsxSheet, write_csv, write_text, write_xlsx
+from toolkit.io import sheets_of, write_csv, write_text, write_xlsx
 from toolkit.messages.render import RenderResult
 
 HEADERS = {
@@ -55,7 +55,7 @@ def write_outbox(result: RenderResult, folder: Path, *, signature: str = "", tit
     shown = result.outbox.rename({c: HEADERS[c].get(result.locale) for c in result.outbox.columns})
     csv, xlsx, html = folder / "outbox.csv", folder / "outbox.xlsx", folder / "preview.html"
     write_csv(shown, csv)
-    write_xlsx(xlsx, [XlsxSheet(WORDS["outbox"].get(result.locale), shown)])
+    write_xlsx(xlsx, sheets_of(WORDS["outbox"].get(result.locale), shown))
     write_text(preview_html(result, signature=signature, title=title), html)
     return [(csv, shown.height), (xlsx, shown.height), (html, None)]
 

@@ -41,6 +41,7 @@ ALIYUN_MAX_NUMBERS = 100  # SendBatchSms: numbers per call
 # It reads the columns by position; the headers are for the people who open the file, so they
 # are the Chinese console's word for the number and the template's own placeholders.
 TENCENT_PHONE_HEADER = "手机号码"
+TENCENT_ROWS_PER_FILE = 200_000  # about 8-15 MB of xlsx: one console task each, under its 30 MB
 
 FINDING_SCHEMA = {"row": pl.Int64, "variable": pl.String, "value": pl.String, "message": pl.String}
 _TOO_SHORT = Text(
@@ -74,20 +75,32 @@ def tencent_bulk_frame(messages: pl.DataFrame, variables: Sequence[str]) -> pl.D
 
 
 def write_tencent_bulk(
-    messages: pl.DataFrame, variables: Sequence[str], folder: Path, *, stem: str = "tencent_bulk"
-) -> tuple[Path, Path]:
-    """Write `<stem>.xlsx` and `<stem>.csv` into `folder`, atomically; return both paths.
+    messages: pl.DataFrame,
+    variables: Sequence[str],
+    folder: Path,
+    *,
+    stem: str = "tencent_bulk",
+    rows_per_file: int = TENCENT_ROWS_PER_FILE,
+) -> list[Path]:
+    """Write `<stem>.xlsx` and `<stem>.csv` into `folder`, atomically; return the paths written.
 
     Upload the xlsx: its cells are plain text as the console requires, so a phone stays
-    13800000000 and `0.2` stays `0.2`. The csv is for other tools: Excel shows its phones as
-    numbers (1.38E+10), and like every csv of the house, text a spreadsheet would run as a
-    formula (`=..`, `-x`) gets a leading `'` there (write_csv).
+    13800000000 and `0.2` stays `0.2`. More than `rows_per_file` numbers are split into
+    `<stem>_1.xlsx`, `<stem>_2.xlsx`, ... (one upload task each, each well under the console's
+    30 MB). The csv (always one file) is for other tools: Excel shows its phones as numbers
+    (1.38E+10), and like every csv of the house, text a spreadsheet would run as a formula
+    (`=..`, `-x`) gets a leading `'` there (write_csv).
     """
     bulk = tencent_bulk_frame(messages, variables)
-    xlsx, csv = Path(folder) / f"{stem}.xlsx", Path(folder) / f"{stem}.csv"
-    write_xlsx(xlsx, [XlsxSheet("Sheet1", bulk)])
-    write_csv(bulk, csv)
-    return xlsx, csv
+    parts = list(bulk.iter_slices(rows_per_file)) or [bulk]
+    names = [stem] if len(parts) == 1 else [f"{stem}_{i}" for i in range(1, len(parts) + 1)]
+    written = []
+    for name, part in zip(names, parts, strict=True):
+        written.append(Path(folder) / f"{name}.xlsx")
+        write_xlsx(written[-1], [XlsxSheet("Sheet1", part)])
+    written.append(Path(folder) / f"{stem}.csv")
+    write_csv(bulk, written[-1])
+    return written
 
 
 # --- Aliyun ----------------------------------------------------------------------------------
@@ -107,16 +120,36 @@ def aliyun_batch_requests(
     if re.search(r"[【】\[\]]", sign_name) or not sign_name.strip():
         raise ValueError(f"sign_name must be the bare signature without brackets, not {sign_name!r}")
     to = "_aliyun_to"  # a template may have a variable named `phone`
-    text = messages.select(_text(PHONE).alias(to), *(_text(name) for name in variables))
+    # Each number's JSON written by polars, then joined per request: a Python dict per number
+    # costs ~1 s per 100,000 numbers, this ~0.1 s. Same JSON as json.dumps(ensure_ascii=False).
+    params = pl.struct([_text(name) for name in variables]).struct.json_encode()
+    bodies = (
+        messages.select(
+            (pl.int_range(pl.len()) // ALIYUN_MAX_NUMBERS).alias("_request"),
+            _json_string(_text(PHONE)).alias(to),
+            params.alias("_params"),
+        )
+        .group_by("_request", maintain_order=True)
+        .agg(
+            pl.concat_str(pl.lit("["), pl.col(to).str.join(","), pl.lit("]")).alias("PhoneNumberJson"),
+            pl.len().alias("_numbers"),
+            pl.concat_str(pl.lit("["), pl.col("_params").str.join(","), pl.lit("]")).alias("TemplateParamJson"),
+        )
+    )
     return [
         {
-            "PhoneNumberJson": _json(chunk[to].to_list()),
-            "SignNameJson": _json([sign_name] * chunk.height),
+            "PhoneNumberJson": body["PhoneNumberJson"],
+            "SignNameJson": _json([sign_name] * body["_numbers"]),
             "TemplateCode": template_code,
-            "TemplateParamJson": _json(chunk.select(variables).to_dicts()),
+            "TemplateParamJson": body["TemplateParamJson"],
         }
-        for chunk in text.iter_slices(n_rows=ALIYUN_MAX_NUMBERS)
+        for body in bodies.iter_rows(named=True)
     ]
+
+
+def _json_string(text: pl.Expr) -> pl.Expr:
+    """Each value as a JSON string literal (quotes and escapes as JSON has them)."""
+    return pl.struct(text.alias("v")).struct.json_encode().str.strip_prefix('{"v":').str.strip_suffix("}")
 
 
 def _json(value: Any) -> str:
