@@ -14,9 +14,13 @@ from toolkit.config import load_config
 from toolkit.errors import ExitCode
 from toolkit.messages.columns import WorkingDaysFromRun
 from toolkit.pipeline import run_batch
-from conftest import write
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.mark.parametrize(
