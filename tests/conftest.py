@@ -13,8 +13,8 @@ REALDATA = REPO.parent / "shared" / "realdata"
 
 @pytest.fixture
 def team_folder(tmp_path: Path) -> Path:
-    """A copy of the repository's config/, templates/ and samples/, as a team would keep them."""
-    for folder in ("config", "templates", "samples"):
+    """A copy of the repository's config/, templates/, samples/ and notebooks/, as a team would keep them."""
+    for folder in ("config", "templates", "samples", "notebooks"):
         shutil.copytree(REPO / folder, tmp_path / folder)
     return tmp_path
 

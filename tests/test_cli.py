@@ -64,12 +64,12 @@ def test_bad_arguments_are_one_line(team_folder: Path) -> None:
     done = toolkit("run", "config/daily.yaml", "--date", "22/11/2026", cwd=team_folder)
     assert (done.returncode, done.stderr) == (2, "error: --date: expected YYYY-MM-DD, got '22/11/2026'\n")
     done = toolkit("run", "config/daily.yaml", "--only", "ordres", *AS_OF, cwd=team_folder)
-    assert done.returncode == 2 and "no job named ordres (jobs: orders, dispatch_sms)" in done.stderr
+    assert done.returncode == 2 and "no job named ordres (jobs: orders, dispatch_sms, overdue, " in done.stderr
 
 
 def test_check_validates_without_running(team_folder: Path) -> None:
     done = toolkit("check", "config/daily.yaml", cwd=team_folder)
-    assert (done.returncode, done.stdout) == (0, "config/daily.yaml: ok (2 jobs)\n")
+    assert (done.returncode, done.stdout) == (0, "config/daily.yaml: ok (8 jobs)\n")
     assert not (team_folder / "out").exists()
     rules = team_folder / "config" / "rules" / "orders.yaml"
     write(rules, rules.read_text(encoding="utf-8").replace("max_piece_weight_kg: 500", "max_piece_weight_kg: -5"))

@@ -17,7 +17,10 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict
 
 from toolkit.calendar import WorkCalendar
+from toolkit.errors import InputError
 from toolkit.io import TableSource, write_parquet
+
+OUTBOX = "outbox"  # the run folder's mail waiting to be sent, or kept after a failed send
 
 
 class JobConfig(BaseModel):
@@ -38,6 +41,28 @@ class JobOutputRef:
 
     def __str__(self) -> str:
         return f"{self.job}.{self.table}"
+
+
+@dataclass(frozen=True)
+class JobFileRef:
+    """`daily_report/daily_report.html` in YAML: a file written by the earlier job `daily_report`."""
+
+    job: str
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.job}/{self.path}"
+
+
+def job_references(job: BaseModel) -> list[tuple[str, JobOutputRef | JobFileRef]]:
+    """The earlier jobs' tables and files a job's config names, with the field naming each."""
+    found = []
+    for name, value in job:
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, (JobOutputRef, JobFileRef)):
+                found.append((name, item))
+    return found
 
 
 @dataclass
@@ -76,6 +101,7 @@ class JobContext:
     calendar: WorkCalendar
     table_of: Callable[[JobOutputRef], Path]
     log: Callable[[str], None] = print
+    smtp: Any = None  # the batch's SmtpConfig; None: mail is only written to the outbox
 
     def output(self, name: str) -> Path:
         """Path of an output file of this job (the writer makes it atomic)."""
@@ -84,6 +110,20 @@ class JobContext:
     def source(self, table: TableSource | JobOutputRef) -> TableSource:
         """How to read a job input: a file as configured, or an earlier job's parquet table."""
         return TableSource(path=self.table_of(table)) if isinstance(table, JobOutputRef) else table
+
+    @property
+    def outbox(self) -> Path:
+        """The run folder's outbox (beside the jobs' folders): mail as .eml files."""
+        return self.out_dir.parent / OUTBOX
+
+    def file_of(self, ref: JobFileRef) -> Path:
+        """A file an earlier job wrote in this run folder (or kept from an earlier run with --only)."""
+        path = self.out_dir.parent / ref.job / ref.path
+        if not path.is_file():
+            folder = self.out_dir.parent / ref.job
+            found = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+            raise InputError(f"job {ref.job!r} wrote no file {ref.path!r} (it wrote: {', '.join(found) or 'nothing'})")
+        return path
 
 
 @dataclass

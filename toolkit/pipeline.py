@@ -23,9 +23,10 @@ from toolkit import __version__
 from toolkit.config import LoadedConfig
 from toolkit.errors import ConfigError, ExitCode, InputError, ToolkitError
 from toolkit.io import write_json
-from toolkit.job import InputRecord, JobContext, JobOutputRef, JobResult
+from toolkit.job import InputRecord, JobContext, JobFileRef, JobOutputRef, JobResult, job_references
 from toolkit.lock import BatchLock
 from toolkit.registry import job_kinds
+from toolkit.reports.mail_failure import notify_failure
 
 MANIFEST = "manifest.json"
 
@@ -64,6 +65,7 @@ class BatchRun:
     run_dir: Path
     jobs: dict[str, JobRecord]
     exit_code: ExitCode = ExitCode.DONE
+    failure_mail: dict[str, Any] | None = None  # the `on_failure` notice: where it went, or why not
 
     @property
     def status(self) -> str:
@@ -73,9 +75,14 @@ class BatchRun:
         """The rich result of a job (e.g. a ValidationResult), for notebooks."""
         return self.jobs[job].result
 
+    def _repr_html_(self) -> str:
+        from toolkit.reports.display import batch_html
 
-def _dependencies(job: Any) -> list[JobOutputRef]:
-    return [value for _, value in job if isinstance(value, JobOutputRef)]
+        return batch_html(self)
+
+
+def _dependencies(job: Any) -> list[JobOutputRef | JobFileRef]:
+    return [value for _, value in job_references(job)]
 
 
 def _exit_code(records: list[JobRecord]) -> ExitCode:
@@ -130,6 +137,7 @@ def run_batch(
                 continue
             records[name] = _run_job(name, job, records, loaded, run_date, as_of, staging, reporter)
         batch = BatchRun(config.batch, run_date, as_of, run_dir, records, _exit_code(list(records.values())))
+        batch.failure_mail = notify_failure(batch, config, staging, reporter.log)
         write_json(_manifest(batch, loaded, time.perf_counter() - started), staging / MANIFEST)
         _swap_into_place(staging, run_dir)
     return batch
@@ -189,6 +197,7 @@ def _run_job(
         calendar=config.work_calendar(),
         table_of=table_of,
         log=lambda message: reporter.log(f"{name}: {message}"),
+        smtp=config.smtp,
     )
     reporter.job_started(name, job.kind)
     started = time.perf_counter()
@@ -234,6 +243,7 @@ def _manifest(batch: BatchRun, loaded: LoadedConfig, seconds: float) -> dict[str
         "status": batch.status,
         "exit_code": int(batch.exit_code),
         "jobs": {name: record.manifest() for name, record in batch.jobs.items()},
+        **({"on_failure": batch.failure_mail} if batch.failure_mail is not None else {}),
     }
 
 

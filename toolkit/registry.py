@@ -15,10 +15,14 @@ from toolkit.job import JobKind
 
 @cache
 def job_kinds() -> dict[str, JobKind]:
+    from toolkit.letters.job import RENDER_LETTERS
     from toolkit.messages.job import RENDER_MESSAGES
     from toolkit.orders.job import VALIDATE_ORDERS
+    from toolkit.reports.mail_job import EMAIL
+    from toolkit.reports.notebook import NOTEBOOK
+    from toolkit.tracking.job import FLAG_OVERDUE
 
-    kinds = (VALIDATE_ORDERS, RENDER_MESSAGES)
+    kinds = (VALIDATE_ORDERS, RENDER_MESSAGES, NOTEBOOK, EMAIL, RENDER_LETTERS, FLAG_OVERDUE)
     return {kind.name: kind for kind in kinds}
 
 

@@ -115,4 +115,11 @@ def test_a_reference_to_a_later_job_is_an_error(tmp_path: Path) -> None:
 
 def test_the_shipped_daily_config_is_valid() -> None:
     loaded = load_config(Path(__file__).resolve().parents[2] / "config" / "daily.yaml")
-    assert list(loaded.model.jobs) == ["orders", "dispatch_sms"]
+    assert list(loaded.model.jobs) == [
+        "orders", "dispatch_sms", "overdue", "follow_up_sms", "delay_notice", "claim_letters", "daily_report", "daily_mail",
+    ]
+
+
+def test_a_job_cannot_take_the_mail_outboxs_name(tmp_path: Path) -> None:
+    path = batch(tmp_path, "  outbox:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n")
+    assert "`outbox` is the run folder's mail outbox" in error_of(path).one_line()

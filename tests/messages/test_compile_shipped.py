@@ -35,8 +35,9 @@ def accepted_orders() -> pl.DataFrame:
 FRAMES = {
     "dispatch.txt.j2": accepted_orders,
     "follow_up.txt.j2": lambda: pl.DataFrame({
-        "serial": ["110310284", "110310285"], "waybill": ["755000123", "SF99"],
-        "overdue_by": [timedelta(hours=2), timedelta(minutes=75)], "agent_id": ["8011", "8012"],
+        "serial": ["110310284", "110310285", "110310286"], "waybill": ["755000123", "SF99", "JD7"],
+        "rule_label": ["超过配送时效", "超时未揽收", "超过配送时效"],
+        "overdue_by": [timedelta(hours=2), timedelta(minutes=75), timedelta(0)], "agent_id": ["8011", "8012", None],
     }),
     "delay_notice.txt.j2": lambda: pl.DataFrame({
         "customer_name": ["李女士", "王先生"], "waybill": ["SF1", "JD2"],

@@ -19,6 +19,7 @@ from toolkit.messages.upload import platform_upload, variable_values
 from toolkit.pipeline import run_batch
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+FIRST_JOBS = ["orders", "dispatch_sms"]  # the jobs these tests are about; the whole batch runs in test_cli
 
 
 def test_a_variable_over_the_limit_is_a_finding_and_its_row_stays_out_of_the_upload() -> None:
@@ -51,7 +52,7 @@ def test_a_variable_over_the_limit_is_a_finding_and_its_row_stays_out_of_the_upl
 
 
 def test_the_daily_batch_leaves_tencent_and_aliyun_files_beside_the_outbox(team_folder: Path) -> None:
-    run = run_batch(load_config(team_folder / "config" / "daily.yaml"), run_date=date(2026, 11, 22), as_of=AS_OF)
+    run = run_batch(load_config(team_folder / "config" / "daily.yaml"), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS)
     assert run.exit_code == ExitCode.DONE, run.jobs
     folder = run.run_dir / "dispatch_sms"
     findings = pl.read_parquet(folder / "findings.parquet").filter(pl.col("rule") == "platform_variable")
@@ -82,7 +83,7 @@ def test_the_daily_batch_leaves_tencent_and_aliyun_files_beside_the_outbox(team_
 def test_an_undefined_column_in_a_platform_variable_stops_the_job_before_serials_are_used(team_folder: Path) -> None:
     config = team_folder / "config" / "daily.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("{{ agent_id }}\"", "{{ agent }}\""), encoding="utf-8")
-    run = run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF)
+    run = run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS)
     assert run.exit_code == ExitCode.BAD_INPUT
     assert "platform.variables.agent:1: undefined variable 'agent'" in run.jobs["dispatch_sms"].error
     assert not (team_folder / "data" / "sms_serial.json").exists()

@@ -33,8 +33,10 @@ def test_the_dispatch_sms_follows_the_manuals_field_order() -> None:
 
 
 def test_the_follow_up_sms_matches_the_manual() -> None:
-    row = {"serial": "110310284", "waybill": "755000123", "overdue_by": timedelta(hours=2), "agent_id": "8011"}
+    row = {"serial": "110310284", "waybill": "755000123", "rule_label": "超过配送时效", "overdue_by": timedelta(hours=2), "agent_id": "8011"}
     assert render("follow_up.txt.j2", row) == "[110310284]单号755000123,货物已超过配送时效2小时,请速处理。[8011]"
+    late_pickup = {**row, "rule_label": "超时未揽收", "overdue_by": 10.5, "agent_id": None}
+    assert render("follow_up.txt.j2", late_pickup) == "[110310284]单号755000123,货物已超时未揽收10小时30分,请速处理。"
 
 
 @pytest.mark.parametrize(("compensation", "offer"), [(20, "，我们将补偿您20元"), (None, "")])

@@ -15,6 +15,7 @@ from toolkit.config import load_config
 from toolkit.pipeline import BatchRun, run_batch
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+FIRST_JOBS = ["orders"]  # the jobs these tests are about; the whole batch runs in test_cli
 
 
 def run_on(team_folder: Path, input_line: str | None = None) -> BatchRun:
@@ -22,7 +23,7 @@ def run_on(team_folder: Path, input_line: str | None = None) -> BatchRun:
     if input_line:
         text = config.read_text(encoding="utf-8")
         write(config, text.replace("    input: {path: ../samples/orders.xlsx, sheet: 订单}", input_line))
-    return run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF)
+    return run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS)
 
 
 def found(run: BatchRun) -> pl.DataFrame:
@@ -40,7 +41,7 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> BatchRun:
     import shutil
 
     folder = tmp_path_factory.mktemp("team")
-    for name in ("config", "templates", "samples"):
+    for name in ("config", "templates", "samples", "notebooks"):
         shutil.copytree(REPO / name, folder / name)
     return run_on(folder)
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveFloat, SecretStr, field_validator, model_validator
 
 from toolkit.calendar import WorkCalendar
 from toolkit.config.paths import Folder
 from toolkit.i18n import normalise_locale
-from toolkit.job import JobOutputRef
+from toolkit.job import job_references
 from toolkit.registry import job_union
+from toolkit.reports.mail_message import DEFAULT_SENDER, Address
 
 _JOB_NAME = r"^[A-Za-z_][A-Za-z0-9_-]*$"
 
@@ -44,6 +45,41 @@ class CalendarConfig(Strict):
         )
 
 
+class SmtpConfig(Strict):
+    """Where mail is sent; without it, mail is only written to the run folder's outbox."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    host: str
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None  # default: 587 starttls, 465 ssl, 25 none
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    user: str | None = None
+    password: SecretStr | None = None  # `${SMTP_PASSWORD}`: from the environment, never in a file
+    sender: Annotated[Address, Field(alias="from")] = DEFAULT_SENDER
+    timeout: PositiveFloat = 30.0  # seconds for each answer of the server
+    retries: NonNegativeInt = 2  # further attempts after a failed one (server down, 4xx)
+    retry_delay: Annotated[float, Field(ge=0)] = 5.0  # seconds before the first retry, doubled after
+
+    @field_validator("password")
+    @classmethod
+    def _ascii(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().isascii():
+            raise ValueError("the password has non-ASCII characters, which SMTP login (smtplib) cannot send")
+        return value
+
+    @model_validator(mode="after")
+    def _default_port(self) -> SmtpConfig:
+        if self.port is None:
+            self.port = {"starttls": 587, "ssl": 465, "none": 25}[self.security]
+        return self
+
+
+class OnFailureConfig(Strict):
+    """Who hears about a failed job: a short mail naming the job and the error."""
+
+    email: list[Address] = Field(min_length=1)
+
+
 class BatchConfig(Strict):
     """A batch: settings shared by its jobs and the jobs in the order they run."""
 
@@ -54,6 +90,8 @@ class BatchConfig(Strict):
     output: Folder = Path("out")
     state: Folder = Path("data")
     jobs: dict[Annotated[str, Field(pattern=_JOB_NAME)], job_union()]  # type: ignore[valid-type]
+    smtp: SmtpConfig | None = None
+    on_failure: OnFailureConfig | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -74,14 +112,16 @@ class BatchConfig(Strict):
     def _some_jobs(cls, value: dict[str, Any]) -> dict[str, Any]:
         if not value:
             raise ValueError("a batch needs at least one job")
+        if "outbox" in value:
+            raise ValueError("`outbox` is the run folder's mail outbox; give the job another name")
         return value
 
     @model_validator(mode="after")
     def _references_point_back(self) -> BatchConfig:
         names = list(self.jobs)
         for position, (name, job) in enumerate(self.jobs.items()):
-            for field_name, value in job:
-                if isinstance(value, JobOutputRef) and value.job not in names[:position]:
+            for field_name, value in job_references(job):
+                if value.job not in names[:position]:
                     raise ValueError(
                         f"jobs.{name}.{field_name}: {value} refers to job {value.job!r}, "
                         "which must come earlier in the batch"

@@ -90,6 +90,11 @@ class RenderResult:
         self.findings = pl.concat([self.findings, findings.cast(FINDING_SCHEMA)]).sort("row", "rule")  # type: ignore[arg-type]
         self.counts["findings"] = self.findings.height
 
+    def _repr_html_(self) -> str:
+        from toolkit.reports.display import messages_html
+
+        return messages_html(self)
+
 
 def render_contents(template: MessageTemplate, frame: pl.DataFrame) -> pl.Series:
     """The text of every row: one polars expression when the template compiles, Jinja per row

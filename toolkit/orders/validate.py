@@ -53,9 +53,9 @@ class ValidationResult:
         )
 
     def _repr_html_(self) -> str:
-        from toolkit.orders.report import summary_html
+        from toolkit.reports.display import validation_html
 
-        return summary_html(self, title=None)
+        return validation_html(self)
 
 
 def validate_orders(

@@ -13,7 +13,10 @@ import polars as pl
 import xlsxwriter
 
 from toolkit.orders.fields import FIELDS_BY_NAME
+from toolkit.samples.claims import generate_claims
 from toolkit.samples.orders import FIRST_DATA_ROW, GeneratedOrders, generate_orders
+from toolkit.samples.shipments import write_shipment_samples
+from toolkit.samples.tickets import generate_tickets
 
 SHEET_NAME = "订单"
 FILE_DATE = datetime(2026, 11, 1)
@@ -81,11 +84,27 @@ def write_gbk_csv(frame: pl.DataFrame, path: Path) -> Path:
     return path
 
 
+def write_claims_csv(frame: pl.DataFrame, path: Path) -> Path:
+    """The claims ledger as UTF-8 csv with a BOM (Excel in China opens it with the right encoding)."""
+    frame.with_columns(pl.when(pl.all() != "").then(pl.all())).write_csv(path, include_bom=True)
+    return path
+
+
 def write_samples(
-    out_dir: Path, *, orders: int = 2000, seed: int = 7, formats: Sequence[str] = ("xlsx", "csv")
+    out_dir: Path,
+    *,
+    orders: int = 2000,
+    seed: int = 7,
+    formats: Sequence[str] = ("xlsx", "csv"),
+    claims: int = 0,
+    claims_seed: int = 11,
+    ticket_days: int = 0,
+    shipments: int = 0,
 ) -> list[Path]:
     """Generate `orders` orders and write them in `formats` (xlsx: orders.xlsx, csv: orders_gbk.csv,
-    parquet: orders.parquet), plus planted_defects.csv (UTF-8). Returns the paths written."""
+    parquet: orders.parquet), plus planted_defects.csv (UTF-8) and, with `claims` > 0, a claims
+    ledger of that many claims, claims.csv (UTF-8) and, with `ticket_days` > 0, the service tickets
+    of that many days before 2026-11-22, service_tickets.csv (UTF-8). Returns the paths written."""
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown sample format(s) {sorted(unknown)}; choose from {FORMATS}")
@@ -102,4 +121,10 @@ def write_samples(
         paths.append(out_dir / "orders.parquet")
     generated.planted.write_csv(out_dir / "planted_defects.csv")
     paths.append(out_dir / "planted_defects.csv")
+    if claims:
+        paths.append(write_claims_csv(generate_claims(claims, seed=claims_seed), out_dir / "claims.csv"))
+    if ticket_days:
+        paths.append(write_claims_csv(generate_tickets(days=ticket_days), out_dir / "service_tickets.csv"))
+    if shipments:  # shipments.csv, tracking_sf.csv and planted_overdue.csv
+        paths.extend(write_shipment_samples(out_dir, shipments))
     return paths

@@ -1,0 +1,78 @@
+"""The status of every shipment from its events: out of order, twice, after the delivery, none."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from toolkit.calendar import WorkCalendar
+from toolkit.tracking.overdue import reduce_events, shipment_status, typed_shipments
+from toolkit.tracking.presets import load_preset
+from toolkit.tracking.sla import Sla
+from toolkit.tracking.vocabulary import classify_events
+from toolkit.tracking.worklist import flag_rules
+
+TZ = ZoneInfo("Asia/Shanghai")
+CALENDAR = WorkCalendar()
+AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=TZ)
+EVENTS = [  # (waybill, time, status), deliberately out of order
+    ("A", "2026-11-19 18:00", "已签收,感谢使用顺丰,期待再次为您服务"),
+    ("A", "2026-11-19 08:00", "快件在【上海浦东新区营业点】已揽收"),
+    ("A", "2026-11-19 12:00", "快件到达【北京顺义集散中心】"),
+    ("A", "2026-11-19 12:00", "快件到达【北京顺义集散中心】"),         # duplicate
+    ("A", "2026-11-20 09:00", "快件在【上海青浦集散中心】完成分拣,准备发往【北京顺义集散中心】"),  # after delivery
+    ("B", "2026-11-20 10:00", "快件在【杭州萧山区营业点】已揽收"),
+    ("B", "2026-11-20 11:00", "【系统】路由节点9527同步"),               # unknown: counted, not a stage
+    ("C", "2026-11-16 10:00", "快件在【广州白云区营业点】已揽收"),
+    ("C", "2026-11-18 10:00", "快件交给刘洋,正在派送途中"),
+    ("C", "2026-11-18 10:00", "快件派送不成功(收件人电话无人接听),待再次派送"),  # same time: the later stage wins
+]
+
+
+def _events() -> pl.LazyFrame:
+    frame = pl.LazyFrame(EVENTS, schema=["waybill", "event_time", "status"], orient="row").with_columns(
+        event_time=pl.col("event_time").str.to_datetime().dt.replace_time_zone("Asia/Shanghai"), location=pl.lit("上海"))
+    return classify_events(frame, load_preset("sf").vocabulary())
+
+
+def _shipments() -> pl.LazyFrame:
+    return typed_shipments(pl.LazyFrame({
+        "waybill": ["A", "B", "C", "D"],
+        "order_time": ["2026-11-18 15:00", "2026-11-20 09:00", "2026-11-16 09:00", "2026-11-19 09:30"],
+        "carrier": ["顺丰速运"] * 4, "origin": ["上海"] * 4, "destination": ["北京"] * 4,
+        "urgent": ["", "是", "否", ""],
+        "promised_at": ["2026-11-19", None, None, None],
+    }), "Asia/Shanghai", CALENDAR)
+
+
+def test_events_reduce_to_one_row_per_waybill_whatever_their_order() -> None:
+    reduced = reduce_events(_events()).collect().sort("waybill")
+    a, b, c = reduced.rows(named=True)
+    assert a["stage"] == "delivered" and a["delivered_at"] == datetime(2026, 11, 19, 18, tzinfo=TZ)
+    assert a["picked_up_at"] == datetime(2026, 11, 19, 8, tzinfo=TZ)
+    assert a["events"] == 5  # the duplicate and the late scan are there, and change nothing:
+    assert a["last_event_time"] == a["delivered_at"] and a["last_status"].startswith("已签收")
+    assert b["stage"] == "picked_up" and b["unknown_events"] == 1 and b["last_status"] == "【系统】路由节点9527同步"
+    assert c["stage"] == "failed_attempt"
+
+
+def test_every_shipment_gets_a_status_even_without_events() -> None:
+    status = shipment_status(_shipments(), reduce_events(_events()), Sla(), CALENDAR, AS_OF).collect().sort("waybill")
+    a, b, c, d = status.rows(named=True)
+    assert c["stage"] == "failed_attempt" and c["picked_up_at"] is not None
+    # a promised date without a time is the end of that day: delivered 18:00 on it is on time
+    assert a["delivery_due"] == datetime(2026, 11, 19, 23, 59, 59, tzinfo=TZ) and a["delivered_on_time"] is True
+    assert a["picked_up_on_time"] is False  # ordered 15:00 → due 17:00 the same day; picked up the next morning
+    assert b["urgent"] is True and b["delivered_on_time"] is None  # still open, not yet due
+    assert (d["stage"], d["events"], d["picked_up_on_time"]) == ("created", 0, False)
+
+
+def test_flags_one_rule_per_shipment_in_order_of_precedence() -> None:
+    status = shipment_status(_shipments(), reduce_events(_events()), Sla(), CALENDAR, AS_OF)
+    flagged = flag_rules(status, Sla(), CALENDAR, AS_OF).collect().sort("waybill")
+    assert flagged.select("waybill", "rule").rows() == [("B", "stalled"), ("C", "exception"), ("D", "pickup_overdue")]
+    d = flagged.row(2, named=True)
+    assert d["due_at"] == datetime(2026, 11, 19, 15, tzinfo=TZ)
+    assert d["overdue_by"] == 10.5  # Thursday 15:00-17:00 and all of Friday; the weekend adds nothing

@@ -1,0 +1,1 @@
+"""Reports: notebooks run with papermill, exported to HTML, and mailed."""

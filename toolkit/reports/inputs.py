@@ -1,0 +1,141 @@
+"""What a report notebook reads: the tables earlier jobs wrote in the run folder, and files such
+as the ticket export. A notebook opened without a batch (in JupyterLab, with its default
+parameters) gets the same tables by running the config's data jobs on the samples into a
+temporary folder, so the team's out/ folder and SMS serial counter are left alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from toolkit.calendar import WorkCalendar
+from toolkit.reports.tickets import read_tickets
+
+
+def sample_run(config: str | Path, jobs: tuple[str, ...], as_of: datetime | str | None = None) -> Path:
+    """Run `jobs` of `config` with output and state in a temporary folder; returns the run folder."""
+    import toolkit as tk
+    from toolkit.reports.workbench import scratch
+
+    loaded = scratch(tk.load_config(str(config)))
+    run = tk.run(loaded, only=[name for name in jobs if name in loaded.model.jobs], as_of=as_of)
+    return run.run_dir
+
+
+def _table(folder: str | Path | None, name: str) -> pl.DataFrame | None:
+    if folder is None:
+        return None
+    path = Path(folder) / f"{name}.parquet"
+    return pl.read_parquet(path) if path.is_file() else None
+
+
+def moment(as_of: str | datetime | None, timezone: str = "Asia/Shanghai") -> datetime:
+    """The report's 'now' as an aware datetime (an ISO string from the batch, or now)."""
+    zone = ZoneInfo(timezone)
+    if as_of is None:
+        return datetime.now(zone)
+    value = datetime.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+@dataclass
+class DailyInputs:
+    """The frames of the daily report; a table is None where its job is not in the batch."""
+
+    as_of: datetime
+    day: date  # the day the tickets section covers (the day before the run date)
+    valid: pl.DataFrame | None = None
+    rejected: pl.DataFrame | None = None
+    findings: pl.DataFrame | None = None
+    messages: pl.DataFrame | None = None
+    outbox: pl.DataFrame | None = None
+    sms_findings: pl.DataFrame | None = None
+    worklist: pl.DataFrame | None = None
+    tickets: pl.DataFrame | None = None
+
+
+def load_daily(
+    *,
+    orders: str | Path | None,
+    sms: str | Path | None,
+    overdue: str | Path | None = None,
+    tickets: str | Path | None = None,
+    run_date: str | date | None = None,
+    as_of: str | datetime | None = None,
+    timezone: str = "Asia/Shanghai",
+) -> DailyInputs:
+    """The daily report's tables from the job folders (`orders`, `sms`, `overdue`) and files."""
+    now = moment(as_of, timezone)
+    run_day = date.fromisoformat(run_date) if isinstance(run_date, str) else (run_date or now.date())
+    return DailyInputs(
+        as_of=now,
+        day=run_day - timedelta(days=1),
+        valid=_table(orders, "valid"),
+        rejected=_table(orders, "rejected"),
+        findings=_table(orders, "findings"),
+        messages=_table(sms, "messages"),
+        outbox=_table(sms, "outbox"),
+        sms_findings=_table(sms, "findings"),
+        worklist=_table(overdue, "worklist"),
+        tickets=read_tickets(tickets, timezone) if tickets else None,
+    )
+
+
+def read_claims(path: str | Path, as_of: date, timezone: str = "Asia/Shanghai", locale: str = "zh_CN") -> pl.DataFrame:
+    """The claims ledger typed, with every deadline (`toolkit.letters.claims.prepare_claims`);
+    claims the letters job would refuse (unreadable dates, amounts) are left out."""
+    from toolkit.fields import alias_table
+    from toolkit.io import TableSource, read_table
+    from toolkit.letters.claims import REQUIRED, Deadlines, prepare_claims
+    from toolkit.letters.fields import CLAIM_FIELDS
+
+    with read_table(TableSource(path=Path(path)), alias_table(CLAIM_FIELDS), required=REQUIRED) as table:
+        claims = prepare_claims(table.frame, calendar=WorkCalendar(timezone=timezone), deadlines=Deadlines(),
+                                as_of=as_of, timezone=timezone, locale=locale)
+    return claims.valid
+
+
+@dataclass
+class WeeklyInputs:
+    """The frames of the weekly KPI report; None where the batch has no such job or file."""
+
+    as_of: datetime
+    week: date  # the Monday of the week reported (the week before the run date's day)
+    status: pl.DataFrame | None = None  # shipment_status, with `salesperson` where a directory is given
+    worklist: pl.DataFrame | None = None
+    tickets: pl.DataFrame | None = None
+    claims: pl.DataFrame | None = None
+
+
+def load_weekly(
+    *,
+    overdue: str | Path | None,
+    tickets: str | Path | None = None,
+    claims: str | Path | None = None,
+    directory: str | Path | None = None,
+    run_date: str | date | None = None,
+    as_of: str | datetime | None = None,
+    timezone: str = "Asia/Shanghai",
+    locale: str = "zh_CN",
+) -> WeeklyInputs:
+    """The weekly report's tables: the overdue job's folder, the ticket export, the claims ledger,
+    and the branch directory (branch → salesperson) for pickup rates per salesperson."""
+    now = moment(as_of, timezone)
+    run_day = date.fromisoformat(run_date) if isinstance(run_date, str) else (run_date or now.date())
+    yesterday = run_day - timedelta(days=1)
+    status = _table(overdue, "shipment_status")
+    if status is not None and directory is not None:
+        people = pl.read_csv(directory, infer_schema=False).select("branch", "salesperson").unique("branch", keep="first")
+        status = status.join(people, on="branch", how="left")
+    return WeeklyInputs(
+        as_of=now,
+        week=yesterday - timedelta(days=yesterday.weekday()),
+        status=status,
+        worklist=_table(overdue, "worklist"),
+        tickets=read_tickets(tickets, timezone) if tickets else None,
+        claims=read_claims(claims, run_day, timezone, locale) if claims else None,
+    )

@@ -1,0 +1,164 @@
+"""The `email` job: a report (an earlier job's HTML, or a template) as a mail, with attachments.
+
+The mail is always written to the run folder's outbox as `<job>.eml`; with `smtp:` in the batch
+it is also sent, and a send that fails leaves the .eml there and fails the job with one line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator
+
+from toolkit.config.paths import ExistingFile, base_dir
+from toolkit.i18n import Text
+from toolkit.job import InputRecord, JobConfig, JobContext, JobFileRef, JobKind, JobResult
+from toolkit.messages.templates import MessageTemplate, TemplateError
+from toolkit.reports.mail_html import GMAIL_CLIP_BYTES, MailBody, mail_safe
+from toolkit.reports.mail_message import DEFAULT_SENDER, Address, build_message, write_eml
+from toolkit.reports.smtp import SendFailed, send
+
+_FILE_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)/(.+)$")
+
+OVER_BUDGET = Text(
+    "邮件正文 {size} KB，超过 Gmail 约 {limit} KB 的截断上限（Gmail 会显示“[邮件已截断]”）：请精简报表或改为附件",
+    "mail body is {size} KB, over Gmail's ~{limit} KB clipping limit (Gmail shows '[Message clipped]'): "
+    "trim the report or send it as an attachment",
+)
+MISSING_IMAGE = Text("图片无法嵌入邮件，已去掉：{src}", "image left out of the mail (not found or not an image): {src}")
+KEPT = Text("邮件已保存在运行目录的 {path}", "the mail is kept in the run folder as {path}")
+
+
+def parse_file_input(value: Any, info: ValidationInfo) -> Any:
+    """`daily_report/daily_report.html` (a file an earlier job writes) stays a reference; any
+    other string is a path next to the config file."""
+    if not isinstance(value, str):
+        return value
+    jobs = (info.context or {}).get("job_names", ())
+    match = _FILE_REF.match(value)
+    if match and match.group(1) in jobs:
+        if ".." in PurePosixPath(match.group(2)).parts:
+            raise ValueError(f"{value}: a job's file cannot lie outside its folder ('..')")
+        return JobFileRef(match.group(1), match.group(2))
+    if match and not (base_dir(info) / value).exists():
+        raise ValueError(
+            f"{value}: no job named {match.group(1)!r} (jobs: {', '.join(jobs)}) and no such file next to the config"
+        )
+    return value
+
+
+def _file_tag(value: Any) -> str:
+    return "job" if isinstance(value, JobFileRef) else "file"
+
+
+FileInput = Annotated[
+    Annotated[ExistingFile, Tag("file")] | Annotated[JobFileRef, Tag("job")],
+    Discriminator(_file_tag),
+    BeforeValidator(parse_file_input),
+]
+
+
+class EmailConfig(JobConfig):
+    """Mail a report: `body` is an earlier job's HTML file or a template (*.html.j2)."""
+
+    kind: Literal["email"]
+    to: list[Address] = Field(min_length=1)
+    cc: list[Address] = []
+    subject: str  # a template: {{ run_date }}, {{ job }}, {{ attachments }}
+    body: FileInput
+    attach: list[FileInput] = []
+
+    @field_validator("subject")
+    @classmethod
+    def _subject_compiles(cls, value: str) -> str:
+        try:
+            MessageTemplate.inline(value, "subject")
+        except TemplateError as error:
+            raise ValueError(error.message) from None
+        return value
+
+
+def _path(value: Path | JobFileRef, context: JobContext) -> Path:
+    return context.file_of(value) if isinstance(value, JobFileRef) else value
+
+
+def _values(context: JobContext, attachments: list[Path]) -> dict[str, Any]:
+    """What subject and body templates may use."""
+    return {"run_date": context.run_date, "as_of": context.as_of, "job": context.job_name, "attachments": [p.name for p in attachments]}
+
+
+def mail_body(path: Path, values: dict[str, Any], locale: str) -> MailBody:
+    """A template is rendered first; either way the HTML is made safe for mail clients."""
+    if path.name.endswith(".j2"):
+        html = MessageTemplate.load(path, locale).render(values)
+    else:
+        html = path.read_text(encoding="utf-8", errors="replace")
+    return mail_safe(html, path.parent, source=str(path))
+
+
+def body_warnings(body: MailBody, locale: str) -> list[str]:
+    warnings = [MISSING_IMAGE.format(locale, src=src) for src in body.missing_images]
+    if body.over_budget:
+        warnings.append(OVER_BUDGET.format(locale, size=f"{body.html_bytes / 1000:.1f}", limit=GMAIL_CLIP_BYTES // 1000))
+    return warnings
+
+
+def deliver(message: EmailMessage, path: Path, context: JobContext, job: JobResult) -> None:
+    """Write the .eml into the outbox, then send it when the batch has SMTP settings."""
+    write_eml(message, path)
+    job.add_output(path)
+    job.counts["sent"] = 0
+    if context.smtp is None:
+        return
+    try:
+        send(message, context.smtp, log=context.log)
+    except SendFailed as error:
+        kept = path.relative_to(context.out_dir.parent).as_posix()
+        job.failure = f"{error.one_line()}; {KEPT.format(context.locale, path=kept)}"
+    else:
+        job.counts["sent"] = 1
+        context.log(f"sent to {message['To']}" + (f", cc {message['Cc']}" if message["Cc"] else ""))
+
+
+def run(config: EmailConfig, context: JobContext) -> JobResult:
+    attachments = [_path(a, context) for a in config.attach]
+    body_path = _path(config.body, context)
+    values = _values(context, attachments)
+    body = mail_body(body_path, values, context.locale)
+    for warning in body_warnings(body, context.locale):
+        context.log(f"warning: {warning}")
+    subject = " ".join(MessageTemplate.inline(config.subject, f"jobs.{context.job_name}.subject", context.locale).render(values).split())
+    message = build_message(
+        sender=context.smtp.sender if context.smtp is not None else DEFAULT_SENDER,
+        to=config.to,
+        cc=config.cc,
+        subject=subject,
+        body=body,
+        attachments=attachments,
+        when=datetime.now(context.as_of.tzinfo),
+    )
+    job = JobResult(
+        counts={
+            "recipients": len(config.to) + len(config.cc),
+            "html_bytes": body.html_bytes,
+            "images": len(body.images),
+            "attachments": len(attachments),
+        },
+        inputs=[InputRecord.of(p) for p in (body_path, *attachments)],
+    )
+    deliver(message, context.outbox / f"{context.job_name}.eml", context, job)
+    return job
+
+
+def check(config: EmailConfig) -> list[str]:
+    """`toolkit check`: a body template must load too."""
+    if isinstance(config.body, Path) and config.body.name.endswith(".j2"):
+        MessageTemplate.load(config.body)
+    return []
+
+
+EMAIL = JobKind("email", EmailConfig, run, check)

@@ -1,0 +1,260 @@
+"""The `notebook` job: run a report notebook with papermill, keep the executed notebook, export
+it as an HTML report.
+
+Parameters injected into the notebook's `parameters` cell: run_date, as_of, run_dir, output_dir,
+locale, the configured `parameters` (a job name becomes that job's output folder, `job.table` that
+table's parquet file, both absolute; anything else is passed as it is) and the configured `files`
+(paths relative to the config file, passed absolute). The notebook runs with its own folder as
+the working directory, as it does when opened in JupyterLab.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, PositiveInt, ValidationInfo, field_validator
+
+from toolkit.config.paths import ExistingFile
+from toolkit.errors import JobFailed
+from toolkit.job import (
+    InputRecord,
+    JobConfig,
+    JobContext,
+    JobFileRef,
+    JobKind,
+    JobOutputRef,
+    JobResult,
+)
+from toolkit.reports.kernel import DEFAULT_KERNEL, kernel_spec
+
+# nbformat, nbconvert and papermill are imported where a notebook runs: the registry imports
+# every job module, and nbformat alone (jsonschema's format checkers) costs a second at start-up.
+
+_JOB_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$")
+_STAGING = re.compile(r"^\.(?P<batch>.+)\.staging-\d+$")
+
+
+@dataclass(frozen=True)
+class JobFolderRef(JobFileRef):
+    """`orders` as a parameter value: the output folder of the earlier job `orders` (a JobFileRef
+    so that whatever finds a job's references finds this one too)."""
+
+    path: str = "."
+
+    def __str__(self) -> str:
+        return self.job
+
+
+class NotebookConfig(JobConfig):
+    """Run a notebook from notebooks/ with parameters; save it executed and as an HTML report."""
+
+    kind: Literal["notebook"]
+    notebook: ExistingFile
+    parameters: dict[str, Any] = {}
+    files: dict[str, ExistingFile] = {}
+    kernel: str = DEFAULT_KERNEL
+    cell_timeout: PositiveInt = 600  # seconds per cell
+    start_timeout: PositiveInt = 60  # seconds for the kernel to start
+    html: bool = True
+    name: str | None = Field(default=None, pattern=r"^[^/\\]+$")  # output file stem; default: the notebook's
+
+    @field_validator("notebook")
+    @classmethod
+    def _is_notebook(cls, value: Path) -> Path:
+        if value.suffix != ".ipynb":
+            raise ValueError(f"expected a .ipynb notebook, got {value.name}")
+        return value
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _references(cls, value: Any, info: ValidationInfo) -> Any:
+        """A string naming a job of the batch (`orders`, `orders.valid`) is a reference."""
+        if not isinstance(value, dict):
+            return value
+        jobs = (info.context or {}).get("job_names", ())
+        return {name: _reference(item, jobs) for name, item in value.items()}
+
+    @property
+    def stem(self) -> str:
+        return self.name or self.notebook.stem
+
+
+def _reference(value: Any, jobs: tuple[str, ...] | list[str]) -> Any:
+    if not isinstance(value, str) or not (match := _JOB_REF.match(value)) or match.group(1) not in jobs:
+        return value
+    return JobOutputRef(match.group(1), match.group(2)) if match.group(2) else JobFolderRef(match.group(1))
+
+
+def final_path(path: Path, context: JobContext) -> Path:
+    """Where `path` (in the staging folder the batch is built in) is once the run is swapped in."""
+    staging = context.out_dir.parent
+    match = _STAGING.match(staging.name)
+    return staging.parent / match.group("batch") / path.relative_to(staging) if match else path
+
+
+def resolve_parameters(config: NotebookConfig, context: JobContext) -> dict[str, Any]:
+    """Everything the notebook's parameters cell receives, as JSON-friendly values."""
+    resolved: dict[str, Any] = {
+        "run_date": context.run_date.isoformat(),
+        "as_of": context.as_of.isoformat(timespec="seconds"),
+        "run_dir": str(context.out_dir.parent),
+        "output_dir": str(context.out_dir),
+        "locale": context.locale,
+    }
+    for name, value in config.parameters.items():
+        if isinstance(value, JobOutputRef):
+            resolved[name] = str(context.table_of(value))
+        elif isinstance(value, JobFolderRef):
+            folder = context.out_dir.parent / value.job
+            if not folder.is_dir() or value.job == context.job_name:
+                raise JobFailed(
+                    f"parameters.{name}: job {value.job!r} has no output folder in this run (does it run before {context.job_name!r}?)"
+                )
+            resolved[name] = str(folder)
+        elif isinstance(value, Path):
+            resolved[name] = str(value)
+        else:
+            resolved[name] = value
+    resolved.update({name: str(path) for name, path in config.files.items()})
+    return resolved
+
+
+@dataclass
+class NotebookRun:
+    """What a notebook job did, for the manifest, notebooks and the email job."""
+
+    notebook: Path  # the executed notebook
+    html: Path | None
+    parameters: dict[str, Any]
+    seconds: dict[str, float] = field(default_factory=dict)  # execute, export
+    error: str | None = None
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def execution_error(error: BaseException, notebook: str, shown: Path, timeout: int) -> str:
+    """One line: the notebook, the cell, what went wrong, and where the executed notebook is."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(error, PapermillExecutionError):
+        what = f"cell In [{error.exec_count}] raised {error.ename}: {_first_line(error.evalue)}".rstrip(": ")
+    elif isinstance(error, CellTimeoutError):
+        what = f"a cell did not finish within {timeout} s (cell_timeout)"
+    elif isinstance(error, DeadKernelError):
+        what = "the kernel died (out of memory?)"
+    else:
+        what = f"{type(error).__name__}: {_first_line(str(error))}"
+    return f"{notebook}: {what}; executed notebook: {shown}"
+
+
+BUILT_IN = ("run_date", "as_of", "run_dir", "output_dir", "locale")
+
+
+def declared(config: NotebookConfig, parameters: dict[str, Any], log: Callable[[str], None]) -> dict[str, Any]:
+    """The parameters to inject: the batch's built-in ones the notebook's `parameters` cell
+    declares, and every configured one (a configured name the cell lacks is logged)."""
+    import papermill
+
+    with _quiet_loggers("papermill"):
+        names = set(papermill.inspect_notebook(str(config.notebook)))
+    configured = set(config.parameters) | set(config.files)
+    for name in sorted(configured - names):
+        log(f"warning: {config.notebook.name} has no parameter {name!r} in its parameters cell")
+    return {k: v for k, v in parameters.items() if k in names or k in configured}
+
+
+@contextmanager
+def _quiet_loggers(*names: str) -> Iterator[None]:
+    """papermill and nbclient log to stderr; the job reports their errors as its own one line."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def execute(config: NotebookConfig, parameters: dict[str, Any], executed: Path) -> None:
+    """Run the notebook into `executed` (saved after each cell, so also when a cell fails)."""
+
+    with _quiet_loggers("papermill", "nbclient", "traitlets"):
+        _execute(config, parameters, executed)
+
+
+def _execute(config: NotebookConfig, parameters: dict[str, Any], executed: Path) -> None:
+    import papermill
+
+    papermill.execute_notebook(
+        str(config.notebook),
+        str(executed),
+        parameters=parameters,
+        kernel_name=config.kernel,
+        cwd=str(config.notebook.parent),
+        progress_bar=False,
+        log_output=False,
+        start_timeout=config.start_timeout,
+        execution_timeout=config.cell_timeout,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up warnings in the cron log
+    )
+
+
+def run(config: NotebookConfig, context: JobContext) -> JobResult:
+    kernel_spec(config.kernel)  # a missing kernel fails before anything starts
+    parameters = declared(config, resolve_parameters(config, context), context.log)
+    executed = context.output(f"{config.stem}.ipynb")
+    job = JobResult(inputs=[InputRecord.of(config.notebook)])
+    job.inputs += [InputRecord.of(path) for path in config.files.values()]
+    report = NotebookRun(notebook=final_path(executed, context), html=None, parameters=parameters)
+    job.result = report
+    started = time.perf_counter()
+    try:
+        execute(config, parameters, executed)
+    except Exception as error:  # papermill, nbclient and kernel errors all end the same way
+        report.seconds["execute"] = round(time.perf_counter() - started, 3)
+        if not executed.is_file():
+            raise JobFailed(execution_error(error, config.notebook.name, report.notebook, config.cell_timeout)) from None
+        job.add_output(executed)
+        job.failure = report.error = execution_error(error, config.notebook.name, report.notebook, config.cell_timeout)
+        return job
+    report.seconds["execute"] = round(time.perf_counter() - started, 3)
+    job.add_output(executed)
+    if config.html:
+        from toolkit.reports.export import export_report_html
+
+        started = time.perf_counter()
+        html = export_report_html(executed, context.output(f"{config.stem}.html"))
+        report.seconds["export"] = round(time.perf_counter() - started, 3)
+        report.html = final_path(html, context)
+        job.add_output(html)
+        job.counts["html_bytes"] = html.stat().st_size
+    job.counts["execute_ms"] = int(report.seconds["execute"] * 1000)
+    return job
+
+
+def check(config: NotebookConfig) -> list[str]:
+    """`toolkit check`: the kernel must be installed and the notebook must be a notebook."""
+    import nbformat
+
+    kernel_spec(config.kernel)
+    try:
+        nbformat.read(config.notebook, as_version=4)
+    except Exception as error:  # not JSON, not a notebook
+        raise JobFailed(f"{config.notebook}: not a readable notebook: {_first_line(str(error))}") from None
+    return []
+
+
+NOTEBOOK = JobKind("notebook", NotebookConfig, run, check)

@@ -1,0 +1,98 @@
+"""Sending a mail through the batch's SMTP server, with retries for what may pass on a second try.
+
+A server that is down, slow or answers 4xx is retried with a short backoff; a refusal (5xx: bad
+credentials, an unknown recipient) is final at once, since asking again only risks locking the
+account. Either way the caller gets one line: host:port and what the server said. The password
+is never part of any message.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from typing import TYPE_CHECKING
+
+from toolkit.errors import JobFailed
+
+if TYPE_CHECKING:
+    from toolkit.config.models import SmtpConfig
+
+
+class SendFailed(JobFailed):
+    """The mail could not be handed to the SMTP server."""
+
+
+def send(
+    message: EmailMessage,
+    settings: SmtpConfig,
+    *,
+    log: Callable[[str], None] = print,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    where = f"SMTP {settings.host}:{settings.port}"
+    attempts = settings.retries + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            _send_once(message, settings)
+            return
+        except (OSError, smtplib.SMTPException) as error:
+            if _final(error):
+                raise SendFailed(f"{where}: {describe(error)}") from None
+            if attempt == attempts:
+                tries = f" (after {attempts} attempts)" if attempts > 1 else ""
+                raise SendFailed(f"{where}: {describe(error)}{tries}") from None
+            delay = settings.retry_delay * 2 ** (attempt - 1)
+            log(f"{where}: {describe(error)}; attempt {attempt} of {attempts}, again in {delay:g} s")
+            sleep(delay)
+
+
+def _send_once(message: EmailMessage, settings: SmtpConfig) -> None:
+    context = ssl.create_default_context()
+    if settings.security == "ssl":
+        server: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
+    else:
+        server = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    with server:
+        if settings.security == "starttls":
+            server.starttls(context=context)
+        if settings.user:
+            password = settings.password.get_secret_value() if settings.password is not None else ""
+            server.login(settings.user, password)
+        server.send_message(message)
+
+
+def _final(error: BaseException) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return isinstance(error, (smtplib.SMTPNotSupportedError, ssl.SSLCertVerificationError))
+
+
+def _said(code: int, text: bytes | str) -> str:
+    said = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {' '.join(said.split())}"
+
+
+def describe(error: BaseException) -> str:
+    """What went wrong, in one line, without anything the user configured as secret."""
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return f"login refused: {_said(error.smtp_code, error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "recipients refused: " + "; ".join(f"{rcpt}: {_said(*reply)}" for rcpt, reply in error.recipients.items())
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return f"sender {error.sender} refused: {_said(error.smtp_code, error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return _said(error.smtp_code, error.smtp_error)
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return f"server closed the connection ({error})" if str(error) else "server closed the connection"
+    if isinstance(error, TimeoutError):
+        return "no answer (timed out)"
+    if isinstance(error, ssl.SSLError):
+        return f"TLS failed: {error.reason or error}"
+    if isinstance(error, OSError):
+        return f"cannot connect: {error.strerror or error}"
+    return f"{type(error).__name__}: {error}"

@@ -1,0 +1,66 @@
+"""Service tickets (客服工单) as a CS system exports them: the fields, their Chinese headers, the
+ticket types and reading a file into typed columns for the KPIs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from toolkit.fields import Field, Kind, alias_table
+from toolkit.i18n import Text
+from toolkit.io import TableSource, read_table
+from toolkit.parse import parse_fields
+from toolkit.rules import ROW
+
+TICKET_FIELDS: tuple[Field, ...] = (
+    Field("ticket_id", Kind.TEXT, "工单号", "Ticket ID", ("工单编号",)),
+    Field("channel", Kind.TEXT, "渠道", "Channel", ("来源", "受理渠道")),
+    Field("ticket_type", Kind.TEXT, "工单类型", "Type", ("类型", "业务类型")),
+    Field("problem", Kind.TEXT, "问题分类", "Problem", ("问题类型", "原因")),
+    Field("created_at", Kind.DATETIME, "创建时间", "Created", ("受理时间",)),
+    Field("first_response_at", Kind.DATETIME, "首次响应时间", "First response", ("响应时间",)),
+    Field("closed_at", Kind.DATETIME, "结案时间", "Closed", ("完结时间", "关闭时间")),
+    Field("agent", Kind.TEXT, "客服工号", "Agent", ("客服", "处理人")),
+    Field("satisfaction", Kind.INTEGER, "满意度", "Satisfaction", ("评分", "客户评价")),
+    Field("waybill", Kind.TEXT, "运单号", "Waybill", ("单号",)),
+    Field("branch", Kind.TEXT, "营业所", "Branch", ("网点",)),
+    Field("amount", Kind.NUMBER, "涉及金额", "Amount (yuan)", ("金额",)),
+)
+
+# The type as the system writes it → the code the KPIs use.
+TICKET_TYPES: dict[str, Text] = {
+    "query": Text("查询", "Query"),  # where is my parcel (查件)
+    "inquiry": Text("咨询", "Inquiry"),  # prices, service area, packing
+    "urge": Text("催件", "Chase"),
+    "change": Text("改单", "Change"),  # address, time, consignee
+    "complaint": Text("投诉", "Complaint"),
+    "claim": Text("理赔", "Claim"),
+    "order": Text("下单", "Order"),
+}
+QUERY_TYPES = ("query", "inquiry", "urge")  # answered within 1 h (DOMAIN.md §5)
+CHANNELS = ("电话", "在线客服", "微信", "邮件")
+
+
+def type_code(label: pl.Expr) -> pl.Expr:
+    """查询 / Query / query → query; anything else stays as written (shown as its own type)."""
+    mapping = {t.zh: code for code, t in TICKET_TYPES.items()} | {t.en.lower(): code for code, t in TICKET_TYPES.items()}
+    cleaned = label.str.strip_chars()
+    return cleaned.str.to_lowercase().replace_strict(mapping, default=cleaned)
+
+
+def type_label(code: pl.Expr, locale: str) -> pl.Expr:
+    return code.replace_strict({c: t.get(locale) for c, t in TICKET_TYPES.items()}, default=code)
+
+
+def typed_tickets(frame: pl.LazyFrame, timezone: str) -> pl.DataFrame:
+    """Text columns with canonical names → typed tickets with a `ticket_type` code."""
+    parsed = parse_fields(frame, TICKET_FIELDS, timezone)
+    return parsed.select(*[f.name for f in TICKET_FIELDS]).with_columns(ticket_type=type_code(pl.col("ticket_type"))).collect()
+
+
+def read_tickets(path: str | Path, timezone: str = "Asia/Shanghai") -> pl.DataFrame:
+    """A ticket export (csv/xlsx/parquet, Chinese or English headers) as typed tickets."""
+    required = ["ticket_id", "ticket_type", "created_at"]
+    with read_table(TableSource(path=Path(path)), alias_table(TICKET_FIELDS), required=required) as table:
+        return typed_tickets(table.frame.drop(ROW), timezone)

@@ -1,0 +1,1 @@
+"""Tracking: carrier exports → canonical stages → overdue and stalled shipments."""

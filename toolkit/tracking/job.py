@@ -1,0 +1,167 @@
+"""The `flag_overdue` job: shipments + a carrier's tracking export → the status of every shipment,
+the agent's worklist (published as table `worklist` for the follow-up SMS), the batch view, the
+statuses nobody recognised, and the follow-up log in the data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from pydantic import ValidationInfo, field_validator
+
+from toolkit.config.inputs import InputFile, TableInput
+from toolkit.config.paths import ExistingFile, resolve
+from toolkit.io import cells, read_table, write_csv
+from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobResult
+from toolkit.tracking import follow_up
+from toolkit.tracking.overdue import reduce_events, shipment_status, typed_shipments
+from toolkit.tracking.presets import Preset, load_preset
+from toolkit.tracking.report import (
+    write_batches_xlsx,
+    write_summary_html,
+    write_worklist_xlsx,
+)
+from toolkit.tracking.sla import Sla, load_sla
+from toolkit.tracking.stages import STAGE_DTYPE
+from toolkit.tracking.vocabulary import classify_events, status_text, unknown_statuses
+from toolkit.tracking.worklist import (
+    RULES,
+    batches,
+    build_worklist,
+    current_round,
+    flag_rules,
+)
+
+AGENT_ID = ("客服工号", "工号", "agent_id", "agent")
+SHIPMENT_TIMES = {"picked_up_at": ("揽收时间", "picked up at"), "delivered_at": ("签收时间", "delivered at")}
+
+
+class EventsFile(InputFile):
+    """The tracking export and the preset that knows its columns and status words."""
+
+    preset: str = "generic"  # a built-in name (sf, jd, ems, generic, kuaidi100, sf_opcode, cainiao) or a YAML path
+
+    @field_validator("preset")
+    @classmethod
+    def _relative_to_config(cls, value: str, info: ValidationInfo) -> str:
+        return str(resolve(Path(value), info)) if value.endswith((".yaml", ".yml")) else value
+
+
+class FlagOverdueConfig(JobConfig):
+    """Flag late and stalled shipments against config/sla.yaml."""
+
+    kind: Literal["flag_overdue"]
+    shipments: TableInput
+    events: EventsFile | None = None  # None: the shipments carry picked_up_at / delivered_at themselves
+    preset: str | None = None  # the shipments' column map when there is no events file
+    sla: ExistingFile | None = None
+    xlsx_max_rows: int = 50_000  # rows per sheet of worklist.xlsx (the most urgent); all rows are in the parquet files
+    engine: Literal["streaming", "in-memory", "auto"] = "streaming"  # polars engine over the events
+
+
+def _preset(config: FlagOverdueConfig) -> Preset:
+    return load_preset(config.events.preset if config.events is not None else (config.preset or "generic"))
+
+
+def _shipment_aliases(preset: Preset) -> dict[str, tuple[str, ...]]:
+    return {**preset.shipment_aliases(), "agent_id": AGENT_ID, **SHIPMENT_TIMES}
+
+
+def _events(frame: pl.LazyFrame, timezone: str) -> pl.LazyFrame:
+    schema = frame.collect_schema()
+    time = schema["event_time"]
+    event_time = (
+        pl.col("event_time").dt.cast_time_unit("us").dt.replace_time_zone(timezone) if isinstance(time, pl.Datetime) and not time.time_zone
+        else pl.col("event_time").dt.convert_time_zone(timezone) if isinstance(time, pl.Datetime)
+        else cells.parse_datetime(pl.col("event_time"), timezone)
+    )
+    columns = [
+        pl.col("waybill").cast(pl.String).str.strip_chars(),
+        event_time.alias("event_time"),
+        status_text(schema).str.strip_chars().alias("status"),
+        (pl.col("location").cast(pl.String) if "location" in schema else pl.lit(None, pl.String)).alias("location"),
+    ]
+    if "code" in schema:
+        columns.append(pl.col("code").cast(pl.String).str.strip_chars())
+    return frame.select(columns)
+
+
+def _no_events(timezone: str) -> pl.LazyFrame:
+    return pl.LazyFrame(schema={"waybill": pl.String, "event_time": pl.Datetime("us", timezone), "status": pl.String,
+                                "location": pl.String, "stage": STAGE_DTYPE, "reason": pl.String})
+
+
+def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
+    sla: Sla = load_sla(config.sla)
+    preset = _preset(config)
+    calendar, tz = context.calendar, context.timezone
+    with read_table(context.source(config.shipments), _shipment_aliases(preset), required=["waybill", "order_time"]) as table:
+        shipments = typed_shipments(table.frame, tz, calendar).collect()
+        job = JobResult()
+        job.inputs.append(InputRecord.of(table.path, rows=shipments.height))
+    bad_times = shipments.filter(pl.col("order_time").is_null()).height
+    if bad_times:
+        context.log(f"warning: {bad_times} shipments have no readable order time: no pickup or delivery due for them")
+    if config.events is not None:
+        with read_table(config.events, preset.event_aliases(), required=["waybill", "event_time"]) as events_table:
+            classified = classify_events(_events(events_table.frame, tz), preset.vocabulary())
+            # two passes over the events, both streamed: per waybill, and per unknown status
+            reduced = reduce_events(classified).collect(engine=config.engine)
+            unknown = unknown_statuses(classified.filter(pl.col("stage").is_null()).collect(engine=config.engine))
+            job.inputs.append(InputRecord.of(events_table.path, rows=events_table.rows))
+    else:
+        reduced, unknown = reduce_events(_no_events(tz)).collect(), unknown_statuses(_no_events(tz))
+    if config.sla is not None:
+        job.inputs.append(InputRecord.of(config.sla))
+    years = shipments["order_time"].dt.year().drop_nulls().unique().to_list()
+    for warning in calendar.warn_uncovered(years):
+        context.log(f"warning: {warning}")
+
+    status = shipment_status(shipments.lazy(), reduced.lazy(), sla, calendar, context.as_of).collect()
+    flagged = flag_rules(status.lazy(), sla, calendar, context.as_of).collect()
+    local = context.as_of.astimezone(ZoneInfo(tz))
+    round_name = current_round(sla, local.time())
+    log = follow_up.read_log(context.state_dir)
+    rounds = follow_up.rounds_chased(log, context.run_date, round_name)
+    worklist = build_worklist(flagged, rounds, sla, calendar, context.as_of, context.locale)
+    batch = batches(worklist, sla)
+
+    job.publish(context, {"worklist": worklist, "shipment_status": status, "batches": batch})
+    xlsx_rows = write_worklist_xlsx(worklist, context.output("worklist.xlsx"), context.locale, config.xlsx_max_rows)
+    job.add_output(context.output("worklist.xlsx"), xlsx_rows)
+    write_batches_xlsx(batch, context.output("batches.xlsx"), context.locale)
+    job.add_output(context.output("batches.xlsx"), batch.height)
+    write_csv(unknown, context.output("unknown_statuses.csv"))
+    job.add_output(context.output("unknown_statuses.csv"), unknown.height)
+    html = context.output("summary.html")
+    write_summary_html(worklist, batch, unknown, status.height, local.strftime("%Y-%m-%d %H:%M"), html,
+                       title=context.job_name, locale=context.locale, max_rows=config.xlsx_max_rows)
+    job.add_output(html)
+    follow_up.write_log(follow_up.append_run(log, worklist, context.run_date, round_name, context.as_of), context.state_dir)
+
+    job.counts = {
+        "shipments": status.height,
+        "flagged": worklist.height,
+        **{rule: worklist.filter(pl.col("rule") == rule).height for rule in RULES},
+        "critical": worklist.filter(pl.col("severity") == "critical").height,
+        "batches": batch.height,
+        "unknown_statuses": int(unknown["count"].sum()) if unknown.height else 0,
+        "no_events": status.filter(pl.col("events") == 0).height,
+        "bad_order_time": bad_times,
+        "delivered_late": status.filter(pl.col("delivered_on_time") == False).height,
+        "picked_up_late": status.filter(pl.col("picked_up_on_time") == False).height,
+    }
+    job.result = worklist
+    return job
+
+
+def check(config: FlagOverdueConfig) -> list[str]:
+    """`toolkit check`: the SLA file and the preset must load."""
+    load_sla(config.sla)
+    _preset(config)
+    return []
+
+
+FLAG_OVERDUE = JobKind("flag_overdue", FlagOverdueConfig, run, check)

@@ -1,0 +1,172 @@
+"""Where every shipment stands: events reduced to one row per waybill, joined to the shipments,
+with pickup and delivery due times and on-time flags. Pure: lazy frames in, lazy frames out.
+
+Events may come out of order, twice, or after the delivery; a shipment may have none. Every
+aggregate is a min, a max or "the last by time", which a duplicate does not change (so events
+are not deduplicated, which would cost a hash of every event); once a shipment is delivered, the
+first delivery is its last event (a scan after 已签收 is not believed); ties at one time go to
+the later stage of the lifecycle.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from toolkit.calendar import WorkCalendar
+from toolkit.io import cells
+from toolkit.tracking.sla import (
+    Sla,
+    delivery_due,
+    with_pickup_due,
+    with_table_delivery_due,
+)
+from toolkit.tracking.stages import FINAL_STAGES, REASONS, STAGE_DTYPE, STAGES
+
+SHIPMENT_TEXT = ("waybill", "order_id", "carrier", "service", "origin", "destination", "customer_name",
+                 "customer_phone", "branch", "agent_id")
+SHIPMENT_TIMES = ("order_time", "promised_at", "picked_up_at", "delivered_at")
+"""`picked_up_at` / `delivered_at` on the shipment itself: exports without events (olist)."""
+TRUTHY = ("1", "是", "y", "yes", "true", "加急", "急", "urgent", "√")
+_BEFORE_PICKUP = ("created",)
+_REASON_SLOTS = 8        # reason index 0 (none) .. len(REASONS)
+_STAGE_SLOTS = 16        # stage index 0 .. len(STAGES) - 1
+_PACK = _REASON_SLOTS * _STAGE_SLOTS
+_LATER_THAN_ANY = 1 << 52  # microseconds: year 2112; delivered events rank above all others
+_ARRIVED = ("awaiting_collection", "delivered")
+
+
+def _time(column: str, timezone: str, dtype: pl.DataType | None) -> pl.Expr:
+    if dtype is None:
+        return pl.lit(None, pl.Datetime("us", timezone)).alias(column)
+    if isinstance(dtype, pl.Datetime):
+        moment = pl.col(column).dt.cast_time_unit("us")
+        return (moment.dt.convert_time_zone(timezone) if dtype.time_zone else moment.dt.replace_time_zone(timezone)).alias(column)
+    return cells.parse_datetime(pl.col(column), timezone).alias(column)
+
+
+def _date_only(column: str, dtype: pl.DataType | None) -> pl.Expr:
+    if dtype is None or isinstance(dtype, pl.Datetime | pl.Date):
+        return pl.lit(False)
+    return pl.col(column).cast(pl.String).str.strip_chars().str.contains(r"^\d{4}\D\d{1,2}\D\d{1,2}\D?(?:\s+0?0:00(?::00)?)?$").fill_null(False)
+
+
+def typed_shipments(shipments: pl.LazyFrame, timezone: str, calendar: WorkCalendar) -> pl.LazyFrame:
+    """The canonical shipment columns with types; missing optional columns become nulls. A
+    promised date without a time (or at 00:00) means the end of that day."""
+    schema = shipments.collect_schema()
+    have = lambda name: schema.get(name)
+    text = [(pl.col(c).cast(pl.String).str.strip_chars() if have(c) else pl.lit(None, pl.String)).alias(c) for c in SHIPMENT_TEXT]
+    urgent = (
+        pl.col("urgent").cast(pl.String).str.strip_chars().str.to_lowercase().is_in(TRUTHY).fill_null(False)
+        if have("urgent") else pl.lit(False)
+    )
+    value = cells.parse_number(pl.col("declared_value").cast(pl.String)) if have("declared_value") else pl.lit(None, pl.Float64)
+    promised_date_only = _date_only("promised_at", have("promised_at"))
+    frame = shipments.select(
+        *text, *(_time(c, timezone, have(c)) for c in SHIPMENT_TIMES),
+        urgent=urgent, declared_value=value, _promised_date_only=promised_date_only,
+    )
+    return frame.with_columns(
+        promised_at=pl.when(pl.col("_promised_date_only"))
+        .then(calendar.end_of_day(pl.col("promised_at").dt.date()))
+        .otherwise(pl.col("promised_at"))
+    ).drop("_promised_date_only")
+
+
+def reduce_events(classified: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per waybill from classified events (`waybill`, `event_time`, `status`,
+    `location`, `stage`, `reason`): first pickup, arrival and delivery times, the last stage,
+    its reason, the last event's time, place and text, and how many events were unknown.
+
+    Only plain aggregations (min, max, sum, max_by), so the plan streams: "the last stage" is the maximum of one Int64 that packs the time, the
+    stage and the reason; once delivered, the delivery is the last event whatever comes after.
+    """
+    t, stage = pl.col("event_time"), pl.col("stage")
+    micros = t.dt.epoch("us")
+    reason_code = pl.col("reason").replace_strict(REASONS, list(range(1, len(REASONS) + 1)), default=0, return_dtype=pl.Int64)
+    packed = micros * _PACK + stage.to_physical().cast(pl.Int64) * _REASON_SLOTS + reason_code
+    delivered = stage == "delivered"
+    # the event that tells where a shipment is: the first delivery, else the latest event
+    rank = pl.when(delivered).then(_LATER_THAN_ANY - micros).otherwise(micros) * _PACK + stage.to_physical().cast(pl.Int64).fill_null(0)
+    # every per-event value is a plain column first, so that each aggregate is a bare min, max,
+    # sum or max_by, which the streaming engine reduces as it goes (a when/then inside an
+    # aggregate sends the whole group_by to the in-memory engine, holding every event)
+    columns = classified.select(
+        "waybill", "location", "status", t,
+        _unknown=stage.is_null(),
+        _picked=pl.when(stage.is_not_null() & ~stage.is_in(_BEFORE_PICKUP)).then(t),
+        _arrived=pl.when(stage.is_in(_ARRIVED)).then(t),
+        _delivered=pl.when(delivered).then(t),
+        _awaiting=pl.when(stage == "awaiting_collection").then(t),
+        _known=pl.when(stage.is_not_null()).then(packed),
+        _rank=rank,
+    )
+    col = pl.col
+    frame = columns.group_by("waybill").agg(
+        events=pl.len().cast(pl.Int64),
+        unknown_events=col("_unknown").sum().cast(pl.Int64),
+        picked_up_at=col("_picked").min(),
+        arrived_at=col("_arrived").min(),
+        delivered_at=col("_delivered").min(),
+        awaiting_since=col("_awaiting").min(),
+        _last_known=col("_known").max(),
+        _latest=t.max(),
+        last_location=col("location").max_by("_rank"),
+        last_status=col("status").max_by("_rank"),
+    )
+    physical = (pl.col("_last_known") // _REASON_SLOTS) % _STAGE_SLOTS
+    reason = pl.col("_last_known") % _REASON_SLOTS
+    since = pl.from_epoch(pl.col("_last_known") // _PACK, time_unit="us").dt.replace_time_zone("UTC")
+    tz = classified.collect_schema()["event_time"].time_zone or "UTC"
+    is_delivered = pl.col("delivered_at").is_not_null()
+    return frame.with_columns(
+        stage=pl.when(is_delivered).then(pl.lit("delivered", STAGE_DTYPE)).otherwise(pl.lit(pl.Series(STAGES, dtype=STAGE_DTYPE)).gather(physical)),
+        reason=pl.when(is_delivered | (reason == 0)).then(None).otherwise(pl.lit(pl.Series([None, *REASONS], dtype=pl.String)).gather(reason)),
+        stage_since=pl.when(is_delivered).then(pl.col("delivered_at")).otherwise(since.dt.convert_time_zone(tz)),
+        last_event_time=pl.when(is_delivered).then(pl.col("delivered_at")).otherwise(pl.col("_latest")),
+    ).drop("_last_known", "_latest")
+
+
+def shipment_status(
+    shipments: pl.LazyFrame, reduced: pl.LazyFrame, sla: Sla, calendar: WorkCalendar, as_of: datetime
+) -> pl.LazyFrame:
+    """Every shipment, delivered or not: stage, due times, pickup and delivery times, on-time flags.
+
+    An on-time flag is null while it is still open (not picked up / not arrived and not yet due)."""
+    now = pl.lit(as_of).dt.convert_time_zone(calendar.timezone)
+    joined = shipments.join(reduced, on="waybill", how="left", suffix="_event")
+    picked = pl.coalesce("picked_up_at_event", "picked_up_at")
+    delivered = pl.coalesce("delivered_at_event", "delivered_at")
+    arrived = pl.coalesce("arrived_at", "delivered_at_event", "delivered_at")
+    frame = joined.with_columns(
+        picked_up_at=picked,
+        delivered_at=delivered,
+        arrived_at=arrived,
+        events=pl.col("events").fill_null(0),
+        stage=pl.coalesce(
+            pl.col("stage"),
+            pl.when(delivered.is_not_null()).then(pl.lit("delivered"))
+            .when(picked.is_not_null()).then(pl.lit("in_transit"))
+            .otherwise(pl.lit("created")).cast(STAGE_DTYPE),
+        ),
+    ).drop("picked_up_at_event", "delivered_at_event")
+    frame = with_pickup_due(frame, sla.pickup, calendar)
+    frame = with_table_delivery_due(frame, pl.coalesce("picked_up_at", "pickup_due"), sla.delivery, calendar).with_columns(
+        delivery_due=delivery_due(pl.col("table_due"), pl.col("promised_at"), sla.delivery)
+    )
+    return frame.with_columns(
+        picked_up_on_time=_on_time(pl.col("picked_up_at"), pl.col("pickup_due"), now),
+        delivered_on_time=_on_time(pl.col("arrived_at"), pl.col("delivery_due"), now),
+        final=pl.col("stage").is_in(FINAL_STAGES),
+    )
+
+
+def _on_time(done: pl.Expr, due: pl.Expr, now: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(done.is_not_null()).then(done <= due)
+        .when(due < now).then(pl.lit(False))
+        .otherwise(pl.lit(None, pl.Boolean))
+    )
+
