@@ -123,3 +123,8 @@ def test_the_shipped_daily_config_is_valid() -> None:
 def test_a_job_cannot_take_the_mail_outboxs_name(tmp_path: Path) -> None:
     path = batch(tmp_path, "  outbox:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n")
     assert "`outbox` is the run folder's mail outbox" in error_of(path).one_line()
+
+
+def test_the_shipped_weekly_config_is_valid() -> None:
+    loaded = load_config(Path(__file__).resolve().parents[2] / "config" / "weekly.yaml")
+    assert list(loaded.model.jobs) == ["overdue", "weekly_kpi", "weekly_mail"]
