@@ -8,7 +8,9 @@ check them against the toolkit's:
    known code, else a whole-text phrase, else the first rule (in order) whose keyword or regex
    occurs. The SQL CASE and the pandas masks are generated from the same `StatusVocabulary`
    tables the toolkit uses (`codes`, `phrases`, `keywords`: every ASCII case variant → the
-   first rule listing it), so a keyword matches where the toolkit's search matches;
+   first rule listing it), so a keyword matches where the toolkit's search matches. Both
+   engines classify each distinct text once (1.76 million among 10 million events) and look
+   the events up: regular expressions per event would take them 2-3x longer;
 2. per waybill: first pickup (any known stage but `created`), first arrival (locker or
    delivered), first delivery, first locker event, the last known stage (latest time; at one
    time the later stage of the lifecycle) and the last event time; once delivered, the delivery
@@ -31,7 +33,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 from functools import cached_property
 from pathlib import Path
 
@@ -54,6 +56,7 @@ ARRIVED = ("awaiting_collection", "delivered")
 DATE_ONLY = r"^\d{4}-\d{1,2}-\d{1,2}$"
 SHIPMENT_COLUMNS = ["waybill", "order_time", "carrier", "service", "origin", "destination", "promised_at"]
 STAGE_NO = {s: i for i, s in enumerate(STAGES)}
+BLOCK = 9
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,17 @@ class Logic:
         return [(i, words.get(i, []), list(r.regex)) for i, r in enumerate(self.vocabulary.rules) if words.get(i) or r.regex]
 
     @cached_property
+    def blocks(self) -> list[tuple[str, list[tuple[int, str]]]]:
+        """The loose rules in blocks of `BLOCK`, each as (any rule of the block, [(rule, its regex)]).
+
+        A text tries a block's union first and the rules of the first block that matches, so it
+        passes about 10 regular expressions instead of 30; the first block that matches holds
+        the first rule that matches, so the answer is the same (3x faster in both engines)."""
+        regexes = [(i, regex_alternation(words, patterns)) for i, words, patterns in self.loose]
+        blocks = [regexes[k:k + BLOCK] for k in range(0, len(regexes), BLOCK)]
+        return [("|".join(r for _, r in block), block) for block in blocks]
+
+    @cached_property
     def stage_of_rule(self) -> list[int]:
         return [STAGE_NO[r.stage] for r in self.vocabulary.rules]
 
@@ -84,11 +98,12 @@ class Logic:
         return days.filter(days["is_workday"])["date"].to_numpy().astype("datetime64[D]")
 
 
-def load_logic() -> Logic:
+def load_logic(as_of: str | None = None) -> Logic:
+    """`as_of`: ISO local time (default: the data's AS_OF)."""
     assert tuple(RULES) == RULE_ORDER, f"the toolkit's rule precedence changed: {tuple(RULES)}"
     sla = load_sla(SLA_FILE)
     assert sla.stalled_clock == "calendar", "only calendar hours for `stalled` are written here"
-    return Logic(load_preset(PRESET).vocabulary(), sla, WorkCalendar(), AS_OF)
+    return Logic(load_preset(PRESET).vocabulary(), sla, WorkCalendar(), datetime.fromisoformat(as_of) if as_of else AS_OF)
 
 
 def glob_regex(pattern: str, whole: bool) -> str:
@@ -107,6 +122,21 @@ def route_conditions(logic: Logic) -> list[list[tuple[str, str, bool]]]:
     return rows
 
 
+def file_columns(path: str) -> list[str]:
+    if path.endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        return pq.read_schema(path).names
+    with open(path, encoding="utf-8", newline="") as file:
+        return next(csv.reader(file))
+
+
+def event_columns(logic: Logic, events: str) -> list[str]:
+    """What the contenders read of the events: the code column too when the vocabulary has codes."""
+    code = logic.vocabulary.code_column
+    return ["waybill", "event_time", "status", *([code] if logic.vocabulary.codes and code in file_columns(events) else [])]
+
+
 def rule_counts(shipments: int, per_rule: dict[str, int], unknown: int) -> dict[str, int]:
     """What a contender returns: the same keys as the toolkit contenders."""
     counted = {rule: int(per_rule.get(rule, 0)) for rule in RULE_ORDER}
@@ -116,9 +146,14 @@ def rule_counts(shipments: int, per_rule: dict[str, int], unknown: int) -> dict[
 # --- DuckDB ---------------------------------------------------------------------------------
 
 SAME_SQL = """
-WITH classified AS (  -- each event's stage number (null: no rule matched)
-    SELECT waybill, event_time AS t, {stage_of_rule}[({rule}) + 1] AS stage
-    FROM {events}),
+WITH events AS (
+    SELECT * FROM {events}),
+texts AS (  -- each distinct status text classified once: its stage number (null: no rule matched)
+    SELECT status, {stage_of_rule}[({text_rule}) + 1] AS stage
+    FROM (SELECT DISTINCT status FROM events)),
+classified AS (  -- a known code wins over the text
+    SELECT e.waybill, e.event_time AS t, coalesce({stage_of_rule}[({code_rule}) + 1], x.stage) AS stage
+    FROM events e LEFT JOIN texts x USING (status)),
 reduced AS (  -- per waybill; a duplicate or out-of-order event changes no min or max
     SELECT waybill,
            count(*) AS events,
@@ -190,20 +225,31 @@ def sql_tuple(values: tuple[str, ...] | list[str], numbers: bool = False) -> str
     return "(" + ", ".join(str(STAGE_NO[v]) if numbers else q(v) for v in values) + ")"
 
 
-def sql_rule_case(logic: Logic, columns: list[str]) -> str:
-    """The rule index of an event: codes, then phrases, then the first rule whose keyword or regex occurs."""
-    vocabulary, whens = logic.vocabulary, []
-    for kind, column, table in (("code", vocabulary.code_column, vocabulary.codes), ("phrase", "status", vocabulary.phrases)):
-        if not table or column not in columns:
-            continue
-        by_rule: dict[int, list[str]] = {}
-        for value, index in table.items():
-            by_rule.setdefault(index, []).append(value)
-        whens += [f"WHEN {column} IN ({', '.join(map(q, values))}) THEN {i}" for i, values in sorted(by_rule.items())]
-    for i, words, patterns in logic.loose:
-        tests = [f"contains(status, {q(w)})" for w in words] + [f"regexp_matches(status, {q(p)})" for p in patterns]
-        whens.append(f"WHEN {' OR '.join(tests)} THEN {i}")
+def sql_code_rule(logic: Logic, columns: list[str]) -> str:
+    """The rule index of an event's code (NULL: no code, or none the vocabulary knows)."""
+    vocabulary = logic.vocabulary
+    if not vocabulary.codes or vocabulary.code_column not in columns:
+        return "NULL"
+    return f"CASE {vocabulary.code_column} " + " ".join(f"WHEN {q(c)} THEN {i}" for c, i in vocabulary.codes.items()) + " END"
+
+
+def sql_text_rule(logic: Logic) -> str:
+    """The rule index of a status text: a whole-text phrase, else the first rule whose keyword or
+    regex occurs (one RE2 alternation per rule, half the time of a `contains` per word; rules in
+    blocks, see `Logic.blocks`)."""
+    by_rule: dict[int, list[str]] = {}
+    for value, index in logic.vocabulary.phrases.items():
+        by_rule.setdefault(index, []).append(value)
+    whens = [f"WHEN status IN ({', '.join(map(q, values))}) THEN {i}" for i, values in sorted(by_rule.items())]
+    for union, block in logic.blocks:
+        inner = " ".join(f"WHEN regexp_matches(status, {q(regex)}) THEN {i}" for i, regex in block)
+        whens.append(f"WHEN regexp_matches(status, {q(union)}) THEN CASE {inner} END")
     return "CASE " + "\n        ".join(whens) + " END"
+
+
+def regex_alternation(words: list[str], patterns: list[str]) -> str:
+    """One regex that finds any of `words` (literally) or of `patterns`."""
+    return "|".join([re.escape(w) for w in words] + [f"(?:{p})" for p in patterns])
 
 
 def sql_province(logic: Logic, column: str) -> str:
@@ -231,9 +277,7 @@ def sql_source(path: str, types: dict[str, str]) -> str:
     """The columns of `types` from a Parquet or CSV file (CSV with these types, the rest as text)."""
     if path.endswith(".parquet"):
         return f"(SELECT {', '.join(types)} FROM read_parquet({q(path)}))"
-    with open(path, encoding="utf-8", newline="") as file:
-        header = next(csv.reader(file))
-    spec = "{" + ", ".join(f"{q(c)}: {q(types.get(c, 'VARCHAR'))}" for c in header) + "}"
+    spec = "{" + ", ".join(f"{q(c)}: {q(types.get(c, 'VARCHAR'))}" for c in file_columns(path)) + "}"
     return f"(SELECT {', '.join(types)} FROM read_csv({q(path)}, header=true, columns={spec}))"
 
 
@@ -245,7 +289,7 @@ def same_sql(logic: Logic, shipments: str, events: str, event_columns: list[str]
     event_types = {c: "TIMESTAMP" if c == "event_time" else "VARCHAR" for c in event_columns}
     shipment_types = {c: "TIMESTAMP" if c == "order_time" else "VARCHAR" for c in SHIPMENT_COLUMNS}
     return SAME_SQL.format(
-        stage_of_rule=sql_list(logic.stage_of_rule), rule=sql_rule_case(logic, event_columns),
+        stage_of_rule=sql_list(logic.stage_of_rule), text_rule=sql_text_rule(logic), code_rule=sql_code_rule(logic, event_columns),
         events=sql_source(events, event_types), shipments=sql_source(shipments, shipment_types),
         before_pickup=sql_tuple(BEFORE_PICKUP, True), arrived=sql_tuple(ARRIVED, True),
         delivered=STAGE_NO["delivered"], awaiting=STAGE_NO["awaiting_collection"],
@@ -260,46 +304,41 @@ def same_sql(logic: Logic, shipments: str, events: str, event_columns: list[str]
     )
 
 
-def duckdb_same(watch, shipments: str, events: str) -> dict:
+def duckdb_same(watch, shipments: str, events: str, as_of: str | None = None) -> dict:
     """The toolkit's logic in one DuckDB query (classify, reduce, calendar, rules)."""
     import duckdb
     import pyarrow as pa
 
-    logic = load_logic()
-    columns = ["waybill", "event_time", "status"]
+    logic = load_logic(as_of)
     with watch.phase("query"):
         days = logic.calendar.days
         con = duckdb.connect()
         con.register("calendar_days", pa.table({"day": days["date"].to_arrow(), "workdays_before": days["workdays_before"].to_arrow(),
                                                 "first_after": days["first_after"].to_arrow()}))
         con.register("workdays", pa.table({"k": np.arange(len(logic.workdays)), "day": logic.workdays}))
-        rows = con.sql(same_sql(logic, shipments, events, columns)).fetchall()
+        rows = con.sql(same_sql(logic, shipments, events, event_columns(logic, events))).fetchall()
     return rule_counts(sum(n for _, n, _ in rows), {rule: n for rule, n, _ in rows if rule}, rows[0][2] if rows else 0)
 
 
 # --- pandas ---------------------------------------------------------------------------------
 
 
-def regex_alternation(words: list[str], patterns: list[str]) -> str:
-    """One regex that finds any of `words` (literally) or of `patterns`."""
-    return "|".join([re.escape(w) for w in words] + [f"(?:{p})" for p in patterns])
+def pandas_text_rule(texts, logic: Logic) -> np.ndarray:
+    """The rule index of each text (-1: none): a whole-text phrase, else the first rule whose
+    keyword or regex occurs (rules in blocks, see `Logic.blocks`)."""
+    rule = texts.map(logic.vocabulary.phrases).fillna(-1).to_numpy(np.int64)
+    for union, block in logic.blocks:  # see `Logic.blocks`
+        in_block = np.flatnonzero(rule < 0)
+        in_block = in_block[contains(texts.iloc[in_block], union)]
+        for i, regex in block:
+            hit = in_block[contains(texts.iloc[in_block], regex)]
+            rule[hit] = i
+            in_block = np.setdiff1d(in_block, hit, assume_unique=True)
+    return rule
 
 
-def pandas_rule(texts, codes, logic: Logic) -> np.ndarray:
-    """The rule index of each text (-1: none) — codes, then phrases, then the first loose rule."""
-    import pandas as pd
-
-    vocabulary = logic.vocabulary
-    rule = texts.map(vocabulary.phrases).astype("float64")
-    if codes is not None and vocabulary.codes:
-        rule = codes.map(vocabulary.codes).astype("float64").fillna(rule)
-    for i, words, patterns in logic.loose:
-        open_ = rule.isna().to_numpy()
-        if not open_.any():
-            break
-        hit = texts[open_].str.contains(regex_alternation(words, patterns), regex=True).fillna(False).to_numpy(bool)
-        rule.iloc[np.flatnonzero(open_)[hit]] = i
-    return pd.Series(rule).fillna(-1).to_numpy(np.int64)
+def contains(texts, regex: str) -> np.ndarray:
+    return texts.str.contains(regex, regex=True).fillna(False).to_numpy(bool)
 
 
 def pandas_read(path: str, columns: list[str], times: tuple[str, ...]):
@@ -332,9 +371,13 @@ def pandas_reduce(events: str, logic: Logic):
     locker time, the last known stage (-1: none) and its time, the latest time."""
     import pandas as pd
 
-    ev = pandas_read(events, ["waybill", "event_time", "status"], ("event_time",))
+    columns = event_columns(logic, events)
+    ev = pandas_read(events, columns, ("event_time",))
     text_of_event, texts = pd.factorize(ev["status"])  # each distinct text is classified once
-    rule = np.where(text_of_event < 0, -1, pandas_rule(pd.Series(texts), None, logic)[text_of_event])
+    rule = np.where(text_of_event < 0, -1, pandas_text_rule(pd.Series(texts), logic)[text_of_event])
+    if len(columns) > 3:  # a known code wins over the text
+        by_code = ev[columns[3]].astype("str").map(logic.vocabulary.codes).fillna(-1).to_numpy(np.int64)
+        rule = np.where(by_code >= 0, by_code, rule)
     stage = np.append(np.array(logic.stage_of_rule), -1)[rule]  # -1: no rule matched
     waybill_of_event, waybills = pd.factorize(ev["waybill"])
     t, known = ev["event_time"], stage >= 0
@@ -408,13 +451,14 @@ def pandas_status(shipments: str, reduced, logic: Logic):
 def pandas_route_matches(ships, logic: Logic) -> list[np.ndarray]:
     """Per route row but the default: does each shipment match it."""
     provinces = logic.sla.delivery.provinces
+    places = {c: ships[c].astype("category") for c in ("carrier", "service", "origin", "destination")}  # tested once per value
     matches = []
     for conditions in route_conditions(logic):
         match = np.ones(len(ships), bool)
         for column, regex, by_province in conditions:
-            hit = ships[column].str.contains(regex, regex=True).fillna(False).to_numpy(bool)
+            hit = contains(places[column], regex)
             if by_province and provinces:
-                hit = hit | ships[column].map(provinces).str.contains(regex, regex=True).fillna(False).to_numpy(bool)
+                hit = hit | contains(places[column].map(provinces, na_action="ignore"), regex)
             match &= hit
         matches.append(match)
     return matches
@@ -438,11 +482,11 @@ def pandas_rules(ships, logic: Logic) -> np.ndarray:
     return np.select([due[r].fillna(False).to_numpy(bool) for r in RULE_ORDER], list(RULE_ORDER), "")
 
 
-def pandas_same(watch, shipments: str, events: str) -> dict:
+def pandas_same(watch, shipments: str, events: str, as_of: str | None = None) -> dict:
     """The toolkit's logic in pandas and numpy (each distinct status text classified once)."""
     import pandas as pd
 
-    logic = load_logic()
+    logic = load_logic(as_of)
     with watch.phase("events"):
         reduced = pandas_reduce(events, logic)
     with watch.phase("status"):
