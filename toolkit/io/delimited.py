@@ -11,12 +11,19 @@ every record before the first multi-line one.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from pathlib import Path
 
 import polars as pl
 
 from toolkit.errors import InputError
-from toolkit.io.encoding import TextFile, line_chunks, open_text, remove_temporary
+from toolkit.io.encoding import (
+    TextFile,
+    line_chunks,
+    open_text,
+    remove_temporary,
+    utf8_by_its_head,
+)
 from toolkit.io.headers import ROW_COLUMN
 from toolkit.io.raw import RawTable, not_blank, positional
 from toolkit.io.source import TableSource
@@ -25,7 +32,15 @@ _QUOTE = '"'
 
 
 def read_delimited(path: Path, source: TableSource) -> RawTable:
-    """Read a .csv/.tsv/.txt file as a RawTable (the caller removes `temporary`)."""
+    """Read a .csv/.tsv/.txt file as a RawTable (the caller removes `temporary`).
+
+    A file that is UTF-8 by its first chunk is surveyed as it is, and polars' parser checks
+    the UTF-8 of the rest; any problem and the file is read again the careful way
+    (`open_text`), whose error names the line and byte, or which transcodes a GB18030 file."""
+    fast = _utf8_unchecked(path, source.encoding)
+    if fast is not None:
+        with suppress(Exception):  # the careful path below raises the error worth showing
+            return _read(path, fast, source)
     text = open_text(path, source.encoding)
     try:
         return _read(path, text, source)
@@ -56,7 +71,9 @@ def _read(path: Path, text: TextFile, source: TableSource) -> RawTable:
     frame = _numbered(body, text, delimiter, header_row, records)
     keep = [i for i, h in enumerate(headers) if (h or "").strip() or filled.get(i, True)]
     columns = [positional(i) for i in keep]
-    frame = frame.filter(not_blank(columns)).select(ROW_COLUMN, *columns)
+    if rows < records:  # the survey counted blank rows: leave them out (a regex per cell, so only then)
+        frame = frame.filter(not_blank(columns))
+    frame = frame.select(ROW_COLUMN, *columns)
     frame = frame.rename({positional(i): positional(n) for n, i in enumerate(keep)})
     return RawTable(
         frame=frame,
@@ -66,6 +83,22 @@ def _read(path: Path, text: TextFile, source: TableSource) -> RawTable:
         encoding=text.encoding,
         temporary=text.path if text.transcoded else None,
     )
+
+
+def _utf8_unchecked(path: Path, encoding: str | None) -> TextFile | None:
+    """The file as it is when its head is UTF-8; lines counted by polars (quotes ignored,
+    so physical lines, as `open_text` counts them)."""
+    found = utf8_by_its_head(path, encoding)
+    if found is None:
+        return None
+    codec, eol = found
+    lines = (
+        pl.scan_csv(path, has_header=False, quote_char=None, infer_schema=False, eol_char=eol, encoding="utf8-lossy")
+        .select(pl.len())
+        .collect()
+        .item()
+    )
+    return TextFile(path, codec, False, eol, int(lines))
 
 
 class _Malformed(Exception):
@@ -113,16 +146,20 @@ def _survey(
     columns = [positional(i) for i in range(len(headers))]
     nameless = [c for c, h in zip(columns, headers, strict=True) if not (h or "").strip()]
     try:
-        # pl.len() alone takes a fast path that counts lines without parsing them.
-        summary = (
-            _body(text, delimiter, quote, header_row, len(headers))
-            .select(
+        # pl.len() alone takes a fast path that counts lines without parsing them. A row is not
+        # blank when its first cell is not; only the other rows (few) are tested cell by cell,
+        # in a second plan over the same scan (collected together: the file is parsed once).
+        body = _body(text, delimiter, quote, header_row, len(headers))
+        first = not_blank(columns[:1])
+        summary, rest = pl.collect_all([
+            body.select(
                 pl.col(ROW_COLUMN).len().alias("records"),
-                not_blank(columns).sum().alias("rows"),
+                first.sum().alias("rows"),
                 *(pl.col(c).is_not_null().any().alias(c) for c in nameless),
-            )
-            .collect()
-        )
+            ),
+            body.filter(~first).select(not_blank(columns[1:]).sum().alias("rows")),
+        ])
+        summary = summary.with_columns(pl.col("rows") + rest["rows"].item())
     except pl.exceptions.ComputeError as error:
         message = str(error)
         if "more fields than defined" in message:

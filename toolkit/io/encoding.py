@@ -92,8 +92,40 @@ def _codec_name(encoding: str, path: Path) -> str:
 
 def _sniff_eol(path: Path) -> bytes:
     with path.open("rb") as f:
-        head = f.read(CHUNK_BYTES)
+        return _eol_of(f.read(CHUNK_BYTES))
+
+
+def _eol_of(head: bytes) -> bytes:
     return b"\r" if b"\r" in head and b"\n" not in head else b"\n"
+
+
+def utf8_by_its_head(path: Path, encoding: str | None = None) -> tuple[str, str] | None:
+    """(codec, eol) when `path` is UTF-8 as far as its first chunk shows (or is declared so and
+    that chunk agrees), else None.
+
+    The fast path for large files: validating every byte in Python costs seconds per GB, and
+    polars' CSV reader validates UTF-8 anyway as it parses. A caller that takes this path must
+    parse the whole file and, on any error, start again with `open_text`, which names the bad
+    byte or transcodes a GB18030 file.
+    """
+    with path.open("rb") as f:
+        head = f.read(CHUNK_BYTES)
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            return None
+        if codec not in ("utf-8", "utf-8-sig"):
+            return None
+    elif head.startswith(_UTF16_BOMS):
+        return None
+    else:
+        codec = "utf-8-sig" if head.startswith(_UTF8_BOM) else "utf-8"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < CHUNK_BYTES)
+    except UnicodeDecodeError:
+        return None
+    return codec, _eol_of(head).decode()
 
 
 class _ChunkReader:

@@ -4,6 +4,7 @@ statuses nobody recognised, and the follow-up log in the data folder."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -13,10 +14,15 @@ from pydantic import ValidationInfo, field_validator
 
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.paths import ExistingFile, resolve
-from toolkit.io import cells, read_table, write_csv
+from toolkit.io import read_table, write_csv
 from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobResult
 from toolkit.tracking import follow_up
-from toolkit.tracking.overdue import reduce_events, shipment_status, typed_shipments
+from toolkit.tracking.overdue import (
+    parse_time,
+    reduce_events,
+    shipment_status,
+    typed_shipments,
+)
 from toolkit.tracking.presets import Preset, load_preset
 from toolkit.tracking.report import (
     write_batches_xlsx,
@@ -25,7 +31,12 @@ from toolkit.tracking.report import (
 )
 from toolkit.tracking.sla import Sla, load_sla
 from toolkit.tracking.stages import STAGE_DTYPE
-from toolkit.tracking.vocabulary import classify_events, status_text, unknown_statuses
+from toolkit.tracking.vocabulary import (
+    classify_events,
+    status_text,
+    unknown_statuses,
+    unknown_statuses_plan,
+)
 from toolkit.tracking.worklist import (
     RULES,
     batches,
@@ -75,7 +86,7 @@ def _events(frame: pl.LazyFrame, timezone: str) -> pl.LazyFrame:
     event_time = (
         pl.col("event_time").dt.cast_time_unit("us").dt.replace_time_zone(timezone) if isinstance(time, pl.Datetime) and not time.time_zone
         else pl.col("event_time").dt.convert_time_zone(timezone) if isinstance(time, pl.Datetime)
-        else cells.parse_datetime(pl.col("event_time"), timezone)
+        else parse_time(pl.col("event_time"), timezone)
     )
     columns = [
         pl.col("waybill").cast(pl.String).str.strip_chars(),
@@ -98,7 +109,7 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     preset = _preset(config)
     calendar, tz = context.calendar, context.timezone
     with read_table(context.source(config.shipments), _shipment_aliases(preset), required=["waybill", "order_time"]) as table:
-        shipments = typed_shipments(table.frame, tz, calendar).collect()
+        shipments = typed_shipments(table.frame, tz, calendar).collect(engine=config.engine)
         job = JobResult()
         job.inputs.append(InputRecord.of(table.path, rows=shipments.height))
     bad_times = shipments.filter(pl.col("order_time").is_null()).height
@@ -107,9 +118,8 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     if config.events is not None:
         with read_table(config.events, preset.event_aliases(), required=["waybill", "event_time"]) as events_table:
             classified = classify_events(_events(events_table.frame, tz), preset.vocabulary())
-            # two passes over the events, both streamed: per waybill, and per unknown status
-            reduced = reduce_events(classified).collect(engine=config.engine)
-            unknown = unknown_statuses(classified.filter(pl.col("stage").is_null()).collect(engine=config.engine))
+            # one streamed pass over the events for both: per waybill, and per unknown status
+            reduced, unknown = pl.collect_all([reduce_events(classified), unknown_statuses_plan(classified)], engine=config.engine)
             job.inputs.append(InputRecord.of(events_table.path, rows=events_table.rows))
     else:
         reduced, unknown = reduce_events(_no_events(tz)).collect(), unknown_statuses(_no_events(tz))
@@ -119,27 +129,32 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     for warning in calendar.warn_uncovered(years):
         context.log(f"warning: {warning}")
 
-    status = shipment_status(shipments.lazy(), reduced.lazy(), sla, calendar, context.as_of).collect()
-    flagged = flag_rules(status.lazy(), sla, calendar, context.as_of).collect()
+    status = shipment_status(shipments.lazy(), reduced.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
+    flagged = flag_rules(status.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
     local = context.as_of.astimezone(ZoneInfo(tz))
     round_name = current_round(sla, local.time())
     log = follow_up.read_log(context.state_dir)
     rounds = follow_up.rounds_chased(log, context.run_date, round_name)
     worklist = build_worklist(flagged, rounds, sla, calendar, context.as_of, context.locale)
-    batch = batches(worklist, sla)
 
-    job.publish(context, {"worklist": worklist, "shipment_status": status, "batches": batch})
-    xlsx_rows = write_worklist_xlsx(worklist, context.output("worklist.xlsx"), context.locale, config.xlsx_max_rows)
-    job.add_output(context.output("worklist.xlsx"), xlsx_rows)
-    write_batches_xlsx(batch, context.output("batches.xlsx"), context.locale)
-    job.add_output(context.output("batches.xlsx"), batch.height)
-    write_csv(unknown, context.output("unknown_statuses.csv"))
-    job.add_output(context.output("unknown_statuses.csv"), unknown.height)
+    # worklist.xlsx (Python and zlib, the slowest output) is written in a thread beside the
+    # other outputs (mostly polars, which releases the GIL); outputs are listed in a fixed order
     html = context.output("summary.html")
-    write_summary_html(worklist, batch, unknown, status.height, local.strftime("%Y-%m-%d %H:%M"), html,
-                       title=context.job_name, locale=context.locale, max_rows=config.xlsx_max_rows)
-    job.add_output(html)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        xlsx = pool.submit(write_worklist_xlsx, worklist, context.output("worklist.xlsx"), context.locale, config.xlsx_max_rows)
+        batch = batches(worklist, sla)
+        job.publish(context, {"worklist": worklist, "shipment_status": status, "batches": batch})
+        write_batches_xlsx(batch, context.output("batches.xlsx"), context.locale)
+        write_csv(unknown, context.output("unknown_statuses.csv"))
+        write_summary_html(worklist, batch, unknown, status.height, local.strftime("%Y-%m-%d %H:%M"), html,
+                           title=context.job_name, locale=context.locale, max_rows=config.xlsx_max_rows)
+        xlsx_rows = xlsx.result()
+    # the log last: a run that failed to write its outputs has not chased anyone
     follow_up.write_log(follow_up.append_run(log, worklist, context.run_date, round_name, context.as_of), context.state_dir)
+    job.add_output(context.output("worklist.xlsx"), xlsx_rows)
+    job.add_output(context.output("batches.xlsx"), batch.height)
+    job.add_output(context.output("unknown_statuses.csv"), unknown.height)
+    job.add_output(html)
 
     job.counts = {
         "shipments": status.height,

@@ -37,19 +37,50 @@ _LATER_THAN_ANY = 1 << 52  # microseconds: year 2112; delivered events rank abov
 _ARRIVED = ("awaiting_collection", "delivered")
 
 
+_ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+
+
+def parse_time(text: pl.Expr, timezone: str) -> pl.Expr:
+    """`cells.parse_datetime`, with a fast path for what exports mostly write: a cell of exactly
+    `2025-09-01 06:34:09` or `2025-09-01` is read by one strict format (5-10x cheaper); only the
+    cells that fail it go through the careful parser, which gets every other cell as null.
+
+    Staged in a struct, as `cells` does, so that each step is computed once per row."""
+    t, naive = pl.field("text"), pl.field("naive")
+    state = pl.struct(text.cast(pl.String).alias("text"))
+    state = state.struct.with_fields(naive=t.str.strptime(pl.Datetime("us"), _ISO_FORMATS[0], strict=False, exact=True))
+    state = state.struct.with_fields(naive=pl.coalesce(
+        naive, pl.when(naive.is_null()).then(t).str.strptime(pl.Datetime("us"), _ISO_FORMATS[1], strict=False, exact=True)))
+    year_first = (t.str.starts_with("1") | t.str.starts_with("2")) & naive.dt.year().is_between(1900, 2199)
+    state = state.struct.with_fields(naive=pl.when(year_first).then(naive))  # as the careful parser reads years (not `+2025`, not 1850)
+    state = state.struct.with_fields(result=pl.coalesce(
+        naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null"),
+        cells.parse_datetime(pl.when(naive.is_null()).then(t), timezone),
+    ))
+    return state.struct.field("result").alias(text.meta.output_name(raise_if_undetermined=False) or "literal")
+
+
 def _time(column: str, timezone: str, dtype: pl.DataType | None) -> pl.Expr:
     if dtype is None:
         return pl.lit(None, pl.Datetime("us", timezone)).alias(column)
     if isinstance(dtype, pl.Datetime):
         moment = pl.col(column).dt.cast_time_unit("us")
         return (moment.dt.convert_time_zone(timezone) if dtype.time_zone else moment.dt.replace_time_zone(timezone)).alias(column)
-    return cells.parse_datetime(pl.col(column), timezone).alias(column)
+    return parse_time(pl.col(column), timezone).alias(column)
 
 
 def _date_only(column: str, dtype: pl.DataType | None) -> pl.Expr:
     if dtype is None or isinstance(dtype, pl.Datetime | pl.Date):
         return pl.lit(False)
     return pl.col(column).cast(pl.String).str.strip_chars().str.contains(r"^\d{4}\D\d{1,2}\D\d{1,2}\D?(?:\s+0?0:00(?::00)?)?$").fill_null(False)
+
+
+def _number(column: pl.Expr, dtype: pl.DataType | None) -> pl.Expr:
+    if dtype is None:
+        return pl.lit(None, pl.Float64)
+    if dtype.is_integer():  # Parquet: no text to parse
+        return column.cast(pl.Float64)
+    return cells.parse_number(column.cast(pl.String))
 
 
 def typed_shipments(shipments: pl.LazyFrame, timezone: str, calendar: WorkCalendar) -> pl.LazyFrame:
@@ -62,7 +93,7 @@ def typed_shipments(shipments: pl.LazyFrame, timezone: str, calendar: WorkCalend
         pl.col("urgent").cast(pl.String).str.strip_chars().str.to_lowercase().is_in(TRUTHY).fill_null(False)
         if have("urgent") else pl.lit(False)
     )
-    value = cells.parse_number(pl.col("declared_value").cast(pl.String)) if have("declared_value") else pl.lit(None, pl.Float64)
+    value = _number(pl.col("declared_value"), have("declared_value"))
     promised_date_only = _date_only("promised_at", have("promised_at"))
     frame = shipments.select(
         *text, *(_time(c, timezone, have(c)) for c in SHIPMENT_TIMES),

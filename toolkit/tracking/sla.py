@@ -188,6 +188,19 @@ def route_index(delivery: Delivery) -> pl.Expr:
     return index
 
 
+_ROUTE_KEYS = ("carrier", "service", "origin", "destination")
+
+
+def _with_route(frame: pl.LazyFrame, delivery: Delivery) -> pl.LazyFrame:
+    """`frame` with `_route`, matched once per distinct carrier × service × origin × destination
+    and joined back: a few thousand combinations instead of a dozen regexes per shipment."""
+    keys = [k for k in _ROUTE_KEYS if k in frame.collect_schema()]
+    if len(delivery.routes) == 1 or not keys:
+        return frame.with_columns(_route=route_index(delivery))
+    routes = frame.select(keys).unique().with_columns(_route=route_index(delivery))
+    return frame.join(routes, on=keys, how="left", nulls_equal=True, maintain_order="left")
+
+
 def with_table_delivery_due(frame: pl.LazyFrame, start: pl.Expr, delivery: Delivery, calendar: WorkCalendar,
                             name: str = "table_due") -> pl.LazyFrame:
     """`frame` with the end of the last day of the matched route's limit, counted from `start`."""
@@ -195,7 +208,7 @@ def with_table_delivery_due(frame: pl.LazyFrame, start: pl.Expr, delivery: Deliv
         {"days": [r.days for r in delivery.routes], "working": [r.unit == "working" for r in delivery.routes]},
         schema={"days": pl.Int64, "working": pl.Boolean},
     )
-    staged = frame.with_columns(_route=route_index(delivery), _from=start.dt.replace_time_zone(None).dt.date()).with_columns(
+    staged = _with_route(frame, delivery).with_columns(_from=start.dt.replace_time_zone(None).dt.date()).with_columns(
         _days=pl.lit(routes["days"]).gather(pl.col("_route")), _working=pl.lit(routes["working"]).gather(pl.col("_route")))
     days, day = pl.col("_days"), pl.col("_from")
     if routes["working"].any():

@@ -143,6 +143,7 @@ def build_worklist(
             reason=reason_label_expr("reason", locale),
         )
         .with_columns(severity_label=pl.col("severity").replace_strict({k: v.get(locale) for k, v in SEVERITY_LABELS.items()}))
+        .select(*(c for c in WORKLIST_COLUMNS if c != "overdue_by_text"), "severity_rank")  # fewer columns to reorder
         .sort(["severity_rank", "urgent", "overdue_by", "waybill"], descending=[True, True, True, False])
     )
     frame = frame.with_columns(overdue_by_text=human_duration(frame["overdue_by"], locale))
