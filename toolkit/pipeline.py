@@ -147,7 +147,7 @@ def _earlier_records(run_dir: Path, staging: Path, selected: list[str]) -> dict[
     """With `--only`, the other jobs' outputs of an earlier run of the same date are kept."""
     if not (run_dir / MANIFEST).is_file():
         return {}
-    shutil.copytree(run_dir, staging)
+    shutil.copytree(run_dir, staging, copy_function=_link_or_copy)
     for name in selected:
         shutil.rmtree(staging / name, ignore_errors=True)
     earlier = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
@@ -156,6 +156,15 @@ def _earlier_records(run_dir: Path, staging: Path, selected: list[str]) -> dict[
         if name not in selected:
             records[name] = JobRecord(**{**entry, "status": "kept" if entry["status"] == "done" else entry["status"]})
     return records
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Kept outputs are hard links, not copies (a million-order day is gigabytes): outputs are
+    never changed in place, only replaced by rename, so the two folders cannot disturb each other."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _run_job(
