@@ -222,3 +222,10 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]], align:
 
 if __name__ == "__main__":
     _child(*sys.argv[1:5])
+
+
+def save_report(text: str, path: Path) -> None:
+    """Print a benchmark's markdown table and keep it in bench/results/."""
+    print(text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

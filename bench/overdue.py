@@ -32,6 +32,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench._measure import (
+    save_report,
     Stopwatch,
     load_average,
     machine,
@@ -268,9 +269,7 @@ def main(argv: list[str] | None = None) -> None:
         notes.append(f"- {', '.join(untested)}: no shipment at this as-of, so ✓ does not test this rule here; run with "
                      "`--as-of` (e.g. 2025-10-09T08:00, the day after the National Day holiday) to test it.")
     text = intro + table + legend + ("\nNotes:\n" + "\n".join(notes) + "\n" if notes else "")
-    print(text)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    save_report(text, RESULTS)
 
 
 if __name__ == "__main__":

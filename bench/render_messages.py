@@ -55,7 +55,7 @@ if str(REPO) not in sys.path:
 
 import polars as pl  # noqa: E402
 
-from bench._measure import Measurement, Stopwatch, load_average, machine, markdown_table, run_isolated, seconds  # noqa: E402
+from bench._measure import Measurement, Stopwatch, load_average, machine, markdown_table, run_isolated, seconds, save_report  # noqa: E402
 
 SHIPPED = REPO / "templates" / "sms" / "dispatch.txt.j2"
 PLAIN_NAME = "dispatch_plain.txt.j2"
@@ -378,9 +378,7 @@ def main(argv: list[str] | None = None) -> None:
             compare(o, by_key.get((o.rows, f"baseline_{o.contender.template}")))
 
     text = report(outcomes, args.seed, compiler, load_before)
-    print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    save_report(text, RESULTS)
     print(f"saved {RESULTS.relative_to(REPO)}", file=sys.stderr)
 
 

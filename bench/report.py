@@ -37,7 +37,7 @@ REPO = BENCH.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench._measure import Stopwatch, load_average, machine, markdown_table, measure, seconds  # noqa: E402
+from bench._measure import Stopwatch, load_average, machine, markdown_table, measure, seconds, save_report  # noqa: E402
 
 RESULTS = BENCH / "results" / "report.md"
 AS_OF = "2026-11-22 09:00"
@@ -150,9 +150,7 @@ def main(argv: list[str] | None = None) -> None:
             "",
         ]
     )
-    print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    save_report(text, RESULTS)
 
 
 if __name__ == "__main__":

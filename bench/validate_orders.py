@@ -56,7 +56,7 @@ if str(REPO) not in sys.path:
 
 import polars as pl  # noqa: E402
 
-from bench._measure import Measurement, Run, Stopwatch, load_average, machine, markdown_table, run_isolated, seconds  # noqa: E402
+from bench._measure import Measurement, Run, Stopwatch, load_average, machine, markdown_table, run_isolated, seconds, save_report  # noqa: E402
 
 RULES_FILE = REPO / "config" / "rules" / "orders.yaml"
 TIMEZONE = "Asia/Shanghai"
@@ -887,9 +887,7 @@ def main(argv: list[str] | None = None) -> None:
         outcome.reference = reference(files_of[name])
 
     text = report(list(by_name.values()), args.rows, args.seed, load_before)
-    print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    save_report(text, RESULTS)
     print(f"saved {RESULTS.relative_to(REPO)}", file=sys.stderr)
 
 
