@@ -104,3 +104,14 @@ def test_follow_up_rounds_count_across_runs_and_a_rerun_does_not_duplicate(batch
     assert set(chased["escalate_to"]) == {"分拨中心经理"}  # two rounds per level
     newly_late = worklist.filter(pl.col("rounds") == 1)  # frozen sample data: more goes quiet by Monday
     assert newly_late.height > 0 and set(newly_late["escalate_to"]) <= {"调度", "分拨中心经理"}
+
+
+def test_events_of_a_waybill_without_a_shipment_are_counted_and_listed(batch: Path, team_folder: Path) -> None:
+    events = team_folder / "samples" / "tracking_sf.csv"
+    with events.open("a", encoding="utf-8") as export:
+        export.write("SF9999999999999,2026-11-20 10:00:00,杭州,快件在【杭州转运中心】已揽收\n")
+    run = _run(batch)
+    assert run.exit_code == 0
+    assert run.jobs["overdue"].counts["unmatched_waybills"] == 1
+    unmatched = pl.read_csv(team_folder / "out" / "2026-11-22" / "tracking" / "overdue" / "unmatched_waybills.csv")
+    assert unmatched["waybill"].to_list() == ["SF9999999999999"] and unmatched["events"].to_list() == [1]

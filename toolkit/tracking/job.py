@@ -129,6 +129,17 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     for warning in calendar.warn_uncovered(years):
         context.log(f"warning: {warning}")
 
+    # events of a waybill the shipments table does not have: no shipment to judge, but counted
+    # and listed, never dropped silently
+    unmatched = reduced.join(shipments.select("waybill"), on="waybill", how="anti").select(
+        "waybill", "events", "last_event_time", "last_status"
+    ).sort("waybill")
+    if unmatched.height:
+        context.log(f"warning: {unmatched.height} waybills have events but no shipment row: listed in unmatched_waybills.csv")
+    doubled = shipments.height - shipments["waybill"].n_unique()
+    if doubled:
+        context.log(f"warning: {doubled} shipment rows repeat a waybill of an earlier row")
+
     status = shipment_status(shipments.lazy(), reduced.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
     flagged = flag_rules(status.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
     local = context.as_of.astimezone(ZoneInfo(tz))
@@ -146,6 +157,7 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
         job.publish(context, {"worklist": worklist, "shipment_status": status, "batches": batch})
         write_batches_xlsx(batch, context.output("batches.xlsx"), context.locale)
         write_csv(unknown, context.output("unknown_statuses.csv"))
+        write_csv(unmatched, context.output("unmatched_waybills.csv"))
         write_summary_html(worklist, batch, unknown, status.height, local.strftime("%Y-%m-%d %H:%M"), html,
                            title=context.job_name, locale=context.locale, max_rows=config.xlsx_max_rows)
         xlsx_rows = xlsx.result()
@@ -154,6 +166,7 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     job.add_output(context.output("worklist.xlsx"), xlsx_rows)
     job.add_output(context.output("batches.xlsx"), batch.height)
     job.add_output(context.output("unknown_statuses.csv"), unknown.height)
+    job.add_output(context.output("unmatched_waybills.csv"), unmatched.height)
     job.add_output(html)
 
     job.counts = {
@@ -164,6 +177,8 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
         "batches": batch.height,
         "unknown_statuses": int(unknown["count"].sum()) if unknown.height else 0,
         "no_events": status.filter(pl.col("events") == 0).height,
+        "unmatched_waybills": unmatched.height,
+        "repeated_waybills": doubled,
         "bad_order_time": bad_times,
         "delivered_late": status.filter(pl.col("delivered_on_time") == False).height,
         "picked_up_late": status.filter(pl.col("picked_up_on_time") == False).height,

@@ -167,7 +167,7 @@ def shipment_status(
 
     An on-time flag is null while it is still open (not picked up / not arrived and not yet due)."""
     now = pl.lit(as_of).dt.convert_time_zone(calendar.timezone)
-    joined = shipments.join(reduced, on="waybill", how="left", suffix="_event")
+    joined = shipments.join(reduced, on="waybill", how="left", suffix="_event", maintain_order="left")
     picked = pl.coalesce("picked_up_at_event", "picked_up_at")
     delivered = pl.coalesce("delivered_at_event", "delivered_at")
     arrived = pl.coalesce("arrived_at", "delivered_at_event", "delivered_at")
