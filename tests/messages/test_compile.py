@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import write
 from toolkit.i18n import EN, ZH
-from toolkit.messages.compile import PY_WHITESPACE, compile_template, render_all
+from toolkit.messages.compile import compile_template, py_whitespace, render_all
 from toolkit.messages.templates import MessageTemplate, TemplateError
 
 SHANGHAI = "Asia/Shanghai"
@@ -294,7 +294,7 @@ def test_a_duration_in_milliseconds_and_an_empty_frame(tmp_path: Path) -> None:
 
 # --- random values ------------------------------------------------------------------------
 
-WHITESPACE = st.sampled_from(sorted(PY_WHITESPACE))
+WHITESPACE = st.sampled_from(sorted(py_whitespace()))
 TEXT = st.one_of(
     st.none(), st.text(max_size=12), st.text(alphabet=WHITESPACE, max_size=3)
 )

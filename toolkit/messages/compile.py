@@ -36,7 +36,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import time
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import jinja2
@@ -53,7 +53,11 @@ from toolkit.messages.templates import MessageTemplate
 __all__ = ["compile_template", "render_all"]
 
 # What Python's str.strip() removes (str.isspace), which is wider than Unicode White_Space.
-PY_WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+@cache
+def py_whitespace() -> str:
+    """The characters str.strip() removes; built on first use (a scan of all of Unicode is
+    ~0.1 s, and every `toolkit` command imports this module)."""
+    return "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
 _SMALLEST_PLAIN_FLOAT = (
     1e-4  # Python's repr uses an exponent below this (and from 1e16, as polars does)
@@ -280,7 +284,7 @@ def _concat(pieces: list[pl.Expr | str], *, strip: bool) -> pl.Expr:
     expr = pl.concat_str(
         [pl.lit(p, pl.String) if isinstance(p, str) else p for p in merged]
     )
-    return expr.str.strip_chars(PY_WHITESPACE) if strip else expr
+    return expr.str.strip_chars(py_whitespace()) if strip else expr
 
 
 # --- values as text -----------------------------------------------------------------------
@@ -344,7 +348,10 @@ def _char_class(test: Callable[[str], bool]) -> str:
     )
 
 
-_PY_DIGITS = _char_class(str.isdigit)  # str.isdigit, wider than [0-9]
+@cache
+def _py_digits() -> str:
+    """str.isdigit as a character class: wider than [0-9]."""
+    return _char_class(str.isdigit)
 
 
 def _mask_phone(value: _Column) -> _Column:
@@ -354,11 +361,11 @@ def _mask_phone(value: _Column) -> _Column:
     is null, so Jinja renders them and the two paths cannot drift apart."""
     # staged in a struct so that polars computes the parse once (as toolkit.io.cells does)
     state = pl.struct(
-        _str(value).str.strip_chars(PY_WHITESPACE).alias("t"),
+        _str(value).str.strip_chars(py_whitespace()).alias("t"),
         _is_none(value).alias("none"),
     )
     text, size = _F("t"), _F("t").str.len_chars()
-    digits = text.str.contains(f"^{_PY_DIGITS}+$")
+    digits = text.str.contains(f"^{_py_digits()}+$")
     state = state.struct.with_fields(
         m=mask_phone_expr(text),
         mobile=digits & (size == 11) & text.str.starts_with("1"),
