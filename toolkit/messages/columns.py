@@ -48,7 +48,7 @@ def with_config_columns(
     return frame.with_columns(pl.lit(value).alias(name) for name, value in values.items())
 
 
-def selected(frame: pl.DataFrame, where: Mapping[str, list[str | int | bool]]) -> pl.Expr:
+def selected(where: Mapping[str, list[str | int | bool]]) -> pl.Expr:
     """Rows whose every `where` column holds one of its listed values (compared as text)."""
     condition = pl.lit(True)
     for name, allowed in where.items():

@@ -4,6 +4,7 @@ sent to any network."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import polars as pl
@@ -12,11 +13,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt,
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.paths import ExistingFile
 from toolkit.io import read_table
-from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.errors import InputError
+from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.messages.columns import ColumnValue, selected, with_config_columns
 from toolkit.messages.outbox import write_outbox
-from toolkit.messages.render import Recipient, SmsRules, render_messages
+from toolkit.messages.render import Recipient, RenderResult, SmsRules, render_messages
 from toolkit.messages.serials import reserve_serials
 from toolkit.messages.templates import MessageTemplate
 from toolkit.messages.upload import platform_upload, variable_values, write_platform_files
@@ -138,7 +139,7 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
     missing = sorted(set(config.where) - set(frame.columns))
     if missing:
         raise InputError(f"where: no column {', '.join(missing)} (columns: {', '.join(frame.columns)})", path=record.path)
-    frame = frame.filter(selected(frame, config.where))
+    frame = frame.filter(selected(config.where))
     frame, lookups = _with_directory(frame, config.directory)
     frame = with_config_columns(frame, config.columns, context.run_date, context.calendar)
     variables = config.platform.templates(context.locale) if config.platform else {}
@@ -156,27 +157,39 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
     result.counts.update(rows_in=rows_in, not_selected=rows_in - frame.height)
     written = []
     if config.platform:
-        upload = platform_upload(
-            result.outbox,
-            variable_values(frame.with_columns(serial=result.messages["serial"]), variables),
-            max_chars=config.platform.max_chars,
-            min_chars=config.platform.min_chars,
-            locale=context.locale,
-        )
-        result.add_findings(upload.findings)
-        result.counts["platform_lines"] = upload.sendable.height
-        written = write_platform_files(
-            upload,
-            context.out_dir,
-            tencent=config.platform.tencent,
-            aliyun_template_code=config.platform.aliyun.template_code if config.platform.aliyun else None,
-            aliyun_sign_name=config.aliyun_sign_name,
-        )
+        written = _platform_files(config.platform, config.aliyun_sign_name, result, frame, variables, context)
     job = JobResult(counts=result.counts, inputs=[record, *lookups, InputRecord.of(config.template)], result=result)
     job.publish(context, {"messages": result.messages, "outbox": result.outbox, "findings": result.findings})
     for path, rows in [*write_outbox(result, context.out_dir, signature=config.sms.signature, title=context.job_name), *written]:
         job.add_output(path, rows)
     return job
+
+
+def _platform_files(
+    platform: PlatformConfig,
+    aliyun_sign_name: str | None,
+    result: RenderResult,
+    frame: pl.DataFrame,
+    variables: dict[str, MessageTemplate],
+    context: JobContext,
+) -> list[tuple[Path, int | None]]:
+    """The platform variables of every rendered row, checked; refused rows become findings."""
+    upload = platform_upload(
+        result.outbox,
+        variable_values(frame.with_columns(serial=result.messages["serial"]), variables),
+        max_chars=platform.max_chars,
+        min_chars=platform.min_chars,
+        locale=context.locale,
+    )
+    result.add_findings(upload.findings)
+    result.counts["platform_lines"] = upload.sendable.height
+    return write_platform_files(
+        upload,
+        context.out_dir,
+        tencent=platform.tencent,
+        aliyun_template_code=platform.aliyun.template_code if platform.aliyun else None,
+        aliyun_sign_name=aliyun_sign_name,
+    )
 
 
 def check(config: RenderMessagesConfig) -> list[str]:
