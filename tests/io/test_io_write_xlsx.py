@@ -117,6 +117,16 @@ def test_highlights_fill_exactly_the_given_cells(tmp_path: Path) -> None:
     assert sheet["E4"].number_format == "yyyy-mm-dd hh:mm"  # a highlight keeps the date format
 
 
+def test_every_sheet_keeps_its_highlights_and_date_formats(tmp_path: Path) -> None:
+    highlights = pl.DataFrame({"row": [0], "column": ["订单号"], "level": ["error"]})
+    path = tmp_path / "two.xlsx"
+    write_xlsx(path, [XlsxSheet("全部", ORDERS, highlights=highlights), XlsxSheet("顺丰", ORDERS, highlights=highlights)])
+    book = openpyxl.load_workbook(path)
+    for name in ("全部", "顺丰"):
+        assert filled_cells(book[name]) == {"A2": RED}
+        assert book[name]["E2"].number_format == "yyyy-mm-dd hh:mm"
+
+
 def test_highlight_messages_can_become_comments(tmp_path: Path) -> None:
     highlights = pl.DataFrame({"row": [1], "column": ["收货地址"], "level": ["error"], "message": ["收货地址为空"]})
     path = tmp_path / "orders.xlsx"

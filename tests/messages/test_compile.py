@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import write
 from toolkit.i18n import EN, ZH
-from toolkit.messages.compile import compile_template, py_whitespace, render_all
+from toolkit.messages.compile import PY_WHITESPACE, compile_template, render_all
 from toolkit.messages.templates import MessageTemplate, TemplateError
 
 SHANGHAI = "Asia/Shanghai"
@@ -294,7 +295,7 @@ def test_a_duration_in_milliseconds_and_an_empty_frame(tmp_path: Path) -> None:
 
 # --- random values ------------------------------------------------------------------------
 
-WHITESPACE = st.sampled_from(sorted(py_whitespace()))
+WHITESPACE = st.sampled_from(sorted(PY_WHITESPACE))
 TEXT = st.one_of(
     st.none(), st.text(max_size=12), st.text(alphabet=WHITESPACE, max_size=3)
 )
@@ -463,3 +464,7 @@ def test_a_simple_if_on_a_column_compiles_and_renders_like_jinja(tmp_path: Path,
     frame = orders()
     assert compile_template(template, frame.schema) is not None
     assert render_all(template, frame).to_list() == per_row(template, frame)
+
+
+def test_the_written_out_whitespace_is_what_str_strip_removes() -> None:
+    assert PY_WHITESPACE == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())

@@ -104,6 +104,16 @@ def _no_events(timezone: str) -> pl.LazyFrame:
                                 "location": pl.String, "stage": STAGE_DTYPE, "reason": pl.String})
 
 
+def _unmatched_waybills(reduced: pl.DataFrame, shipments: pl.DataFrame, status: pl.DataFrame, doubled: int) -> pl.DataFrame:
+    """Waybills with events but no shipment row: no shipment to judge, but counted and listed,
+    never dropped silently. When every waybill is on one shipment row, the status table already
+    tells whether all events found theirs (an anti join of 2,000,000 waybills costs 0.2 s)."""
+    columns = ["waybill", "events", "last_event_time", "last_status"]
+    if not doubled and status.filter(pl.col("events") > 0).height == reduced.height:
+        return reduced.select(columns).clear()
+    return reduced.join(shipments.select("waybill"), on="waybill", how="anti").select(columns).sort("waybill")
+
+
 def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     sla: Sla = load_sla(config.sla)
     preset = _preset(config)
@@ -129,18 +139,13 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     for warning in calendar.warn_uncovered(years):
         context.log(f"warning: {warning}")
 
-    # events of a waybill the shipments table does not have: no shipment to judge, but counted
-    # and listed, never dropped silently
-    unmatched = reduced.join(shipments.select("waybill"), on="waybill", how="anti").select(
-        "waybill", "events", "last_event_time", "last_status"
-    ).sort("waybill")
-    if unmatched.height:
-        context.log(f"warning: {unmatched.height} waybills have events but no shipment row: listed in unmatched_waybills.csv")
+    status = shipment_status(shipments.lazy(), reduced.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
     doubled = shipments.height - shipments["waybill"].n_unique()
     if doubled:
         context.log(f"warning: {doubled} shipment rows repeat a waybill of an earlier row")
-
-    status = shipment_status(shipments.lazy(), reduced.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
+    unmatched = _unmatched_waybills(reduced, shipments, status, doubled)
+    if unmatched.height:
+        context.log(f"warning: {unmatched.height} waybills have events but no shipment row: listed in unmatched_waybills.csv")
     flagged = flag_rules(status.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
     local = context.as_of.astimezone(ZoneInfo(tz))
     round_name = current_round(sla, local.time())
