@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -125,6 +126,21 @@ def test_every_sheet_keeps_its_highlights_and_date_formats(tmp_path: Path) -> No
     for name in ("全部", "顺丰"):
         assert filled_cells(book[name]) == {"A2": RED}
         assert book[name]["E2"].number_format == "yyyy-mm-dd hh:mm"
+
+
+@pytest.mark.parametrize("deflate", ["isal", "zlib"])
+def test_sheets_are_deflated_with_isal_or_else_zlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deflate: str) -> None:
+    if deflate == "zlib":
+        monkeypatch.setattr(xlsx_module, "isal_zlib", None)  # a platform without the isal wheel
+    frame = pl.DataFrame({"运单号": [f"SF{i:010d}" for i in range(50_000)], "件数": range(50_000)})
+    path = tmp_path / "big.xlsx"
+    write_xlsx(path, [XlsxSheet("全部", frame), XlsxSheet("顺丰", frame.head(3))])
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None  # every entry's CRC matches its inflated bytes
+        assert archive.getinfo("xl/worksheets/sheet1.xml").compress_type == zipfile.ZIP_DEFLATED
+    back = openpyxl.load_workbook(path, read_only=True)["全部"]
+    rows = list(back.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 50_000 and rows[-1] == ("SF0000049999", 49999)
 
 
 def test_highlight_messages_can_become_comments(tmp_path: Path) -> None:

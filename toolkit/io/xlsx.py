@@ -9,7 +9,9 @@ and streamed into the workbook's zip in place of xlsxwriter's rows. Writing ever
 xlsxwriter's Python API costs a few microseconds a cell: 100,000 rows × 20 columns took 8–13 s
 here, the spliced rows take about a second. The row XML is the plain SpreadsheetML `<row>/<c>`
 form xlsxwriter itself writes, with text as inline strings (`t="inlineStr"`), which Excel never
-evaluates.
+evaluates. Each batch of rows goes from polars to bytes with no Python string per row, the next
+batch is built while this one is deflated, and the deflate is ISA-L's (`isal`): a 350,000-row
+worklist (7 sheets, 540 MB of XML) takes 2.7 s instead of 5.7.
 """
 
 from __future__ import annotations
