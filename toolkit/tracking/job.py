@@ -5,6 +5,7 @@ statuses nobody recognised, and the follow-up log in the data folder."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -117,28 +118,13 @@ def _unmatched_waybills(reduced: pl.DataFrame, shipments: pl.DataFrame, status: 
 def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     sla: Sla = load_sla(config.sla)
     preset = _preset(config)
-    calendar, tz = context.calendar, context.timezone
-    with read_table(context.source(config.shipments), _shipment_aliases(preset), required=["waybill", "order_time"]) as table:
-        shipments = typed_shipments(table.frame, tz, calendar).collect(engine=config.engine)
-        job = JobResult()
-        job.inputs.append(InputRecord.of(table.path, rows=shipments.height))
-    bad_times = shipments.filter(pl.col("order_time").is_null()).height
-    if bad_times:
-        context.log(f"warning: {bad_times} shipments have no readable order time: no pickup or delivery due for them")
-    if config.events is not None:
-        with read_table(config.events, preset.event_aliases(), required=["waybill", "event_time"]) as events_table:
-            classified = classify_events(_events(events_table.frame, tz), preset.vocabulary())
-            # one streamed pass over the events for both: per waybill, and per unknown status
-            reduced, unknown = pl.collect_all([reduce_events(classified), unknown_statuses_plan(classified)], engine=config.engine)
-            job.inputs.append(InputRecord.of(events_table.path, rows=events_table.rows))
-    else:
-        reduced, unknown = reduce_events(_no_events(tz)).collect(), unknown_statuses(_no_events(tz))
+    job = JobResult()
+    shipments = _read_shipments(config, context, preset, job)
+    reduced, unknown = _read_events(config, context, preset, job)
     if config.sla is not None:
         job.inputs.append(InputRecord.of(config.sla))
-    years = shipments["order_time"].dt.year().drop_nulls().unique().to_list()
-    for warning in calendar.warn_uncovered(years):
-        context.log(f"warning: {warning}")
 
+    calendar = context.calendar
     status = shipment_status(shipments.lazy(), reduced.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
     doubled = shipments.height - shipments["waybill"].n_unique()
     if doubled:
@@ -146,15 +132,75 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     unmatched = _unmatched_waybills(reduced, shipments, status, doubled)
     if unmatched.height:
         context.log(f"warning: {unmatched.height} waybills have events but no shipment row: listed in unmatched_waybills.csv")
+
     flagged = flag_rules(status.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
-    local = context.as_of.astimezone(ZoneInfo(tz))
-    round_name = current_round(sla, local.time())
+    round_name = current_round(sla, _local(context).time())
     log = follow_up.read_log(context.state_dir)
     rounds = follow_up.rounds_chased(log, context.run_date, round_name)
     worklist = build_worklist(flagged, rounds, sla, calendar, context.as_of, context.locale)
+    batch = _write_outputs(config, context, sla, worklist, status, unknown, unmatched, job)
+    # the log last: a run that failed to write its outputs has not chased anyone
+    follow_up.write_log(follow_up.append_run(log, worklist, context.run_date, round_name, context.as_of), context.state_dir)
 
-    # worklist.xlsx (Python and zlib, the slowest output) is written in a thread beside the
-    # other outputs (mostly polars, which releases the GIL); outputs are listed in a fixed order
+    rule, severity = worklist["rule"], worklist["severity"]
+    job.counts = {
+        "shipments": status.height,
+        "flagged": worklist.height,
+        **{name: int((rule == name).sum()) for name in RULES},
+        "critical": int((severity == "critical").sum()),
+        "batches": batch.height,
+        "unknown_statuses": int(unknown["count"].sum()) if unknown.height else 0,
+        "no_events": int((status["events"] == 0).sum()),
+        "unmatched_waybills": unmatched.height,
+        "repeated_waybills": doubled,
+        "bad_order_time": shipments["order_time"].null_count(),
+        "delivered_late": int((~status["delivered_on_time"]).sum()),  # null (still open) is not late
+        "picked_up_late": int((~status["picked_up_on_time"]).sum()),
+    }
+    job.result = worklist
+    return job
+
+
+def _local(context: JobContext) -> datetime:
+    return context.as_of.astimezone(ZoneInfo(context.timezone))
+
+
+def _read_shipments(config: FlagOverdueConfig, context: JobContext, preset: Preset, job: JobResult) -> pl.DataFrame:
+    """The shipments with canonical columns and types; warns about unreadable order times and
+    years the holiday calendar does not cover."""
+    source = context.source(config.shipments)
+    with read_table(source, _shipment_aliases(preset), required=["waybill", "order_time"]) as table:
+        shipments = typed_shipments(table.frame, context.timezone, context.calendar).collect(engine=config.engine)
+        job.inputs.append(InputRecord.of(table.path, rows=shipments.height))
+    bad_times = shipments["order_time"].null_count()
+    if bad_times:
+        context.log(f"warning: {bad_times} shipments have no readable order time: no pickup or delivery due for them")
+    years = shipments["order_time"].dt.year().drop_nulls().unique().to_list()
+    for warning in context.calendar.warn_uncovered(years):
+        context.log(f"warning: {warning}")
+    return shipments
+
+
+def _read_events(config: FlagOverdueConfig, context: JobContext, preset: Preset, job: JobResult) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One row per waybill from the tracking export, and the statuses no rule knew."""
+    tz = context.timezone
+    if config.events is None:
+        return reduce_events(_no_events(tz)).collect(), unknown_statuses(_no_events(tz))
+    with read_table(config.events, preset.event_aliases(), required=["waybill", "event_time"]) as table:
+        classified = classify_events(_events(table.frame, tz), preset.vocabulary())
+        # one streamed pass over the events for both: per waybill, and per unknown status
+        reduced, unknown = pl.collect_all([reduce_events(classified), unknown_statuses_plan(classified)], engine=config.engine)
+        job.inputs.append(InputRecord.of(table.path, rows=table.rows))
+    return reduced, unknown
+
+
+def _write_outputs(
+    config: FlagOverdueConfig, context: JobContext, sla: Sla, worklist: pl.DataFrame, status: pl.DataFrame,
+    unknown: pl.DataFrame, unmatched: pl.DataFrame, job: JobResult,
+) -> pl.DataFrame:
+    """Every output file; returns the batch view. worklist.xlsx, the slowest, is written in a
+    thread beside the others (polars, zlib and ISA-L release the GIL); outputs are listed in a
+    fixed order."""
     html = context.output("summary.html")
     with ThreadPoolExecutor(max_workers=1) as pool:
         xlsx = pool.submit(write_worklist_xlsx, worklist, context.output("worklist.xlsx"), context.locale, config.xlsx_max_rows)
@@ -163,33 +209,15 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
         write_batches_xlsx(batch, context.output("batches.xlsx"), context.locale)
         write_csv(unknown, context.output("unknown_statuses.csv"))
         write_csv(unmatched, context.output("unmatched_waybills.csv"))
-        write_summary_html(worklist, batch, unknown, status.height, local.strftime("%Y-%m-%d %H:%M"), html,
+        write_summary_html(worklist, batch, unknown, status.height, _local(context).strftime("%Y-%m-%d %H:%M"), html,
                            title=context.job_name, locale=context.locale, max_rows=config.xlsx_max_rows)
         xlsx_rows = xlsx.result()
-    # the log last: a run that failed to write its outputs has not chased anyone
-    follow_up.write_log(follow_up.append_run(log, worklist, context.run_date, round_name, context.as_of), context.state_dir)
     job.add_output(context.output("worklist.xlsx"), xlsx_rows)
     job.add_output(context.output("batches.xlsx"), batch.height)
     job.add_output(context.output("unknown_statuses.csv"), unknown.height)
     job.add_output(context.output("unmatched_waybills.csv"), unmatched.height)
     job.add_output(html)
-
-    job.counts = {
-        "shipments": status.height,
-        "flagged": worklist.height,
-        **{rule: worklist.filter(pl.col("rule") == rule).height for rule in RULES},
-        "critical": worklist.filter(pl.col("severity") == "critical").height,
-        "batches": batch.height,
-        "unknown_statuses": int(unknown["count"].sum()) if unknown.height else 0,
-        "no_events": status.filter(pl.col("events") == 0).height,
-        "unmatched_waybills": unmatched.height,
-        "repeated_waybills": doubled,
-        "bad_order_time": bad_times,
-        "delivered_late": status.filter(pl.col("delivered_on_time") == False).height,
-        "picked_up_late": status.filter(pl.col("picked_up_on_time") == False).height,
-    }
-    job.result = worklist
-    return job
+    return batch
 
 
 def check(config: FlagOverdueConfig) -> list[str]:
