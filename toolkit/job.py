@@ -6,7 +6,6 @@ frames, writes its outputs through `context.output(...)`, and returns a `JobResu
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from toolkit.calendar import WorkCalendar
 from toolkit.errors import InputError
+from toolkit.io.digest import file_sha256
 from toolkit.io import TableSource, write_parquet
 
 OUTBOX = "outbox"  # the run folder's mail waiting to be sent, or kept after a failed send
@@ -74,11 +74,7 @@ class InputRecord:
 
     @classmethod
     def of(cls, path: Path, rows: int | None = None) -> InputRecord:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        return cls(path=str(path), bytes=path.stat().st_size, sha256=digest.hexdigest(), rows=rows)
+        return cls(path=str(path), bytes=path.stat().st_size, sha256=file_sha256(path), rows=rows)
 
 
 @dataclass

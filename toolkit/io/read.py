@@ -11,6 +11,7 @@ import polars as pl
 
 from toolkit.errors import InputError
 from toolkit.io.delimited import read_delimited
+from toolkit.io.digest import start_sha256
 from toolkit.io.encoding import discard_temporary
 from toolkit.io.excel import read_xlsx
 from toolkit.io.headers import map_columns
@@ -69,6 +70,8 @@ def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], requir
     """
     path = Path(source.path)
     kind = _format_of(path)
+    if path.is_file():
+        start_sha256(path)  # for the manifest, while the file is read
     raw = _read_raw(path, kind, source)
     try:
         columns = map_columns(raw.headers, aliases, source.columns, required, path)

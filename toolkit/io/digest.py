@@ -1,0 +1,42 @@
+"""The sha256 of input files for the run's manifest, hashed in a background thread from the
+moment a file is opened, so that hashing a large export (0.6 s for 1 GB) overlaps with reading
+it instead of adding to the job's time. hashlib releases the GIL while it hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+__all__ = ["file_sha256", "start_sha256"]
+
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
+_STARTED: dict[tuple[str, int, int], Future[str]] = {}
+_LOCK = threading.Lock()
+
+
+def _key(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def start_sha256(path: Path) -> None:
+    """Begin hashing `path` in the background (once per version of the file)."""
+    key = _key(path)
+    with _LOCK:
+        if key not in _STARTED:
+            _STARTED[key] = _POOL.submit(_sha256, path)
+
+
+def file_sha256(path: Path) -> str:
+    """The file's sha256: the background result when `start_sha256` saw this version of the
+    file (same size and modification time), else hashed now."""
+    with _LOCK:
+        started = _STARTED.pop(_key(path), None)
+    return started.result() if started is not None else _sha256(path)
