@@ -65,6 +65,9 @@ class Run:
     details: dict[str, float]
     peak_rss_mb: float
     result: dict[str, Any]
+    cpu_seconds: float = 0.0
+    """User + system time of all the contender's threads: steadier than wall time on a shared
+    machine, and it shows how much of the machine a contender keeps busy."""
 
     @property
     def total(self) -> float:
@@ -155,7 +158,7 @@ def run_isolated(script: Path, function: str, params: dict[str, Any], timeout: f
             last = [line for line in stderr.strip().splitlines() if line.strip()][-1:] or [f"exit {child.returncode}"]
             return f"failed: {last[0][:200]}"
         data = json.loads(out.read_text(encoding="utf-8"))
-    return Run(data["phases"], data["details"], data["peak_rss_mb"], data["result"])
+    return Run(data["phases"], data["details"], data["peak_rss_mb"], data["result"], data["cpu_seconds"])
 
 
 def _child(script: str, function: str, params_json: str, out: str) -> None:
@@ -166,8 +169,11 @@ def _child(script: str, function: str, params_json: str, out: str) -> None:
     sys.modules[spec.name] = module  # dataclasses and pickling look the module up by name
     spec.loader.exec_module(module)
     watch = Stopwatch()
+    cpu = time.process_time()
     result = getattr(module, function)(watch, **json.loads(params_json))
-    payload = {"phases": watch.phases, "details": watch.details, "peak_rss_mb": peak_rss_mb(), "result": result}
+    cpu = time.process_time() - cpu
+    payload = {"phases": watch.phases, "details": watch.details, "peak_rss_mb": peak_rss_mb(), "result": result,
+               "cpu_seconds": cpu}
     Path(out).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
 
 

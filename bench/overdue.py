@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> None:
     rows, notes = [], []
     for fmt, name, label, result in measured:
         if not result.ok:
-            rows.append([fmt, label, "—", "—", result.error or "", ""])
+            rows.append([fmt, label, "—", "—", "—", result.error or "", ""])
             continue
         best = result.best
         reference = next((r.best.result for f, n, _, r in measured if f == fmt and n in REFERENCE and r.ok and n != name), None)
@@ -257,11 +257,12 @@ def main(argv: list[str] | None = None) -> None:
         if why:
             notes.append(f"- {fmt}, {label}: {why}")
         phases = " (" + ", ".join(f"{k} {v:.1f}" for k, v in best.phases.items()) + ")" if len(best.phases) > 1 else ""
-        rows.append([fmt, label + phases, seconds(best.total), f"{result.peak_rss_mb:,.0f}", found(best.result), mark])
+        rows.append([fmt, label + phases, seconds(best.total), seconds(best.cpu_seconds), f"{result.peak_rss_mb:,.0f}",
+                     found(best.result), mark])
     intro = (f"# overdue: {args.shipments:,} shipments, {args.events:,} events (seed {args.seed})\n\n"
              f"{machine()}; load {load_average()}; {datetime.now():%Y-%m-%d %H:%M}; best of {args.repeats}; "
              f"as-of {local_as_of(args.as_of):%Y-%m-%d %H:%M} (rule contenders)\n\n")
-    table = markdown_table(["format", "contender", "seconds", "peak MB", "found", "= toolkit"], rows, align="llrrll")
+    table = markdown_table(["format", "contender", "seconds", "CPU s", "peak MB", "found", "= toolkit"], rows, align="llrrrll")
     legend = ("\n\n✓: the same count per rule (and shipments, unknown statuses) as the toolkit's logic on that format; "
               "the plain queries and the floor compute something else and are not checked.\n")
     untested = sorted({rule for _, n, _, r in measured if n in REFERENCE and r.ok for rule in RULE_ORDER if r.best.result[rule] == 0})
