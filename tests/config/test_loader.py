@@ -32,6 +32,23 @@ def test_a_good_config_resolves_paths_relative_to_the_file(tmp_path: Path) -> No
     assert loaded.model.locale == "zh_CN"
 
 
+def test_output_and_state_left_out_are_beside_the_config_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n").rename(tmp_path / "plain.yaml")
+    path.write_text(path.read_text(encoding="utf-8").replace("output: ../out\n", "").replace("../samples", "samples"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "samples")  # wherever cron happens to start
+    loaded = load_config(path)
+    assert loaded.model.output == (tmp_path / "out").resolve()
+    assert loaded.model.state == (tmp_path / "data").resolve()  # serials and the follow-up log
+
+
+def test_a_file_named_like_a_job_and_its_table_is_read_as_a_file(tmp_path: Path) -> None:
+    write(tmp_path / "config" / "orders.csv", "订单号\nSD001\n")
+    path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: orders.csv\n")
+    assert load_config(path).model.jobs["orders"].input.path == (tmp_path / "config" / "orders.csv").resolve()
+
+
 def test_a_misspelt_file_names_line_column_key_and_the_close_match(tmp_path: Path) -> None:
     path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/ordres.xlsx\n")
     message = error_of(path).one_line()

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Discriminator, Tag, ValidationInfo
 
 from toolkit.config.paths import ExistingFile
+from toolkit.io.read import TABLE_SUFFIXES
 from toolkit.io.source import TableSource
 from toolkit.job import JobOutputRef
 
@@ -21,11 +22,12 @@ class InputFile(TableSource):
 
 
 def parse_table_input(value: Any, info: ValidationInfo) -> Any:
-    """`orders.valid` (an earlier job's table) stays a reference; any other string is a path."""
+    """`orders.valid` (an earlier job's table) stays a reference; any other string is a path,
+    also `orders.csv` in a batch with a job named `orders` (no job publishes a table `csv`)."""
     if isinstance(value, str):
         match = _JOB_REF.match(value)
         jobs = (info.context or {}).get("job_names", ())
-        if match and match.group(1) in jobs:
+        if match and match.group(1) in jobs and f".{match.group(2).lower()}" not in TABLE_SUFFIXES:
             return JobOutputRef(match.group(1), match.group(2))
         return {"path": value}
     return value

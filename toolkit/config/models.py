@@ -87,8 +87,9 @@ class BatchConfig(Strict):
     timezone: str = "Asia/Shanghai"
     locale: str = "zh_CN"
     calendar: CalendarConfig = CalendarConfig()
-    output: Folder = Path("out")
-    state: Folder = Path("data")
+    # beside the config like every other path, also when left out (not wherever cron starts)
+    output: Folder = Field(Path("out"), validate_default=True)
+    state: Folder = Field(Path("data"), validate_default=True)  # serials and the follow-up log live here
     jobs: dict[Annotated[str, Field(pattern=_JOB_NAME)], job_union()]  # type: ignore[valid-type]
     smtp: SmtpConfig | None = None
     on_failure: OnFailureConfig | None = None

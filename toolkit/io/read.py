@@ -19,6 +19,8 @@ from toolkit.io.raw import RawTable, positional, reading_errors, with_row_number
 from toolkit.io.source import TableSource
 
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
+TABLE_SUFFIXES = frozenset(_FORMATS)
+"""The file name endings read_table reads (`.csv`, `.xlsx`, …)."""
 
 
 @dataclass
