@@ -337,7 +337,8 @@ def _spliced(skeleton_xml: str, layout: _Layout) -> Iterator[bytes]:
 
 
 def _row_xml(layout: _Layout) -> pl.Expr:
-    """One `<row>` element per frame row, as an expression over the frame plus `_xlsx_row`."""
+    """One `<row>` element per frame row, as an expression over the frame plus `_xlsx_row` (the
+    sheet's row number) and `_xlsx_r` (the same as text, made once for all cells of the row)."""
     frame = layout.sheet.frame
     levels = _levels(layout.sheet)
     row = pl.col("_xlsx_r")
