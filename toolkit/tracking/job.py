@@ -110,7 +110,7 @@ def _unmatched_waybills(reduced: pl.DataFrame, shipments: pl.DataFrame, status: 
     never dropped silently. When every waybill is on one shipment row, the status table already
     tells whether all events found theirs (an anti join of 2,000,000 waybills costs 0.2 s)."""
     columns = ["waybill", "events", "last_event_time", "last_status"]
-    if not doubled and status.filter(pl.col("events") > 0).height == reduced.height:
+    if not doubled and (status["events"] > 0).sum() == reduced.height:
         return reduced.select(columns).clear()
     return reduced.join(shipments.select("waybill"), on="waybill", how="anti").select(columns).sort("waybill")
 
