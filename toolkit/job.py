@@ -89,7 +89,7 @@ class JobContext:
 
     job_name: str
     run_date: date
-    as_of: datetime
+    as_of: datetime  # in the batch's time zone
     out_dir: Path
     state_dir: Path
     locale: str

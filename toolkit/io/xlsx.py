@@ -273,8 +273,9 @@ def _skeleton(sheets: Sequence[XlsxSheet], names: list[str]) -> tuple[bytes, dic
                 if level:
                     props |= {"bg_color": _FILLS[level], "font_color": _FONTS[level]}
                 if props:
-                    used.append(formats.get((number_format, level)) or workbook.add_format(props))
-                    formats[(number_format, level)] = used[-1]
+                    if (number_format, level) not in formats:
+                        formats[(number_format, level)] = workbook.add_format(props)
+                    used.append(formats[(number_format, level)])
         for c, fmt in enumerate(used):
             ws.write_blank(1, c, None, fmt)
         if sheet.comments:

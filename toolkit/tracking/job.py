@@ -5,10 +5,8 @@ statuses nobody recognised, and the follow-up log in the data folder."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import polars as pl
 from pydantic import ValidationInfo, field_validator
@@ -134,7 +132,7 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
         context.log(f"warning: {unmatched.height} waybills have events but no shipment row: listed in unmatched_waybills.csv")
 
     flagged = flag_rules(status.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
-    round_name = current_round(sla, _local(context).time())
+    round_name = current_round(sla, context.as_of.time())
     log = follow_up.read_log(context.state_dir)
     rounds = follow_up.rounds_chased(log, context.run_date, round_name)
     worklist = build_worklist(flagged, rounds, sla, calendar, context.as_of, context.locale)
@@ -159,10 +157,6 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     }
     job.result = worklist
     return job
-
-
-def _local(context: JobContext) -> datetime:
-    return context.as_of.astimezone(ZoneInfo(context.timezone))
 
 
 def _read_shipments(config: FlagOverdueConfig, context: JobContext, preset: Preset, job: JobResult) -> pl.DataFrame:
@@ -209,7 +203,7 @@ def _write_outputs(
         write_batches_xlsx(batch, context.output("batches.xlsx"), context.locale)
         write_csv(unknown, context.output("unknown_statuses.csv"))
         write_csv(unmatched, context.output("unmatched_waybills.csv"))
-        write_summary_html(worklist, batch, unknown, status.height, _local(context).strftime("%Y-%m-%d %H:%M"), html,
+        write_summary_html(worklist, batch, unknown, status.height, context.as_of.strftime("%Y-%m-%d %H:%M"), html,
                            title=context.job_name, locale=context.locale, max_rows=config.xlsx_max_rows)
         xlsx_rows = xlsx.result()
     job.add_output(context.output("worklist.xlsx"), xlsx_rows)
