@@ -11,7 +11,7 @@ check them against the toolkit's:
    first rule listing it), so a keyword matches where the toolkit's search matches. Both
    engines classify each distinct text once (1.76 million among 10 million events) and look
    the events up: regular expressions per event would take them 2-3x longer;
-2. per waybill: first pickup (any known stage but `created`), first arrival (locker or
+2. per waybill: first pickup (any known stage but `created`, `cancelled`, `closed`), first arrival (locker or
    delivered), first delivery, first locker event, the last known stage (latest time; at one
    time the later stage of the lifecycle) and the last event time; once delivered, the delivery
    is the last event;
@@ -51,7 +51,7 @@ REPO = Path(__file__).resolve().parent.parent
 PRESET = "generic"
 SLA_FILE = REPO / "config" / "sla.yaml"
 RULE_ORDER = ("exception", "pickup_overdue", "delivery_overdue", "uncollected", "stalled")
-BEFORE_PICKUP = ("created",)
+BEFORE_PICKUP = ("created", "cancelled", "closed")  # as toolkit.tracking.overdue
 ARRIVED = ("awaiting_collection", "delivered")
 DATE_ONLY = r"^\d{4}-\d{1,2}-\d{1,2}$"
 SHIPMENT_COLUMNS = ["waybill", "order_time", "carrier", "service", "origin", "destination", "promised_at"]

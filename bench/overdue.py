@@ -172,6 +172,7 @@ def toolkit_core(watch: Stopwatch, shipments: str, events: str, as_of: str | Non
 
     from toolkit.calendar import WorkCalendar
     from toolkit.io import TableSource, read_table
+    from toolkit.io.dates import TimeReading
     from toolkit.tracking.job import _events, _shipment_aliases
     from toolkit.tracking.overdue import reduce_events, shipment_status, typed_shipments
     from toolkit.tracking.presets import load_preset
@@ -184,7 +185,7 @@ def toolkit_core(watch: Stopwatch, shipments: str, events: str, as_of: str | Non
     with watch.phase("shipments"), read_table(TableSource(path=Path(shipments)), _shipment_aliases(preset)) as table:
         ships = typed_shipments(table.frame, tz, calendar).collect()
     with watch.phase("events"), read_table(TableSource(path=Path(events)), preset.event_aliases()) as table:
-        reduced = reduce_events(classify_events(_events(table.frame, tz), preset.vocabulary())).collect(engine="streaming")
+        reduced = reduce_events(classify_events(_events(table.frame, TimeReading(timezone=tz)), preset.vocabulary())).collect(engine="streaming")
     with watch.phase("status"):
         status = shipment_status(ships.lazy(), reduced.lazy(), sla, calendar, now).collect()
     with watch.phase("rules"):

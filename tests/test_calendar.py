@@ -66,6 +66,30 @@ def test_years_the_library_does_not_cover_give_a_warning() -> None:
     assert CALENDAR.warn_uncovered([2025, 2026]) == []
 
 
+def test_1_january_is_a_day_off_even_in_a_year_the_library_does_not_cover() -> None:
+    assert 2027 not in CALENDAR.covered_years
+    assert not CALENDAR.is_workday(date(2027, 1, 1))  # a Friday
+    assert CALENDAR.is_workday(date(2027, 1, 4)) and CALENDAR.is_workday(date(2027, 2, 8))  # Spring Festival is not known
+    assert CALENDAR.days.filter(pl.col("date") == date(2026, 12, 31))["next_workday"].item() == date(2027, 1, 4)
+
+
+def test_due_times_in_an_uncovered_year_are_one_warning_with_rows_and_years() -> None:
+    pickup = pl.Series([at(2026, 12, 30, 15), at(2027, 1, 4, 12), None, at(2028, 1, 3, 12)])
+    delivery = pl.Series([at(2027, 1, 2, 23, 59), at(2027, 1, 7, 23, 59), None, None])
+    with pytest.warns(UserWarning, match="2027, 2028"):
+        (message,) = CALENDAR.warn_uncovered_times("pickup/delivery due times", pickup, delivery)
+    assert message == (
+        "3 pickup/delivery due times fall in 2027, 2028, which the holiday calendar does not cover: only weekends and "
+        "1 January are days off there, not Spring Festival or National Day unless calendar: closures lists them (update chinesecalendar)"
+    )
+    spring = WorkCalendar(closures=tuple(date(2027, 2, d) for d in range(6, 13)))
+    with pytest.warns(UserWarning):
+        (message,) = spring.warn_uncovered_times("pickup/delivery due times", pickup[:2], delivery[:2])
+    assert message.startswith("2 pickup/delivery due times fall in 2027, which the holiday calendar does not cover: "
+                              "only weekends, 1 January and the 7 days of calendar: closures are days off there")
+    assert CALENDAR.warn_uncovered_times("pickup/delivery due times", pickup[:1]) == []
+
+
 moments = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 30)).map(lambda d: d.replace(tzinfo=TZ, microsecond=0))
 
 

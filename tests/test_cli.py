@@ -24,7 +24,9 @@ def test_run_prints_plain_timestamped_lines_under_cron_and_exits_0(team_folder: 
     assert done.returncode == 0, done.stderr
     lines = done.stderr.strip().splitlines()
     assert lines[0].endswith("orders: started (validate_orders)")
-    assert "orders: done in" in lines[1] and "rows_in 2,000" in lines[1]
+    assert lines[1].endswith('orders: warning: orders.xlsx: order_time (column "下单时间"): 8 of 2,000 values are not dates'
+                             ' or times, e.g. "待定", "2026-09-31 14:20", "2026-13-45 25:00"')
+    assert "orders: done in" in lines[2] and "rows_in 2,000" in lines[2]
     assert lines[-1].endswith(f"batch daily done (exit 0): {(team_folder / 'out' / '2026-11-22' / 'daily').resolve()}")
     assert log.read_text(encoding="utf-8").splitlines()[-1] == lines[-1]
 

@@ -16,6 +16,8 @@ from functools import cached_property
 import chinese_calendar
 import polars as pl
 
+from toolkit.timezones import localize
+
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2035, 12, 31)
 _EPOCH_TO_FIRST_DAY = (date(1970, 1, 1) - FIRST_DAY).days
@@ -59,6 +61,7 @@ class WorkCalendar:
         day = pl.col("date")
         covered = day.dt.year().is_in(list(self.covered_years))
         weekday = day.dt.weekday() <= 5
+        new_year = (day.dt.month() == 1) & (day.dt.day() == 1)  # a holiday every year, known or not
         by_law = (
             pl.when(day.is_in(list(chinese_calendar.workdays)))
             .then(True)
@@ -73,7 +76,7 @@ class WorkCalendar:
             .then(False)
             .when(covered)
             .then(by_law)
-            .otherwise(weekday)
+            .otherwise(weekday & ~new_year)
         )
         return (
             pl.DataFrame({"date": pl.date_range(FIRST_DAY, LAST_DAY, eager=True)})
@@ -96,7 +99,7 @@ class WorkCalendar:
         return _us(self.work_end) - _us(self.work_start)
 
     def uncovered_years(self, years: Iterable[int]) -> list[int]:
-        """Years for which holidays are not known (weekends only are used there)."""
+        """Years for which holidays are not known (weekends and 1 January only are used there)."""
         return sorted({y for y in years if y not in self.covered_years})
 
     def warn_uncovered(self, years: Iterable[int]) -> list[str]:
@@ -105,8 +108,31 @@ class WorkCalendar:
             return []
         message = (
             f"holiday calendar does not cover {', '.join(map(str, missing))}: "
-            "only weekends are treated as days off there (update chinesecalendar)"
+            "only weekends and 1 January are treated as days off there (update chinesecalendar)"
         )
+        warnings.warn(message, stacklevel=2)
+        return [message]
+
+    def warn_uncovered_times(self, what: str, *columns: pl.Series) -> list[str]:
+        """A warning for the rows of `columns` (dates or times of one table, one Series per
+        column) with a value in a year whose holidays are not known, with the number of rows
+        and the years: `3 pickup/delivery due times fall in 2027, which the holiday calendar
+        does not cover: only weekends and 1 January are days off there`. A due time there may
+        fall on a holiday (Spring Festival, National Day) counted as a working day."""
+        years = pl.DataFrame({f"c{i}": column.dt.year() for i, column in enumerate(columns)})
+        uncovered = [~pl.col(c).is_in(list(self.covered_years)) & pl.col(c).is_not_null() for c in years.columns]
+        rows = years.filter(pl.any_horizontal(uncovered)) if uncovered else years.clear()
+        if not rows.height:
+            return []
+        missing = self.uncovered_years(pl.concat([rows[c] for c in rows.columns]).drop_nulls().to_list())
+        closures = sum(d.year in missing for d in self.closures)
+        days_off = (
+            f"only weekends, 1 January and the {closures} days of calendar: closures are days off there (update chinesecalendar)"
+            if closures else
+            "only weekends and 1 January are days off there, not Spring Festival or National Day unless calendar: closures "
+            "lists them (update chinesecalendar)"
+        )
+        message = f"{rows.height:,} {what} fall in {', '.join(map(str, missing))}, which the holiday calendar does not cover: {days_off}"
         warnings.warn(message, stacklevel=2)
         return [message]
 
@@ -124,7 +150,7 @@ class WorkCalendar:
     def at(self, day: pl.Expr, clock: time) -> pl.Expr:
         """The datetime at `clock` on `day`, in the calendar's time zone."""
         offset = pl.duration(hours=clock.hour, minutes=clock.minute, seconds=clock.second)
-        return (day.cast(pl.Datetime("us")) + offset).dt.replace_time_zone(self.timezone)
+        return localize(day.cast(pl.Datetime("us")) + offset, self.timezone)
 
     def is_working_time(self, moment: pl.Expr) -> pl.Expr:
         clock = moment.dt.time()
@@ -190,7 +216,7 @@ class WorkCalendar:
         dates = self._workday_dates
         day = pl.lit(dates).gather(pl.when(k.is_between(0, dates.len() - 1)).then(k))
         naive = day.cast(pl.Datetime("us")) + pl.duration(microseconds=within + _us(self.work_start))
-        return naive.dt.replace_time_zone(self.timezone)
+        return localize(naive, self.timezone)
 
     def add_working_time(self, moment: pl.Expr, minutes: pl.Expr | float) -> pl.Expr:
         """`moment` plus `minutes` of working time (any size, per row or one number); a moment

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
@@ -20,7 +19,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Batch jobs for logistics customer service: order checks, SMS, overdue shipments, reports.",
 )
-T = TypeVar("T")
 
 ConfigArg = Annotated[Path, typer.Argument(help="The batch config, e.g. config/daily.yaml.", show_default=False)]
 
@@ -28,14 +26,6 @@ ConfigArg = Annotated[Path, typer.Argument(help="The batch config, e.g. config/d
 def _fail(message: str, code: ExitCode) -> typer.Exit:
     print(f"error: {message}", file=sys.stderr)
     return typer.Exit(int(code))
-
-
-def _guarded(action: Callable[[], T]) -> T:
-    """Run `action`; a ToolkitError becomes its one line and exit code, never a traceback."""
-    try:
-        return action()
-    except ToolkitError as error:
-        raise _fail(error.one_line(), error.exit_code) from None
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -89,20 +79,16 @@ def run(
 
 @app.command()
 def check(config: ConfigArg) -> None:
-    """Validate a config and every file it names, without running anything."""
-    from toolkit.config import load_config
-    from toolkit.registry import job_kinds
+    """Open what a run would open (inputs, earlier jobs' tables, templates, rules, SLA, presets)
+    without running a job; every problem is one line, exit 2."""
+    from toolkit.preflight import check_batch
 
-    def checked() -> int:
-        loaded = load_config(config)
-        for job in loaded.model.jobs.values():
-            kind = job_kinds()[job.kind]
-            if kind.check is not None:
-                kind.check(job)
-        return len(loaded.model.jobs)
-
-    jobs = _guarded(checked)
-    print(f"{config}: ok ({jobs} job{'s' if jobs != 1 else ''})")
+    report = check_batch(config)
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if not report.ok:
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
+    print(f"{config}: ok ({report.jobs} job{'s' if report.jobs != 1 else ''})")
 
 
 @app.command()

@@ -6,11 +6,11 @@ frames, writes its outputs through `context.output(...)`, and returns a `JobResu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict
@@ -18,9 +18,17 @@ from pydantic import BaseModel, ConfigDict
 from toolkit.calendar import WorkCalendar
 from toolkit.errors import InputError
 from toolkit.io.digest import file_sha256
-from toolkit.io import TableSource, write_parquet
+from toolkit.io import Table, TableSource, write_parquet
+from toolkit.io.date_detect import unreadable_report
+from toolkit.io.dates import TimeReading, UnreadableTimes
+
+if TYPE_CHECKING:
+    from toolkit.messages.templates import MessageTemplate
 
 OUTBOX = "outbox"  # the run folder's mail waiting to be sent, or kept after a failed send
+T = TypeVar("T")
+Key = tuple[str | int, ...]
+"""Where a value stands in a job's config: `("input",)`, `("letters", "apology", "template")`."""
 
 
 class JobConfig(BaseModel):
@@ -54,15 +62,21 @@ class JobFileRef:
         return f"{self.job}/{self.path}"
 
 
+def located_references(job: BaseModel) -> list[tuple[Key, JobOutputRef | JobFileRef]]:
+    """The earlier jobs' tables and files a job's config names, each with its key in the job:
+    `("input",)`, `("parameters", "orders")`, `("attach", 0)`."""
+    found: list[tuple[Key, JobOutputRef | JobFileRef]] = []
+    for name, value in job:
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else [(None, value)]
+        for key, item in items:
+            if isinstance(item, (JobOutputRef, JobFileRef)):
+                found.append(((name,) if key is None else (name, key), item))
+    return found
+
+
 def job_references(job: BaseModel) -> list[tuple[str, JobOutputRef | JobFileRef]]:
     """The earlier jobs' tables and files a job's config names, with the field naming each."""
-    found = []
-    for name, value in job:
-        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, (JobOutputRef, JobFileRef)):
-                found.append((name, item))
-    return found
+    return [(str(key[0]), ref) for key, ref in located_references(job)]
 
 
 @dataclass
@@ -98,6 +112,17 @@ class JobContext:
     table_of: Callable[[JobOutputRef], Path]
     log: Callable[[str], None] = print
     smtp: Any = None  # the batch's SmtpConfig; None: mail is only written to the outbox
+
+    def times(self, source: TableSource, time_fields: Iterable[str]) -> TimeReading:
+        """How to read an input's time fields (see `TableSource.times`), as of this run."""
+        return source.times(time_fields, self.timezone, self.as_of)
+
+    def note_unreadable(self, job: JobResult, found: Sequence[UnreadableTimes], table: Table, times: TimeReading) -> None:
+        """Count `unreadable_<field>` in the job's counts and say in the log what was not read."""
+        counts, lines = unreadable_report(found, table.headers, times)
+        job.counts.update(counts)
+        for line in lines:
+            self.log(f"warning: {table.path.name}: {line}")
 
     def output(self, name: str) -> Path:
         """Path of an output file of this job (the writer makes it atomic)."""
@@ -149,11 +174,62 @@ class JobResult:
             self.tables[name] = path
 
 
+class TemplateFiles(Protocol):
+    """A template as `toolkit check` sees it: each file it is made of, with the names that file
+    is rendered with (a letter's layout sees other names than the letter)."""
+
+    def scopes(self, columns: Iterable[str]) -> list[tuple[MessageTemplate, list[str]]]: ...
+
+
+class JobCheck(Protocol):
+    """What a job kind's `check(config, preflight)` uses to open what its run will open, without
+    running it (`toolkit.preflight` implements it). Each call reports its problems at the key
+    of the job's config it is given and carries on; what could not be opened comes back None,
+    and a None passed on (columns nobody could read) checks nothing."""
+
+    locale: str
+
+    def table(
+        self, key: Key, source: TableSource | JobOutputRef, aliases: Mapping[str, Sequence[str]], required: Iterable[str] = (),
+        time_fields: Iterable[str] = (),
+    ) -> tuple[str, ...] | None:
+        """A table input opened as the run reads it (a file, or an earlier job's table): the
+        columns the job will see. A sample of each of `time_fields` is read with the input's
+        `date_formats:`; a column that mostly does not read is a problem."""
+        ...
+
+    def published(self, table: str) -> tuple[str, ...] | None:
+        """The columns this job's `table` will have: as declared, plus the input columns it
+        passes through."""
+        ...
+
+    def settings(self, key: Key, load: Callable[[], T]) -> T | None:
+        """A rules, SLA or preset file loaded; a mistake inside it is reported at its own line."""
+        ...
+
+    def opens(self, key: Key, load: Callable[[], T]) -> T | None:
+        """Anything else a job opens: a template, a notebook, a kernel."""
+        ...
+
+    def variables(self, key: Key, template: TemplateFiles | None, columns: Iterable[str] | None) -> None:
+        """Every name the template uses is one of `columns`."""
+        ...
+
+    def column(self, key: Key, name: str, columns: Iterable[str] | None) -> None:
+        """A column the config names (a `where:` column, a recipient's phone) is one of `columns`."""
+        ...
+
+
 @dataclass(frozen=True)
 class JobKind:
-    """A registered job kind: its config model, its run function and extra `toolkit check`s."""
+    """A registered job kind: its config model, its run function, what `toolkit check` opens for
+    it, and the tables it publishes for later jobs (`input: orders.valid`), each with the columns
+    it always has. `passes_through` names the published tables that also keep every other column
+    of one of the job's table inputs: {table: the config field of that input}."""
 
     name: str
     model: type[JobConfig]
     run: Callable[[Any, JobContext], JobResult]
-    check: Callable[[Any], list[str]] | None = None
+    check: Callable[[Any, JobCheck], None] | None = None
+    publishes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    passes_through: Mapping[str, str] = field(default_factory=dict)

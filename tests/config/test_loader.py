@@ -60,12 +60,40 @@ def test_a_misspelt_file_names_line_column_key_and_the_close_match(tmp_path: Pat
 
 def test_unknown_keys_are_errors(tmp_path: Path) -> None:
     path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n    inptu: x\n")
-    assert error_of(path).one_line() == f"{path}:7:5: jobs.orders.inptu: unknown key 'inptu'"
+    assert error_of(path).one_line() == f"{path}:7:5: jobs.orders.inptu: unknown key 'inptu' (did you mean input?)"
+
+
+def test_an_unknown_key_is_matched_against_the_keys_of_its_own_block(tmp_path: Path) -> None:
+    path = batch(
+        tmp_path,
+        "  orders:\n    kind: validate_orders\n    input: {path: ../samples/orders.xlsx, sheeet: 订单}\n",
+        head="batch: daily\ncalender: {work_hours: ['08:30', '17:00']}\n",
+    )
+    assert error_of(path).one_line().splitlines() == [
+        f"{path}:7:43: jobs.orders.input.sheeet: unknown key 'sheeet' (did you mean sheet?)",
+        f"{path}:2:1: calender: unknown key 'calender' (did you mean calendar?)",
+    ]
+
+
+def test_an_unknown_key_with_nothing_close_is_only_named(tmp_path: Path) -> None:
+    path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n    colour: x\n")
+    assert error_of(path).one_line() == f"{path}:7:5: jobs.orders.colour: unknown key 'colour'"
 
 
 def test_an_unknown_job_kind_is_named(tmp_path: Path) -> None:
     path = batch(tmp_path, "  orders:\n    kind: validate_ordrs\n    input: ../samples/orders.xlsx\n")
-    assert "unknown job kind 'validate_ordrs'" in error_of(path).one_line()
+    assert error_of(path).one_line() == f"{path}:5:5: jobs.orders.kind: unknown job kind 'validate_ordrs' (did you mean validate_orders?)"
+
+
+def test_a_reference_to_no_job_names_the_job_it_may_mean(tmp_path: Path) -> None:
+    path = batch(
+        tmp_path,
+        "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n"
+        "  again:\n    kind: validate_orders\n    input: ordrs.valid\n",
+    )
+    assert error_of(path).one_line() == (
+        f"{path}:9:5: jobs.again.input: ordrs.valid: no job named 'ordrs' (did you mean orders?) and no such file next to the config"
+    )
 
 
 def test_environment_variables_are_substituted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,8 @@ def test_defaults_read_the_first_sheet_from_row_one_and_detect_the_rest() -> Non
         "encoding": None,
         "delimiter": None,
         "columns": {},
+        "date_formats": {},
+        "yearless_future_days": 31,
     }
 
 

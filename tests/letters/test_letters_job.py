@@ -31,7 +31,8 @@ def test_every_open_claim_gets_an_apology_and_every_undecided_claim_a_negotiatio
     status = pl.read_csv(team_folder / "samples" / "claims.csv", infer_schema=False)["理赔状态"]
     opened, proposed = (status == "待处理").sum(), (status == "已出方案").sum()
     assert batch.jobs["claim_letters"].counts == {
-        "apology": opened, "negotiation": opened + proposed, "claims": 120, "refused": 0
+        "apology": opened, "negotiation": opened + proposed, "claims": 120, "refused": 0,
+        "unreadable_incident_date": 0, "unreadable_filed_at": 0, "unreadable_proposal_at": 0, "unreadable_settled_at": 0,
     }
 
     index = pl.read_parquet(folder / "letters.parquet")
@@ -98,3 +99,22 @@ def test_a_misspelt_template_variable_stops_the_job_before_any_letter(team_folde
     assert "negotiation.html.j2:" in batch.jobs["claim_letters"].error
     assert "undefined variable 'amount_claim'" in batch.jobs["claim_letters"].error
     assert not (batch.run_dir / "claim_letters").exists()
+
+
+def test_deadlines_in_a_year_the_holiday_calendar_does_not_cover_are_a_warning(team_folder: Path) -> None:
+    ledger = team_folder / "samples" / "claims.csv"
+    frame = pl.read_csv(ledger, infer_schema=False)
+    late_in_year = pl.int_range(pl.len()) < 2
+    frame.with_columns(pl.when(late_in_year).then(pl.lit("2026-12-28 10:00")).otherwise(pl.col("受理时间")).alias("受理时间")).write_csv(
+        ledger, include_bom=True)
+    reporter = LogReporter()
+    with pytest.warns(UserWarning, match="2027"):
+        batch = run(letters_config(team_folder), reporter)
+    assert batch.exit_code == ExitCode.DONE, batch.jobs
+    assert [line for line in reporter.lines if "holiday calendar" in line] == [
+        "claim_letters: warning: 2 claims' working-day deadlines fall in 2027, which the holiday calendar does not cover: only weekends "
+        "and 1 January are days off there, not Spring Festival or National Day unless calendar: closures lists them (update chinesecalendar)"
+    ]
+    claims = pl.read_parquet(batch.run_dir / "claim_letters" / "claims.parquet").sort("filed_at").tail(2)
+    # filed on Monday 28 December: 5 working days skip 1 January and the weekend after it
+    assert claims.select("proposal_due", "escalation_due").unique().rows() == [(date(2027, 1, 5), date(2027, 1, 12))]

@@ -12,7 +12,7 @@ import pytest
 from toolkit.calendar import WorkCalendar
 from toolkit.config import load_config
 from toolkit.errors import ExitCode
-from toolkit.messages.columns import WorkingDaysFromRun
+from toolkit.messages.columns import WorkingDaysFromRun, uncovered_warnings, with_config_columns
 from toolkit.pipeline import run_batch
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -30,6 +30,7 @@ def write(path: Path, text: str) -> Path:
         (date(2026, 11, 22), 1, date(2026, 11, 24)),  # a Sunday: Monday is day 0, Tuesday day 1
         (date(2026, 9, 30), 1, date(2026, 10, 8)),  # across the National Day holiday
         (date(2026, 10, 3), 0, date(2026, 10, 8)),  # during it: the first working day after
+        (date(2026, 12, 31), 1, date(2027, 1, 4)),  # 1 January is off even in a year the holiday library lacks
     ],
 )
 def test_a_time_in_working_days_from_the_run_skips_weekends_and_holidays(
@@ -37,6 +38,20 @@ def test_a_time_in_working_days_from_the_run_skips_weekends_and_holidays(
 ) -> None:
     moment = WorkingDaysFromRun(working_days=working_days, at="17:00").moment(run_date, WorkCalendar())
     assert moment == datetime.combine(expected, datetime.min.time(), SHANGHAI).replace(hour=17)
+
+
+def test_a_delay_notice_date_in_a_year_the_calendar_does_not_cover_is_a_warning() -> None:
+    columns = {"expected_at": WorkingDaysFromRun(working_days=1), "compensation": 20}
+    rows = pl.DataFrame({"waybill": ["SF1", "SF2"]})
+    calendar = WorkCalendar()
+    with pytest.warns(UserWarning):
+        warnings = uncovered_warnings(with_config_columns(rows, columns, date(2026, 12, 31), calendar), columns, calendar)
+    assert warnings == [
+        "2 messages' expected_at (working days from the run) fall in 2027, which the holiday calendar does not cover: "
+        "only weekends and 1 January are days off there, not Spring Festival or National Day unless calendar: closures "
+        "lists them (update chinesecalendar)"
+    ]
+    assert uncovered_warnings(with_config_columns(rows, columns, date(2026, 12, 1), calendar), columns, calendar) == []
 
 
 DELAYS = """waybill,rule,customer_name,customer_phone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,12 +19,26 @@ AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 FIRST_JOBS = ["orders"]  # the jobs these tests are about; the whole batch runs in test_cli
 
 
-def run_on(team_folder: Path, input_line: str | None = None) -> BatchRun:
+class Lines:
+    """A reporter that keeps the log lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def job_started(self, name: str, kind: str) -> None: ...
+
+    def job_finished(self, record: object) -> None: ...
+
+    def log(self, message: str) -> None:
+        self.lines.append(message)
+
+
+def run_on(team_folder: Path, input_line: str | None = None, reporter: Lines | None = None) -> BatchRun:
     config = team_folder / "config" / "daily.yaml"
     if input_line:
         text = config.read_text(encoding="utf-8")
         write(config, text.replace("    input: {path: ../samples/orders.xlsx, sheet: 订单}", input_line))
-    return run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS)
+    return run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS, reporter=reporter)
 
 
 def found(run: BatchRun) -> pl.DataFrame:
@@ -102,3 +117,55 @@ def test_english_findings_with_locale_en(team_folder: Path) -> None:
     messages = pl.read_parquet(run.run_dir / "orders" / "findings.parquet")["message"]
     assert "prohibited goods: refused" in messages.to_list()
     assert "Order check" in (run.run_dir / "orders" / "summary.html").read_text(encoding="utf-8")
+
+
+def _day_first_copy(folder: Path) -> tuple[Path, set[int]]:
+    """samples/orders_gbk.csv with every `2026-11-22 09:05` order time written `22/11/2026 09:05`
+    (the other spellings as they are); returns the copy and the rows changed (as the file counts)."""
+    import csv
+    import re
+
+    rows = list(csv.reader((REPO / "samples" / "orders_gbk.csv").open(encoding="gb18030", newline="")))
+    column = rows[0].index("下单时间")
+    changed = set()
+    for number, row in enumerate(rows[1:], start=2):
+        if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2})", row[column]):
+            year, month, day, clock = match.groups()
+            row[column] = f"{day}/{month}/{year} {clock}"
+            changed.add(number)
+    path = folder / "samples" / "orders_day_first.csv"
+    with path.open("w", encoding="gb18030", newline="") as out:
+        csv.writer(out).writerows(rows)
+    return path, changed
+
+
+def test_day_first_order_times_read_through_date_formats(team_folder: Path) -> None:
+    _, changed = _day_first_copy(team_folder)
+    run = run_on(team_folder, '    input: {path: ../samples/orders_day_first.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}')
+    assert run.exit_code == 0, run.jobs["orders"].error
+    assert len(changed) > 1000
+    expected, actual = planted(), found(run)
+    assert actual.sort("row", "rule", "column").to_dicts() == expected.sort("row", "rule", "column").to_dicts()
+    assert run.jobs["orders"].counts["unreadable_order_time"] == expected.filter(pl.col("rule") == "not_a_date").height
+
+
+def test_day_first_order_times_without_date_formats_are_findings_and_one_line_of_advice(team_folder: Path) -> None:
+    _, changed = _day_first_copy(team_folder)
+    log = Lines()
+    run = run_on(team_folder, "    input: {path: ../samples/orders_day_first.csv}", log)
+    unreadable = changed | set(planted().filter(pl.col("rule") == "not_a_date")["row"])
+    assert run.jobs["orders"].counts["unreadable_order_time"] == len(unreadable)
+    not_a_date = found(run).filter(pl.col("rule") == "not_a_date")
+    assert set(not_a_date["row"]) == unreadable and set(not_a_date["column"]) == {"order_time"}
+    manifest = json.loads((run.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["jobs"]["orders"]["counts"]["unreadable_order_time"] == len(unreadable)
+    advice = [line for line in log.lines if "orders_day_first.csv: order_time" in line]
+    assert len(advice) == 1
+    assert advice[0].endswith('date_formats: {order_time: "%d/%m/%Y %H:%M"} would read them')
+    assert f'order_time (column "下单时间"): {len(unreadable):,} of 2,000 values are not dates or times' in advice[0]
+
+
+def test_date_formats_for_a_field_that_is_not_a_time_says_which_fields_are(team_folder: Path) -> None:
+    run = run_on(team_folder, '    input: {path: ../samples/orders_gbk.csv, date_formats: {ordr_time: "%d/%m/%Y"}}')
+    assert run.exit_code == 2
+    assert run.jobs["orders"].error.endswith("date_formats: 'ordr_time' is not a time field of this input (did you mean 'order_time'?)")

@@ -92,6 +92,8 @@ def test_the_reports_run_on_the_samples_and_export_html(report_team: Path) -> No
     assert "统计周 <strong>2026-11-16 至 2026-11-22</strong>" in weekly
     for section in ("周环比", "及时提货率", "各业务员", "发货地分析", "延误最多的线路", "票均赔付金额", "当月出险次数", "超过时限的理赔"):
         assert section in weekly, section
+    for count in ("按时送达", "超时送达", "未送达,已超时", "未送达,未到期", "无轨迹"):  # the overdue job's counts, in its words
+        assert count in weekly, count
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', weekly)) >= 5 and "<script" not in weekly.lower()
 
 
@@ -172,7 +174,7 @@ jobs:
     assert error.startswith("Jupyter kernel 'cs-toolkit-missing' is not installed (installed: ")
     assert error.endswith("install it with: python -m ipykernel install --user --name cs-toolkit-missing")
     checked = subprocess.run([sys.executable, "-m", "toolkit", "check", str(path)], capture_output=True, text=True, timeout=120)
-    assert checked.returncode == ExitCode.JOB_FAILED and "python -m ipykernel install --user --name cs-toolkit-missing" in checked.stderr
+    assert checked.returncode == ExitCode.BAD_INPUT and "python -m ipykernel install --user --name cs-toolkit-missing" in checked.stderr
 
 
 def test_the_workbench_notebook_runs_with_its_defaults(report_team: Path) -> None:

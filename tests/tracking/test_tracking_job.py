@@ -115,3 +115,60 @@ def test_events_of_a_waybill_without_a_shipment_are_counted_and_listed(batch: Pa
     assert run.jobs["overdue"].counts["unmatched_waybills"] == 1
     unmatched = pl.read_csv(team_folder / "out" / "2026-11-22" / "tracking" / "overdue" / "unmatched_waybills.csv")
     assert unmatched["waybill"].to_list() == ["SF9999999999999"] and unmatched["events"].to_list() == [1]
+
+
+def test_a_status_column_in_the_shipments_closes_orders_and_lists_unknown_words(batch: Path, team_folder: Path) -> None:
+    path = team_folder / "samples" / "shipments.csv"
+    shipments = pl.read_csv(path, infer_schema=False)
+    planted = pl.read_csv(team_folder / "samples" / "planted_overdue.csv", infer_schema=False).filter(pl.col("rule").is_not_null())
+    cancelled, closed = planted["waybill"].sort().head(2).to_list()
+    calm = shipments.filter(~pl.col("运单号").is_in(planted["waybill"].to_list()))["运单号"][0]
+    words = {cancelled: "已取消", closed: "交易关闭", calm: "被外星人带走"}
+    shipments.with_columns(订单状态=pl.col("运单号").replace_strict(words, default=None)).write_csv(path)
+    before = planted.height
+
+    run = _run(batch)
+    assert run.exit_code == 0, run.jobs["overdue"].error
+    counts = run.jobs["overdue"].counts
+    assert (counts["flagged"], counts["not_chased"], counts["status_cancelled"], counts["status_closed"]) == (before - 2, 2, 1, 1)
+    assert counts["unknown_shipment_statuses"] == 1 and counts["unknown_statuses"] == 1  # the events' own unknown stays apart
+    out = team_folder / "out" / "2026-11-22" / "tracking" / "overdue"
+    assert not {cancelled, closed} & set(pl.read_parquet(out / "worklist.parquet")["waybill"])
+    unknown = pl.read_csv(out / "unknown_statuses.csv")
+    assert unknown.select("status", "source", "example_waybill").rows() == [
+        ("【系统】路由节点9527同步", "events", unknown["example_waybill"][0]), ("被外星人带走", "shipments", calm)]
+    summary = (out / "summary.html").read_text(encoding="utf-8")
+    assert "<td>已取消</td><td>1</td>" in summary and "<td>被外星人带走</td><td>1</td><td>运单表</td>" in summary
+
+
+class Lines:
+    """A reporter that keeps the log lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def job_started(self, name: str, kind: str) -> None: ...
+
+    def job_finished(self, record: object) -> None: ...
+
+    def log(self, message: str) -> None:
+        self.lines.append(message)
+
+
+def test_due_times_in_a_year_the_holiday_calendar_does_not_cover_are_a_warning(batch: Path, team_folder: Path) -> None:
+    path = team_folder / "samples" / "shipments.csv"
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(f"{header}\nSF1461099999999,DD2026999999,2026-12-31 16:30,顺丰速运,顺丰标快,上海,杭州,,,张伟,13900000000,上海嘉定营业所,8011\n",
+                    encoding="utf-8")
+    as_of = datetime(2026, 12, 31, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    log = Lines()
+    with pytest.warns(UserWarning, match="does not cover"):
+        run = run_batch(load_config(batch), run_date=as_of.date(), as_of=as_of, only=["overdue"], reporter=log)  # nothing to chase yet
+    assert run.exit_code == 0, run.jobs["overdue"].error
+    warnings = [line for line in log.lines if "holiday calendar" in line]
+    assert warnings == [
+        "overdue: warning: 1 pickup/delivery due times fall in 2027, which the holiday calendar does not cover: only weekends and "
+        "1 January are days off there, not Spring Festival or National Day unless calendar: closures lists them (update chinesecalendar)"
+    ]
+    status = pl.read_parquet(team_folder / "out" / "2026-12-31" / "tracking" / "overdue" / "shipment_status.parquet")
+    assert status["pickup_due"].to_list() == [datetime(2027, 1, 4, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))]  # not on 1 January

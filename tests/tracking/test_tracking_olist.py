@@ -1,5 +1,6 @@
 """The overdue job on a real export: olist orders (purchase, carrier hand-over, delivery and
-estimated delivery times), no tracking events. Skipped where ../shared/realdata/olist is absent."""
+estimated delivery times, order status), no tracking events. Skipped where
+../shared/realdata/olist is absent."""
 
 from __future__ import annotations
 
@@ -30,27 +31,58 @@ jobs:
         order_delivered_carrier_date: picked_up_at
         order_delivered_customer_date: delivered_at
         order_estimated_delivery_date: promised_at
-    sla: sla.yaml
+{more}    sla: sla.yaml
 """
-SLA = "delivery:\n  promised: carrier\n  routes: [{days: 10, unit: calendar}]\n"
+STATUS = "        order_status: status\n"
+SLA = "delivery:\n  promised: carrier\n  routes: [{{days: 10, unit: calendar}}]\n  promise_time: {promise_time}\n"
+AS_OF = datetime(2018, 9, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+needs_olist = pytest.mark.skipif(not OLIST.exists(), reason="real data folder absent")
 
 
-@pytest.mark.skipif(not OLIST.exists(), reason="real data folder absent")
-def test_the_job_runs_on_olist_orders(tmp_path: Path) -> None:
-    (tmp_path / "sla.yaml").write_text(SLA, encoding="utf-8")
-    config = tmp_path / "olist.yaml"
-    config.write_text(BATCH.format(path=OLIST), encoding="utf-8")
-    as_of = datetime(2018, 9, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    run = run_batch(load_config(config), run_date=as_of.date(), as_of=as_of)
+def _run(folder: Path, *, status: bool, promise_time: str = "end_of_day") -> tuple[dict[str, int], Path]:
+    (folder / "sla.yaml").write_text(SLA.format(promise_time=promise_time), encoding="utf-8")
+    config = folder / "olist.yaml"
+    config.write_text(BATCH.format(path=OLIST, more=STATUS if status else ""), encoding="utf-8")
+    run = run_batch(load_config(config), run_date=AS_OF.date(), as_of=AS_OF)
     record = run.jobs["overdue"]
     assert run.exit_code == 0, record.error
-    counts = record.counts
-    print("olist:", counts)
-    status = pl.read_parquet(tmp_path / "out" / "2018-09-01" / "olist" / "overdue" / "shipment_status.parquet")
+    return record.counts, folder / "out" / "2018-09-01" / "olist" / "overdue"
+
+
+def _late_by_plain_polars(exact: bool) -> int:
+    """Orders with status delivered whose delivery is after the estimated date (its end, or 00:00)."""
+    times = pl.read_csv(OLIST, infer_schema=False).filter(pl.col("order_status") == "delivered").select(
+        delivered=pl.col("order_delivered_customer_date").str.to_datetime(), promised=pl.col("order_estimated_delivery_date").str.to_datetime())
+    late = pl.col("delivered") > pl.col("promised") if exact else pl.col("delivered").dt.date() > pl.col("promised").dt.date()
+    return times.filter(late).height
+
+
+@needs_olist
+def test_the_job_runs_on_olist_orders(tmp_path: Path) -> None:
+    counts, out = _run(tmp_path, status=False)
+    status = pl.read_parquet(out / "shipment_status.parquet")
     source = pl.read_csv(OLIST, infer_schema=False)
     assert status.height == source.height == counts["shipments"]
     delivered = source.filter(pl.col("order_delivered_customer_date").is_not_null())
     late = delivered.filter(pl.col("order_delivered_customer_date").str.slice(0, 10) > pl.col("order_estimated_delivery_date").str.slice(0, 10))
-    assert counts["delivered_late"] >= late.height  # open orders past their date count too
+    # without the status column the 6 cancelled orders with a delivery time count as delivered
+    assert counts["delivered_late"] == late.height == 1_959
+    assert counts["delivered_late"] + counts["delivered_on_time"] == delivered.height
+    assert counts["open_overdue"] + counts["open_not_due"] == source.height - delivered.height and counts["not_chased"] == 0
+    assert counts["no_events"] == source.height  # no tracking export at all
     assert status.filter(pl.col("stage") == "delivered").height == delivered.height
     assert 0 < counts["flagged"] < status.height
+
+
+@needs_olist
+@pytest.mark.parametrize(("promise_time", "late"), [("end_of_day", 1_958), ("exact", 2_336)])
+def test_olist_delivered_late_by_the_promise_time(tmp_path: Path, promise_time: str, late: int) -> None:
+    counts, out = _run(tmp_path, status=True, promise_time=promise_time)
+    assert counts["delivered_late"] == late == _late_by_plain_polars(exact=promise_time == "exact")
+    assert (counts["status_cancelled"], counts["status_closed"], counts["not_chased"]) == (625, 609, 1_234)
+    assert counts["unknown_shipment_statuses"] == 0
+    assert counts["status_delivered"] == 29_307 and counts["status_in_transit"] == 1_107  # shipped
+    assert counts["status_created"] == 2 + 314 + 301 + 5  # approved, invoiced, processing, created
+    worklist = pl.read_parquet(out / "worklist.parquet").select("waybill")
+    closed = pl.read_csv(OLIST, infer_schema=False).filter(pl.col("order_status").is_in(["canceled", "unavailable"]))
+    assert closed.height == 1_234 and worklist.join(closed, left_on="waybill", right_on="order_id").height == 0

@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from toolkit.calendar import WorkCalendar
-from toolkit.tracking.overdue import reduce_events, shipment_status, typed_shipments
+from toolkit.io.dates import reading_for
+from toolkit.tracking.overdue import reduce_events, shipment_status, typed_shipments, unknown_shipment_statuses
 from toolkit.tracking.presets import load_preset
 from toolkit.tracking.sla import Sla
+from toolkit.tracking.stages import STAGE_DTYPE
 from toolkit.tracking.vocabulary import classify_events
 from toolkit.tracking.worklist import flag_rules
 
@@ -76,3 +78,57 @@ def test_flags_one_rule_per_shipment_in_order_of_precedence() -> None:
     d = flagged.row(2, named=True)
     assert d["due_at"] == datetime(2026, 11, 19, 15, tzinfo=TZ)
     assert d["overdue_by"] == 10.5  # Thursday 15:00-17:00 and all of Friday; the weekend adds nothing
+
+
+def test_a_shipments_own_status_is_read_with_the_presets_words() -> None:
+    olist = ["canceled", "unavailable", "delivered", "shipped", "invoiced", "processing", "approved", "created", "被外星人带走", ""]
+    frame = pl.LazyFrame({"waybill": [f"O{i}" for i in range(len(olist))], "order_time": ["2026-11-16 09:00"] * len(olist), "status": olist})
+    typed = typed_shipments(frame, "Asia/Shanghai", CALENDAR, vocabulary=load_preset("generic").vocabulary())
+    assert typed.collect()["status_stage"].to_list() == [
+        "cancelled", "closed", "delivered", "in_transit", "created", "created", "created", "created", None, None]
+    unknown = unknown_shipment_statuses(typed).collect()
+    assert unknown.to_dicts() == [{"status": "被外星人带走", "code": None, "count": 1, "example_waybill": "O8"}]  # the blank is no status
+
+
+def test_a_cancelled_or_closed_own_status_wins_over_the_events() -> None:
+    shipments = _shipments().with_columns(status_stage=pl.Series(["cancelled", "closed", None, "delivered"], dtype=STAGE_DTYPE))
+    status = shipment_status(shipments, reduce_events(_events()), Sla(), CALENDAR, AS_OF).collect().sort("waybill")
+    assert status.select("waybill", "stage", "delivery_state").rows() == [
+        ("A", "cancelled", "not_chased"),  # delivered by its events, but the order says cancelled
+        ("B", "closed", "not_chased"),
+        ("C", "failed_attempt", "open_overdue"),  # picked up on the 16th: due the 19th
+        ("D", "created", "open_not_due"),  # "delivered" by its own word alone moves nothing: only closing does
+    ]
+    assert flag_rules(status.lazy(), Sla(), CALENDAR, AS_OF).collect()["waybill"].sort().to_list() == ["C", "D"]
+
+
+def test_promise_time_end_of_day_or_exact() -> None:
+    frame = pl.LazyFrame({
+        "waybill": ["midnight", "afternoon", "date"],
+        "order_time": ["2026-11-16 09:00"] * 3,
+        "promised_at": ["2026-11-19 00:00:00", "2026-11-19 15:30", "2026-11-19"],
+    })
+    end = datetime(2026, 11, 19, 23, 59, 59, tzinfo=TZ)
+    by_day = typed_shipments(frame, "Asia/Shanghai", CALENDAR).collect()["promised_at"].to_list()
+    assert by_day == [end, datetime(2026, 11, 19, 15, 30, tzinfo=TZ), end]
+    exact = typed_shipments(frame, "Asia/Shanghai", CALENDAR, promise_time="exact").collect()["promised_at"].to_list()
+    assert exact == [datetime(2026, 11, 19, tzinfo=TZ), datetime(2026, 11, 19, 15, 30, tzinfo=TZ), end]  # a bare date is still the day
+
+
+def test_a_delivery_at_noon_on_a_midnight_promise_is_late_only_when_exact() -> None:
+    frame = pl.LazyFrame({"waybill": ["A"], "order_time": ["2026-11-16 09:00"], "promised_at": ["2026-11-19 00:00:00"],
+                          "delivered_at": ["2026-11-19 12:00"]})
+    delivery = {"promised": "carrier"}
+    for promise_time, state in (("end_of_day", "delivered_on_time"), ("exact", "delivered_late")):
+        sla = Sla.model_validate({"delivery": {**delivery, "promise_time": promise_time}})
+        typed = typed_shipments(frame, "Asia/Shanghai", CALENDAR, promise_time=sla.delivery.promise_time)
+        status = shipment_status(typed, reduce_events(_events()).clear(), sla, CALENDAR, AS_OF).collect()
+        assert status["delivery_state"].to_list() == [state], promise_time
+
+
+def test_a_promised_date_read_by_a_date_formats_pattern_without_a_clock_is_the_whole_day() -> None:
+    frame = pl.LazyFrame({"waybill": ["A", "B"], "order_time": ["2006-05-30 09:00"] * 2, "promised_at": ["2-Jun-06", "06/03/2006 15:30"]})
+    times = reading_for({"promised_at": ["%d-%b-%y", "%m/%d/%Y %H:%M"]}, "Asia/Shanghai", datetime(2006, 7, 1, tzinfo=TZ))
+    for promise_time in ("end_of_day", "exact"):
+        promised = typed_shipments(frame, "Asia/Shanghai", CALENDAR, times, promise_time=promise_time).collect()["promised_at"]
+        assert promised.to_list() == [datetime(2006, 6, 2, 23, 59, 59, tzinfo=TZ), datetime(2006, 6, 3, 15, 30, tzinfo=TZ)]

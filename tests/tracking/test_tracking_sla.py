@@ -94,3 +94,25 @@ def test_the_shipped_file_and_the_defaults_agree_on_the_manuals_cut_offs() -> No
     assert SHIPPED.pickup == Sla().pickup
     assert SHIPPED.escalation.levels[:2] == ["调度", "分拨中心经理"]
     assert [r.name for r in SHIPPED.follow_up.rounds] == ["上午", "下午"]
+
+
+def test_same_day_service_with_days_0(tmp_path: Path) -> None:
+    delivery = Delivery(routes=[Route(service="当日*", days=0), Route(service="同城*", days=0, unit="calendar"), Route(days=3)])
+    shipments = pl.DataFrame({
+        "service": ["当日达", "当日达", "当日达", "同城急送"],
+        "start": [at(2026, 11, 20, 10), at(2026, 11, 21, 10), at(2026, 10, 3, 18), at(2026, 11, 21, 10)],
+    }, schema_overrides={"start": pl.Datetime("us", "Asia/Shanghai")})
+    due = with_table_delivery_due(shipments.lazy(), pl.col("start"), delivery, CALENDAR).collect()["table_due"].to_list()
+    end = lambda *d: at(*d, 23, 59, 59)
+    assert due == [
+        end(2026, 11, 20),  # a working Friday: the end of that day
+        end(2026, 11, 23),  # a Saturday: the next working day
+        end(2026, 10, 8),   # National Day: the first working day after it
+        end(2026, 11, 21),  # calendar days: the Saturday itself
+    ]
+    path = tmp_path / "sla.yaml"
+    path.write_text("delivery:\n  routes: [{days: 0}]\n", encoding="utf-8")
+    assert load_sla(path).delivery.routes[0].days == 0
+    path.write_text("delivery:\n  routes: [{days: -1}]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="days"):
+        load_sla(path)

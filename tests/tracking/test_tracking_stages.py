@@ -5,6 +5,7 @@ import pytest
 
 from toolkit.i18n import EN, ZH
 from toolkit.tracking.stages import (
+    CLOSED_STAGES,
     FINAL_STAGES,
     REASON_LABELS,
     REASONS,
@@ -21,10 +22,11 @@ from toolkit.tracking.stages import (
 def test_stages_in_lifecycle_order() -> None:
     assert STAGES == (
         "created", "picked_up", "in_transit", "at_hub", "out_for_delivery", "awaiting_collection",
-        "failed_attempt", "exception", "returned", "delivered",
+        "failed_attempt", "exception", "cancelled", "closed", "returned", "delivered",
     )  # fmt: skip
     assert REASONS == ("delay", "lost", "damaged", "address_problem", "refused")
-    assert set(FINAL_STAGES) == {"delivered", "returned"}
+    assert set(FINAL_STAGES) == {"delivered", "returned", "cancelled", "closed"}
+    assert set(CLOSED_STAGES) == {"cancelled", "closed", "returned"}  # final without a delivery: not chased
 
 
 def test_enum_sorts_and_compares_by_lifecycle_not_alphabet() -> None:

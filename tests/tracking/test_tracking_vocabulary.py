@@ -189,8 +189,18 @@ def test_all_at_once_gives_the_same_as_one_by_one() -> None:
 def test_english_and_olist_statuses_in_any_case() -> None:
     texts = ["delivered", "Delivered", "DELIVERED", "shipped", "canceled", "invoiced", "Out for delivery", "undelivered: nobody home"]
     assert classify(texts)["stage"].to_list() == [
-        "delivered", "delivered", "delivered", "in_transit", "exception", "created", "out_for_delivery", "failed_attempt",
+        "delivered", "delivered", "delivered", "in_transit", "cancelled", "created", "out_for_delivery", "failed_attempt",
     ]  # fmt: skip
+
+
+def test_the_sellers_warehouse_steps_before_the_pickup_are_created() -> None:
+    texts = ["商品已经下单", "您的包裹已出库", "您的包裹已出库，正在发往【上海转运中心】"]
+    assert found(classify(texts)) == [("created", None), ("created", None), ("in_transit", None)]  # moving on wins
+
+
+def test_shipments_statuses_that_close_an_order() -> None:
+    texts = ["canceled", "已取消", "unavailable", "交易关闭", "已退回"]
+    assert classify(texts)["stage"].to_list() == ["cancelled", "cancelled", "closed", "closed", "returned"]
 
 
 def test_description_is_read_where_the_status_is_empty() -> None:

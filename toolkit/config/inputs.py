@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Discriminator, Tag, ValidationInfo
 
-from toolkit.config.paths import ExistingFile
+from toolkit.config.paths import ExistingFile, resolve
 from toolkit.io.read import TABLE_SUFFIXES
 from toolkit.io.source import TableSource
 from toolkit.job import JobOutputRef
+from toolkit.suggest import did_you_mean
 
 _JOB_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_]*)$")
 
@@ -23,12 +25,19 @@ class InputFile(TableSource):
 
 def parse_table_input(value: Any, info: ValidationInfo) -> Any:
     """`orders.valid` (an earlier job's table) stays a reference; any other string is a path,
-    also `orders.csv` in a batch with a job named `orders` (no job publishes a table `csv`)."""
+    also `orders.csv` in a batch with a job named `orders` (no job publishes a table `csv`).
+    `ordrs.valid`, neither a job's table nor a file, names the job it may have meant."""
     if isinstance(value, str):
         match = _JOB_REF.match(value)
         jobs = (info.context or {}).get("job_names", ())
-        if match and match.group(1) in jobs and f".{match.group(2).lower()}" not in TABLE_SUFFIXES:
-            return JobOutputRef(match.group(1), match.group(2))
+        if match and f".{match.group(2).lower()}" not in TABLE_SUFFIXES:
+            if match.group(1) in jobs:
+                return JobOutputRef(match.group(1), match.group(2))
+            if not resolve(Path(value), info).exists():
+                raise ValueError(
+                    f"{value}: no job named {match.group(1)!r}{did_you_mean(match.group(1), jobs)} "
+                    "and no such file next to the config"
+                )
         return {"path": value}
     return value
 

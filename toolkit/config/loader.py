@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from toolkit.config.keys import accepted_keys
 from toolkit.config.yaml_source import YamlDocument, load_yaml
 from toolkit.errors import ConfigError
+from toolkit.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from toolkit.config.models import BatchConfig
@@ -37,7 +39,8 @@ def _message(error: dict) -> str:
     if kind in ("value_error", "assertion_error"):
         return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "union_tag_invalid":
-        return f"unknown job kind {error['ctx']['tag']!r} (expected one of: {error['ctx']['expected_tags'].replace(chr(39), '')})"
+        tag, expected = error["ctx"]["tag"], error["ctx"]["expected_tags"].replace("'", "").split(", ")
+        return f"unknown job kind {tag!r}" + (did_you_mean(tag, expected) or f" (expected one of: {', '.join(expected)})")
     if kind == "union_tag_not_found":
         return "a job needs a `kind`"
     if kind == "literal_error" and error["loc"] and error["loc"][-1] == "kind":
@@ -48,7 +51,7 @@ def _message(error: dict) -> str:
     return message
 
 
-def errors_from(exc: ValidationError, document: YamlDocument) -> ConfigErrors:
+def errors_from(exc: ValidationError, document: YamlDocument, model: type[BaseModel]) -> ConfigErrors:
     errors = []
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
@@ -56,7 +59,7 @@ def errors_from(exc: ValidationError, document: YamlDocument) -> ConfigErrors:
             loc = (*loc, "kind")  # point at the `kind:` line
         message = _message(error)
         if error["type"] == "extra_forbidden":
-            message = f"unknown key {loc[-1]!r}"
+            message = f"unknown key {loc[-1]!r}{did_you_mean(str(loc[-1]), accepted_keys(model, loc))}"
         errors.append(document.error(loc, message))
     return ConfigErrors(errors)
 
@@ -69,7 +72,7 @@ def validate_document(document: YamlDocument, model: type[Model], **context: obj
             document.data, context={"base_dir": document.path.parent, **context}
         )
     except ValidationError as exc:
-        raise errors_from(exc, document) from None
+        raise errors_from(exc, document, model) from None
 
 
 def shown(path: Path) -> str:
@@ -88,11 +91,12 @@ def load_model(path: Path, model: type[Model], display: str | None = None, **con
 
 @dataclass
 class LoadedConfig:
-    """A validated batch config and where it came from."""
+    """A validated batch config and where it came from; `document` knows where each key stands."""
 
     path: Path
     display: str
     model: BatchConfig
+    document: YamlDocument
 
 
 def load_config(path: str | Path) -> LoadedConfig:
@@ -103,4 +107,4 @@ def load_config(path: str | Path) -> LoadedConfig:
     jobs = document.data.get("jobs") if isinstance(document.data, dict) else None
     job_names = tuple(jobs) if isinstance(jobs, dict) else ()
     model = validate_document(document, BatchConfig, job_names=job_names)
-    return LoadedConfig(path=path.resolve(), display=str(path), model=model)
+    return LoadedConfig(path=path.resolve(), display=str(path), model=model, document=document)

@@ -5,11 +5,12 @@ The base folder comes from pydantic's validation context (`{"base_dir": Path}`),
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import AfterValidator, ValidationInfo
+
+from toolkit.suggest import closest
 
 
 def base_dir(info: ValidationInfo) -> Path:
@@ -34,9 +35,8 @@ def suggestion(path: Path) -> str | None:
     folder = path.parent
     if not folder.is_dir():
         return None
-    names = [p.name for p in folder.iterdir()]
-    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
-    return str(path.with_name(close[0])) if close else None
+    near = closest(path.name, (p.name for p in folder.iterdir()))
+    return str(path.with_name(near)) if near is not None else None
 
 
 def existing_file(value: Path, info: ValidationInfo) -> Path:

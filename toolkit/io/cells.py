@@ -21,6 +21,8 @@ from __future__ import annotations
 import phonenumbers
 import polars as pl
 
+from toolkit.timezones import localize
+
 __all__ = [
     "clean_text",
     "parse_datetime",
@@ -229,10 +231,10 @@ def parse_datetime(e: pl.Expr, tz: str = "Asia/Shanghai") -> pl.Expr:
     state = _stage(
         state,
         r=pl.when(serial.is_not_null())
-        .then(from_serial.dt.cast_time_unit("us").dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null"))
+        .then(localize(from_serial.dt.cast_time_unit("us"), tz))
         .when(_F("aware").is_not_null())
         .then(_F("aware").dt.convert_time_zone(tz))
-        .otherwise(_F("naive").dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")),
+        .otherwise(localize(_F("naive"), tz)),
     )
     return _named_like(state.struct.field("r"), e)
 

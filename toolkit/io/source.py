@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 import pydantic
+
+from toolkit.errors import InputError
+from toolkit.io.dates import TimeReading, pattern_problem, reading_for
+from toolkit.suggest import closest
 
 
 class TableSource(pydantic.BaseModel, extra="forbid"):
@@ -24,6 +30,33 @@ class TableSource(pydantic.BaseModel, extra="forbid"):
     delimiter: str | None = pydantic.Field(default=None, min_length=1, max_length=1)
     """csv/tsv: None = tab for .tsv or a tab-heavy header line, else comma."""
     columns: dict[str, str] = {}
+    date_formats: dict[str, str | list[str]] = {}
+    """Canonical time field → strptime pattern(s) tried in order before the built-in year-first
+    reading: `{order_time: "%d-%b-%y", promised_at: ["%m/%d/%Y %H:%M", "%m/%d/%Y"]}`."""
+    yearless_future_days: int = pydantic.Field(default=31, ge=0)
+    """A year-less pattern reads the as-of year, or the year before where that would be more
+    than this many days after the run's as-of time."""
+
+    def times(self, time_fields: Iterable[str], timezone: str, as_of: datetime | None) -> TimeReading:
+        """How to read this input's time fields: its `date_formats:` (each must name one of
+        `time_fields`), local to `timezone`, year-less dates in the year of `as_of`."""
+        known = tuple(time_fields)
+        for name in self.date_formats:
+            if name not in known:
+                hint = closest(name, known)
+                expected = f"did you mean {hint!r}?" if hint else f"the time fields here: {', '.join(known) or 'none'}"
+                raise InputError(f"date_formats: {name!r} is not a time field of this input ({expected})", path=self.path)
+        return reading_for(self.date_formats, timezone, as_of, self.yearless_future_days)
+
+    @pydantic.field_validator("date_formats")
+    @classmethod
+    def _patterns_read_dates(cls, formats: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        for name, value in formats.items():
+            for pattern in [value] if isinstance(value, str) else value:
+                problem = pattern_problem(pattern)
+                if problem:
+                    raise ValueError(f"{name}: {pattern!r} {problem}")
+        return formats
 
     @pydantic.field_validator("sheet")
     @classmethod

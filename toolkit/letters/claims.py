@@ -8,7 +8,7 @@ within 2 months of the incident. Working days come from `toolkit.calendar.WorkCa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
@@ -16,7 +16,9 @@ import polars.selectors as cs
 from pydantic import BaseModel, ConfigDict, PositiveInt
 
 from toolkit.calendar import WorkCalendar
+from toolkit.fields import Kind
 from toolkit.i18n import Text
+from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_times
 from toolkit.letters.fields import (
     CLAIM_FIELDS,
     FIELDS_BY_NAME,
@@ -27,13 +29,14 @@ from toolkit.letters.fields import (
     YES,
     code_table,
 )
-from toolkit.parse import parse_fields
+from toolkit.parse import parse_fields, unreadable_times_plan
 from toolkit.rules import RAW, Check, Rule, evaluate, raw
 
 VALUATION_BASIS = {"shipper": "purchase_price", "consignee": "selling_price"}
 BASIS_LABELS = {"purchase_price": Text("进货价", "purchase price"), "selling_price": Text("售价", "selling price")}
 REQUIRED = ("claim_id", "customer", "waybill", "goods_name", "amount_claimed", "incident_date", "filed_at",
             "incident_type", "freight_paid_by")  # what every letter states
+TIME_FIELDS = tuple(f.name for f in CLAIM_FIELDS if f.kind is Kind.DATETIME)
 
 
 class Deadlines(BaseModel):
@@ -72,10 +75,10 @@ def _flag(name: str) -> pl.Expr:
     return pl.when(text.is_in(YES)).then(True).when(text.is_in(NO)).then(False)
 
 
-def parse_claims(frame: pl.LazyFrame, timezone: str) -> pl.LazyFrame:
+def parse_claims(frame: pl.LazyFrame, times: TimeReading) -> pl.LazyFrame:
     """Typed claim columns from a ledger's text: codes for the coded columns (破损 → damaged),
     booleans for 是/否, a Date for the incident; an empty status is `open`."""
-    return parse_fields(frame, CLAIM_FIELDS, timezone).with_columns(
+    return parse_fields(frame, CLAIM_FIELDS, times).with_columns(
         incident_date=pl.col("incident_date").dt.date(),
         incident_type=_code("incident_type"),
         freight_paid_by=_code("freight_paid_by"),
@@ -157,12 +160,18 @@ class Claims:
     valid: pl.DataFrame  # parsed claims with their facts
     rejected: pl.DataFrame  # claims no letter can be written for, with `errors`
     findings: pl.DataFrame
+    unreadable: list[UnreadableTimes] = field(default_factory=list)  # per time field: values no reading understood
 
 
 def prepare_claims(
-    frame: pl.LazyFrame, *, calendar: WorkCalendar, deadlines: Deadlines, as_of: date, timezone: str, locale: str
+    frame: pl.LazyFrame, *, calendar: WorkCalendar, deadlines: Deadlines, as_of: date, timezone: str, locale: str,
+    times: TimeReading | None = None,
 ) -> Claims:
-    """Parse, check and compute the facts of every claim; rows read by `read_table`."""
-    checked = evaluate(parse_claims(frame, timezone), claim_rules(locale), record_id="claim_id")
+    """Parse, check and compute the facts of every claim; rows read by `read_table`. `times`
+    reads the time fields (the input's `date_formats:`); by default the built-in reading."""
+    parsed = parse_claims(frame, times or TimeReading(timezone=timezone))
+    checked = evaluate(parsed, claim_rules(locale), record_id="claim_id")
     valid = claim_facts(checked.accepted, calendar, deadlines, as_of, locale).drop(cs.ends_with(RAW), "errors", "warnings")
-    return Claims(valid.collect(), checked.rejected.collect(), checked.findings.collect())
+    valid_df, rejected, findings, unreadable = pl.collect_all(
+        [valid, checked.rejected, checked.findings, unreadable_times_plan(parsed, CLAIM_FIELDS)])
+    return Claims(valid_df, rejected, findings, unreadable_times(unreadable, TIME_FIELDS))

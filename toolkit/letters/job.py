@@ -9,6 +9,7 @@ still open, a negotiation letter for every claim open or with a proposal under d
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -20,10 +21,11 @@ from toolkit.config.paths import ExistingFile
 from toolkit.fields import alias_table
 from toolkit.i18n import Text
 from toolkit.io import atomic_path, read_table, write_text
-from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobResult
-from toolkit.letters.claims import REQUIRED, Claims, Deadlines, prepare_claims
+from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobResult
+from toolkit.letters.claims import REQUIRED, TIME_FIELDS, Claims, Deadlines, prepare_claims
 from toolkit.letters.fields import CLAIM_FIELDS
 from toolkit.letters.render import LetterTemplate
+from toolkit.rules import FINDING_SCHEMA, ROW
 
 LetterKind = Literal["apology", "negotiation"]
 Status = Literal["open", "proposed", "settled", "rejected"]
@@ -99,8 +101,10 @@ def _weasyprint_missing() -> bool:
     return False
 
 
-def _read_claims(config: RenderLettersConfig, context: JobContext) -> tuple[Claims, InputRecord]:
-    with read_table(context.source(config.input), alias_table(CLAIM_FIELDS), required=REQUIRED) as table:
+def _read_claims(config: RenderLettersConfig, context: JobContext, job: JobResult) -> Claims:
+    source = context.source(config.input)
+    times = context.times(source, TIME_FIELDS)
+    with read_table(source, alias_table(CLAIM_FIELDS), required=REQUIRED) as table:
         claims = prepare_claims(
             table.frame,
             calendar=context.calendar,
@@ -108,13 +112,20 @@ def _read_claims(config: RenderLettersConfig, context: JobContext) -> tuple[Clai
             as_of=context.as_of.date(),
             timezone=context.timezone,
             locale=context.locale,
+            times=times,
         )
-    return claims, InputRecord.of(table.path, rows=table.rows)
+    job.inputs.append(InputRecord.of(table.path, rows=table.rows))
+    context.note_unreadable(job, claims.unreadable, table, times)
+    return claims
 
 
 def run(config: RenderLettersConfig, context: JobContext) -> JobResult:
     templates = {kind: LetterTemplate.load(letter.template, context.locale) for kind, letter in config.letters.items()}
-    claims, record = _read_claims(config, context)
+    job = JobResult()
+    claims = _read_claims(config, context, job)
+    deadlines = (claims.valid[c] for c in ("evidence_due", "insurer_due", "proposal_due", "escalation_due"))  # in working days
+    for warning in context.calendar.warn_uncovered_times("claims' working-day deadlines", *deadlines) if claims.valid.height else []:
+        context.log(f"warning: {warning}")
     shared = {"company": config.company.model_dump(), "letter_date": context.run_date, "locale": context.locale}
     for template in templates.values():
         template.check_columns([*claims.valid.columns, *shared])
@@ -124,7 +135,7 @@ def run(config: RenderLettersConfig, context: JobContext) -> JobResult:
     if config.pdf and not pdf:
         context.log(f"warning: {PDF_MISSING}")
 
-    job = JobResult(inputs=[record, *(InputRecord.of(t.path) for t in templates.values())])
+    job.inputs.extend(InputRecord.of(t.path) for t in templates.values())
     for kind, template in templates.items():
         rows = index.filter(pl.col("kind") == kind)
         letters = []
@@ -150,10 +161,34 @@ def run(config: RenderLettersConfig, context: JobContext) -> JobResult:
     return job
 
 
-def check(config: RenderLettersConfig) -> list[str]:
-    for letter in config.letters.values():
-        LetterTemplate.load(letter.template)
-    return []
+LETTER_VALUES = ("company", "letter_date", "locale")  # what a letter sees beside its claim's columns
 
 
-RENDER_LETTERS = JobKind("render_letters", RenderLettersConfig, run, check)
+def check(config: RenderLettersConfig, preflight: JobCheck) -> None:
+    """`toolkit check`: the ledger has the columns every letter states, and each letter template
+    (and the layouts it extends) names only the claims' columns and the letter's own values."""
+    preflight.table(("input",), config.input, alias_table(CLAIM_FIELDS), REQUIRED, TIME_FIELDS)
+    claims = preflight.published("claims")
+    values = None if claims is None else (*claims, *LETTER_VALUES)
+    for kind, letter in config.letters.items():
+        key = ("letters", kind, "template")
+        template = preflight.opens(key, partial(LetterTemplate.load, letter.template, preflight.locale))
+        preflight.variables(key, template, values)
+
+
+CLAIM_FACTS = (
+    "incident_label", "payer_label", "status_label", "valuation_basis", "valuation_basis_label", "valuation_price",
+    "liability_cap", "proposed_amount", "evidence_due", "insurer_due", "proposal_due", "escalation_due", "payment_due",
+    "proposal_late", "payment_late",
+)  # toolkit.letters.claims.claim_facts
+CLAIMS = (ROW, *(f.name for f in CLAIM_FIELDS), *CLAIM_FACTS)
+PUBLISHES = {
+    "letters": ("kind", "file", *CLAIMS),  # one per letter, with its claim's columns
+    "claims": CLAIMS,  # the claims letters can be written for
+    "findings": tuple(FINDING_SCHEMA),
+}
+
+RENDER_LETTERS = JobKind(
+    "render_letters", RenderLettersConfig, run, check,
+    publishes=PUBLISHES, passes_through={"letters": "input", "claims": "input"},
+)

@@ -22,6 +22,7 @@ from toolkit.i18n import EN, ZH
 from toolkit.messages.templates import MessageTemplate, TemplateError, environment
 
 DOCUMENT = "document.html.j2"
+DOCUMENT_VALUES = ("letters", "title", "lang")  # what the document around the letters is rendered with
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
               "November", "December")
 
@@ -79,14 +80,17 @@ class LetterTemplate:
     def path(self) -> Path:
         return self.letter.path
 
+    def scopes(self, columns: Iterable[str]) -> list[tuple[MessageTemplate, list[str]]]:
+        """Every file of the letter and of the document around it, with the names it is
+        rendered with: the letter's files `columns`, the document's its own three."""
+        columns = list(columns)
+        return [*((t, columns) for t in _family(self.letter)), *((t, list(DOCUMENT_VALUES)) for t in _family(self.document))]
+
     def check_columns(self, columns: Iterable[str]) -> None:
         """Fail before the first letter when the template, or a layout it extends, names a value
         the claims do not have; the error names that file and line."""
-        columns = list(columns)
-        for template in _family(self.letter):
-            template.check_columns(columns)
-        for template in _family(self.document):
-            template.check_columns(["letters", "title", "lang"])
+        for template, values in self.scopes(columns):
+            template.check_columns(values)
 
     def render(self, values: Mapping[str, Any]) -> Markup:
         """One letter: the inner HTML that `document` wraps."""

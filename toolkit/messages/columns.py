@@ -48,6 +48,15 @@ def with_config_columns(
     return frame.with_columns(pl.lit(value).alias(name) for name, value in values.items())
 
 
+def uncovered_warnings(frame: pl.DataFrame, columns: Mapping[str, ColumnValue], calendar: WorkCalendar) -> list[str]:
+    """The calendar's warning when a time counted in working days (`frame` after
+    `with_config_columns`) falls in a year whose holidays it does not know."""
+    counted = [name for name, value in columns.items() if isinstance(value, WorkingDaysFromRun)]
+    if not counted or not frame.height:
+        return []
+    return calendar.warn_uncovered_times(f"messages' {', '.join(counted)} (working days from the run)", *(frame[name] for name in counted))
+
+
 def selected(where: Mapping[str, list[str | int | bool]]) -> pl.Expr:
     """Rows whose every `where` column holds one of its listed values (compared as text)."""
     condition = pl.lit(True)
@@ -56,4 +65,4 @@ def selected(where: Mapping[str, list[str | int | bool]]) -> pl.Expr:
     return condition
 
 
-__all__ = ["ColumnValue", "WorkingDaysFromRun", "selected", "with_config_columns"]
+__all__ = ["ColumnValue", "WorkingDaysFromRun", "selected", "uncovered_warnings", "with_config_columns"]

@@ -14,14 +14,14 @@ from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.paths import ExistingFile
 from toolkit.io import read_table
 from toolkit.errors import InputError
-from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
-from toolkit.messages.columns import ColumnValue, selected, with_config_columns
+from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
+from toolkit.messages.columns import ColumnValue, selected, uncovered_warnings, with_config_columns
 from toolkit.messages.outbox import write_outbox
 from toolkit.messages.render import Recipient, RenderResult, SmsRules, render_messages
 from toolkit.messages.serials import reserve_serials
 from toolkit.messages.templates import MessageTemplate
 from toolkit.messages.upload import platform_upload, variable_values, write_platform_files
-from toolkit.rules import ROW
+from toolkit.rules import FINDING_SCHEMA, ROW
 
 
 class Strict(BaseModel):
@@ -142,6 +142,8 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
     frame = frame.filter(selected(config.where))
     frame, lookups = _with_directory(frame, config.directory)
     frame = with_config_columns(frame, config.columns, context.run_date, context.calendar)
+    for warning in uncovered_warnings(frame, config.columns, context.calendar):
+        context.log(f"warning: {warning}")
     variables = config.platform.templates(context.locale) if config.platform else {}
     for checked in (template, *variables.values()):
         checked.check_columns([*frame.columns, "serial"])
@@ -192,11 +194,35 @@ def _platform_files(
     )
 
 
-def check(config: RenderMessagesConfig) -> list[str]:
-    MessageTemplate.load(config.template)
-    if config.platform:
-        config.platform.templates("zh")
-    return []
+def check(config: RenderMessagesConfig, preflight: JobCheck) -> None:
+    """`toolkit check`: the input and the directory open, and every column the config and the
+    templates name is there: the input's, the directory's, the config's `columns:` and `serial`."""
+    rows = preflight.table(("input",), config.input, {})
+    for name in config.where:
+        preflight.column(("where", name), name, rows)
+    joined = rows
+    if config.directory is not None:
+        key = config.directory.key
+        preflight.column(("directory", "key"), key, rows)
+        lookup = preflight.table(("directory",), config.directory, {key: (key,)}, required=[key])
+        joined = None if rows is None or lookup is None else (*rows, *lookup)
+    rendered = None if joined is None else (*joined, *config.columns, "serial")
+    for index, recipient in enumerate(config.recipients):
+        for field_name in ("phone", "name"):
+            if (column := getattr(recipient, field_name)) is not None:
+                preflight.column(("recipients", index, field_name), column, rendered)
+    template = preflight.opens(("template",), lambda: MessageTemplate.load(config.template, preflight.locale))
+    preflight.variables(("template",), template, rendered)
+    if (platform := config.platform) is not None:
+        variables = preflight.opens(("platform", "variables"), lambda: platform.templates(preflight.locale)) or {}
+        for name, variable in variables.items():
+            preflight.variables(("platform", "variables", name), variable, rendered)
 
 
-RENDER_MESSAGES = JobKind("render_messages", RenderMessagesConfig, run, check)
+PUBLISHES = {
+    "messages": (ROW, "serial", "content", "chars", "encoding", "parts", "shortened"),  # one per input row
+    "outbox": ("role", "recipient", "phone", "content", "chars", "encoding", "parts", "serial", "source_row", "shortened"),
+    "findings": tuple(FINDING_SCHEMA),
+}
+
+RENDER_MESSAGES = JobKind("render_messages", RenderMessagesConfig, run, check, publishes=PUBLISHES)

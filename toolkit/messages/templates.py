@@ -105,16 +105,23 @@ class MessageTemplate:
                 return line
         return None
 
+    def missing(self, columns: Iterable[str]) -> list[str]:
+        """The names the template uses that are not among `columns`, in the order they first appear."""
+        return sorted(self.variables - set(columns), key=lambda n: (self.line_of(n) or 0, n))
+
     def check_columns(self, columns: Iterable[str]) -> None:
         """Fail before the first row when the template names a column the input does not have."""
         available = sorted(set(columns))
-        for name in sorted(self.variables - set(available), key=lambda n: (self.line_of(n) or 0, n)):
-            raise self._undefined(name, available)
+        for name in self.missing(available):
+            raise self.undefined(name, f" (columns: {', '.join(available)})")
 
-    def _undefined(self, name: str, available: Iterable[str]) -> TemplateError:
-        return TemplateError(
-            f"undefined variable {name!r} (columns: {', '.join(available)})", path=self.path, line=self.line_of(name)
-        )
+    def undefined(self, name: str, note: str) -> TemplateError:
+        """The error for a name the template uses and the input lacks; `note` is appended."""
+        return TemplateError(f"undefined variable {name!r}{note}", path=self.path, line=self.line_of(name))
+
+    def scopes(self, columns: Iterable[str]) -> list[tuple[MessageTemplate, list[str]]]:
+        """This one file, rendered with `columns` (see `toolkit.job.TemplateFiles`)."""
+        return [(self, list(columns))]
 
     def render(self, row: Mapping[str, Any]) -> str:
         """Render one row; a text template's output is stripped."""

@@ -11,13 +11,17 @@ import polars as pl
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.loader import load_model
 from toolkit.config.paths import ExistingFile
-from toolkit.fields import alias_table
+from toolkit.fields import Kind, alias_table
 from toolkit.io import Table, read_table
-from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
+from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.orders.report import write_findings_xlsx, write_summary_html
 from toolkit.orders.ruleset import OrderRules
-from toolkit.orders.validate import ValidationResult, validate_orders
+from toolkit.orders.validate import FIELD_NAMES, ValidationResult, validate_orders
+from toolkit.rules import FINDING_SCHEMA, ROW
+
+
+TIME_FIELDS = tuple(f.name for f in ORDER_FIELDS if f.kind is Kind.DATETIME)
 
 
 class ValidateOrdersConfig(JobConfig):
@@ -61,12 +65,16 @@ def failure(result: ValidationResult, rules: OrderRules) -> str | None:
 
 def run(config: ValidateOrdersConfig, context: JobContext) -> JobResult:
     rules = load_rules(config.rules)
+    source = context.source(config.input)
+    times = context.times(source, TIME_FIELDS)
     with read_orders(config.input, context, rules) as table:  # a GBK file is read from a UTF-8 copy
-        result = validate_orders(table.frame, rules, as_of=context.as_of, calendar=context.calendar, locale=context.locale)
+        result = validate_orders(table.frame, rules, as_of=context.as_of, calendar=context.calendar, locale=context.locale,
+                                 times=times)
     for warning in result.warnings:
         context.log(f"warning: {warning}")
 
     job = JobResult(counts=result.counts(), result=result)
+    context.note_unreadable(job, result.unreadable, table, times)
     job.inputs.append(InputRecord.of(table.path, rows=result.rows_in))
     if config.rules is not None:
         job.inputs.append(InputRecord.of(config.rules))
@@ -81,10 +89,19 @@ def run(config: ValidateOrdersConfig, context: JobContext) -> JobResult:
     return job
 
 
-def check(config: ValidateOrdersConfig) -> list[str]:
-    """`toolkit check`: the rule file must load too."""
-    load_rules(config.rules)
-    return []
+def check(config: ValidateOrdersConfig, preflight: JobCheck) -> None:
+    """`toolkit check`: the rule file loads, and the input has the columns its rules require."""
+    rules = preflight.settings(("rules",), lambda: load_rules(config.rules))
+    preflight.table(("input",), config.input, alias_table(ORDER_FIELDS), rules.required if rules is not None else (), TIME_FIELDS)
 
 
-VALIDATE_ORDERS = JobKind("validate_orders", ValidateOrdersConfig, run, check)
+PUBLISHES = {
+    "valid": (ROW, *FIELD_NAMES, "review_by", "needs_call", "warnings"),  # typed
+    "rejected": (ROW, *FIELD_NAMES, "errors", "warnings"),  # as typed in
+    "findings": tuple(FINDING_SCHEMA),
+}
+
+VALIDATE_ORDERS = JobKind(
+    "validate_orders", ValidateOrdersConfig, run, check,
+    publishes=PUBLISHES, passes_through={"valid": "input", "rejected": "input"},
+)

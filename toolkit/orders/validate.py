@@ -13,7 +13,9 @@ from toolkit.i18n import ZH
 from toolkit.orders.checks import build_rules, canonical_payment, mark_possible_duplicates, review_by
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.orders.ruleset import OrderRules
-from toolkit.parse import parse_fields
+from toolkit.fields import Kind
+from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_times
+from toolkit.parse import parse_fields, unreadable_times_plan
 from toolkit.rules import ROW, evaluate, raw
 
 FIELD_NAMES = [f.name for f in ORDER_FIELDS]
@@ -30,6 +32,7 @@ class ValidationResult:
     problem_rows: pl.DataFrame  # every row with a finding, as typed in, in file order
     locale: str = ZH
     warnings: list[str] = field(default_factory=list)
+    unreadable: list[UnreadableTimes] = field(default_factory=list)  # per time field: values no reading understood
 
     @property
     def rows_in(self) -> int:
@@ -65,14 +68,17 @@ def validate_orders(
     as_of: datetime,
     calendar: WorkCalendar,
     locale: str = ZH,
+    times: TimeReading | None = None,
 ) -> ValidationResult:
     """Check every order against `rules` in one pass.
 
     `orders` holds the columns as read (text, canonical names, `_row` = the row in the file);
-    every row ends up in exactly one of `valid` and `rejected`.
+    every row ends up in exactly one of `valid` and `rejected`. `times` reads the order time
+    (the input's `date_formats:`); by default the built-in year-first reading.
     """
     extra = [c for c in orders.collect_schema().names() if c not in (ROW, *FIELD_NAMES, *DERIVED)]
-    parsed = parse_fields(orders, ORDER_FIELDS, calendar.timezone).with_columns(
+    times = times or TimeReading(timezone=calendar.timezone, as_of=as_of)
+    parsed = parse_fields(orders, ORDER_FIELDS, times).with_columns(
         payment_method=canonical_payment(rules)
     )
     parsed = mark_possible_duplicates(parsed, rules.duplicates.window_minutes)
@@ -93,8 +99,8 @@ def validate_orders(
             evaluation.accepted.filter(pl.col("warnings").list.len() > 0).select(ROW, *as_typed, *extra),
         ]
     ).sort(ROW)
-    valid_df, rejected_df, findings_df, problems_df = pl.collect_all(
-        [valid, rejected, evaluation.findings, problems]
+    valid_df, rejected_df, findings_df, problems_df, unreadable = pl.collect_all(
+        [valid, rejected, evaluation.findings, problems, unreadable_times_plan(parsed, ORDER_FIELDS)]
     )
     years = valid_df["order_time"].dt.year().drop_nulls().unique().to_list()
     return ValidationResult(
@@ -104,6 +110,7 @@ def validate_orders(
         problem_rows=problems_df,
         locale=locale,
         warnings=calendar.warn_uncovered(years),
+        unreadable=unreadable_times(unreadable, [f.name for f in ORDER_FIELDS if f.kind is Kind.DATETIME]),
     )
 
 

@@ -19,6 +19,7 @@ import polars as pl
 
 from toolkit.i18n import EN, ZH, Text
 from toolkit.messages.filters import duration
+from toolkit.tracking.counts import DELIVERY_STATES, NO_EVENTS
 
 if TYPE_CHECKING:
     from toolkit.messages.render import RenderResult
@@ -86,6 +87,8 @@ LABELS: dict[str, Text] = {
     "not_picked_up": Text("未提货", "Not picked up"),
     "pickup_rate": Text("及时提货率", "Picked up on time"),
     "late_rate": Text("延误率", "Late"),
+    **DELIVERY_STATES,  # the overdue job's counts, in its own words
+    "no_events": NO_EVENTS,
     "carrier": Text("承运商", "Carrier"),
     "route": Text("线路", "Route"),
     "rule_label": Text("规则", "Rule"),
@@ -121,7 +124,7 @@ LABELS: dict[str, Text] = {
     "query_1h_rate": Text("查询1小时答复率", "Queries answered in 1 h"),
 }
 # Measures for which a rise is bad news (week-over-week changes are shown red when they rise).
-LOWER_IS_BETTER = {"late_rate", "handling_min", "complaints", "incidents", "paid_amount", "late", "missed"}
+LOWER_IS_BETTER = {"late_rate", "handling_min", "complaints", "incidents", "paid_amount", "late", "missed", "delivered_late", "open_overdue"}
 WORDS = {
     "more_rows": Text("另有 {n:,} 行未显示", "{n:,} more rows not shown"),
     "none": Text("无", "none"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import partial
 from email.message import EmailMessage
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
@@ -16,7 +17,7 @@ from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo,
 
 from toolkit.config.paths import ExistingFile, base_dir
 from toolkit.i18n import Text
-from toolkit.job import InputRecord, JobConfig, JobContext, JobFileRef, JobKind, JobResult
+from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobFileRef, JobKind, JobResult
 from toolkit.messages.templates import MessageTemplate, TemplateError
 from toolkit.reports.mail_html import GMAIL_CLIP_BYTES, MailBody, mail_safe
 from toolkit.reports.mail_message import DEFAULT_SENDER, Address, build_message, write_eml
@@ -154,11 +155,16 @@ def run(config: EmailConfig, context: JobContext) -> JobResult:
     return job
 
 
-def check(config: EmailConfig) -> list[str]:
-    """`toolkit check`: a body template must load too."""
+TEMPLATE_VALUES = ("run_date", "as_of", "job", "attachments")  # what `_values` gives the subject and body
+
+
+def check(config: EmailConfig, preflight: JobCheck) -> None:
+    """`toolkit check`: the subject, and a body template, name only the values a mail is rendered with."""
+    subject = preflight.opens(("subject",), partial(MessageTemplate.inline, config.subject, "subject", preflight.locale))
+    preflight.variables(("subject",), subject, TEMPLATE_VALUES)
     if isinstance(config.body, Path) and config.body.name.endswith(".j2"):
-        MessageTemplate.load(config.body)
-    return []
+        body = preflight.opens(("body",), partial(MessageTemplate.load, config.body, preflight.locale))
+        preflight.variables(("body",), body, TEMPLATE_VALUES)
 
 
 EMAIL = JobKind("email", EmailConfig, run, check)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from toolkit.config.paths import ExistingFile
 from toolkit.errors import JobFailed
 from toolkit.job import (
     InputRecord,
+    JobCheck,
     JobConfig,
     JobContext,
     JobFileRef,
@@ -245,16 +247,20 @@ def run(config: NotebookConfig, context: JobContext) -> JobResult:
     return job
 
 
-def check(config: NotebookConfig) -> list[str]:
-    """`toolkit check`: the kernel must be installed and the notebook must be a notebook."""
+def read_notebook(path: Path) -> None:
+    """A JobFailed unless `path` reads as a notebook."""
     import nbformat
 
-    kernel_spec(config.kernel)
     try:
-        nbformat.read(config.notebook, as_version=4)
+        nbformat.read(path, as_version=4)
     except Exception as error:  # not JSON, not a notebook
-        raise JobFailed(f"{config.notebook}: not a readable notebook: {_first_line(str(error))}") from None
-    return []
+        raise JobFailed(f"not a readable notebook: {_first_line(str(error))}", path=path) from None
+
+
+def check(config: NotebookConfig, preflight: JobCheck) -> None:
+    """`toolkit check`: the kernel is installed and the notebook is a notebook."""
+    preflight.opens(("kernel",), partial(kernel_spec, config.kernel))
+    preflight.opens(("notebook",), partial(read_notebook, config.notebook))
 
 
 NOTEBOOK = JobKind("notebook", NotebookConfig, run, check)

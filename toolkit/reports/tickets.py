@@ -10,6 +10,7 @@ import polars as pl
 from toolkit.fields import Field, Kind, alias_table
 from toolkit.i18n import Text
 from toolkit.io import TableSource, read_table
+from toolkit.io.dates import TimeReading
 from toolkit.parse import parse_fields
 from toolkit.rules import ROW
 
@@ -55,7 +56,7 @@ def type_label(code: pl.Expr, locale: str) -> pl.Expr:
 
 def typed_tickets(frame: pl.LazyFrame, timezone: str) -> pl.DataFrame:
     """Text columns with canonical names → typed tickets with a `ticket_type` code."""
-    parsed = parse_fields(frame, TICKET_FIELDS, timezone)
+    parsed = parse_fields(frame, TICKET_FIELDS, TimeReading(timezone=timezone))
     return parsed.select(*[f.name for f in TICKET_FIELDS]).with_columns(ticket_type=type_code(pl.col("ticket_type"))).collect()
 
 

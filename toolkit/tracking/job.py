@@ -9,18 +9,25 @@ from pathlib import Path
 from typing import Literal
 
 import polars as pl
+import polars.selectors as cs
 from pydantic import ValidationInfo, field_validator
 
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.paths import ExistingFile, resolve
 from toolkit.io import read_table, write_csv
-from toolkit.job import InputRecord, JobConfig, JobContext, JobKind, JobResult
+from toolkit.io.dates import TimeReading, unreadable_plan, unreadable_text, unreadable_times
+from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobResult
+from toolkit.timezones import localize
 from toolkit.tracking import follow_up
+from toolkit.tracking.counts import shipment_counts
 from toolkit.tracking.overdue import (
-    parse_time,
+    SHIPMENT_TIMES,
+    UNREADABLE,
     reduce_events,
     shipment_status,
     typed_shipments,
+    unknown_shipment_statuses,
+    unreadable_shipment_times,
 )
 from toolkit.tracking.presets import Preset, load_preset
 from toolkit.tracking.report import (
@@ -38,6 +45,7 @@ from toolkit.tracking.vocabulary import (
 )
 from toolkit.tracking.worklist import (
     RULES,
+    WORKLIST_COLUMNS,
     batches,
     build_worklist,
     current_round,
@@ -45,7 +53,9 @@ from toolkit.tracking.worklist import (
 )
 
 AGENT_ID = ("客服工号", "工号", "agent_id", "agent")
-SHIPMENT_TIMES = {"picked_up_at": ("揽收时间", "picked up at"), "delivered_at": ("签收时间", "delivered at")}
+SHIPMENTS_REQUIRED = ("waybill", "order_time")
+EVENTS_REQUIRED = ("waybill", "event_time")
+SHIPMENT_TIME_HEADERS = {"picked_up_at": ("揽收时间", "picked up at"), "delivered_at": ("签收时间", "delivered at")}
 
 
 class EventsFile(InputFile):
@@ -76,16 +86,22 @@ def _preset(config: FlagOverdueConfig) -> Preset:
 
 
 def _shipment_aliases(preset: Preset) -> dict[str, tuple[str, ...]]:
-    return {**preset.shipment_aliases(), "agent_id": AGENT_ID, **SHIPMENT_TIMES}
+    return {**preset.shipment_aliases(), "agent_id": AGENT_ID, **SHIPMENT_TIME_HEADERS}
 
 
-def _events(frame: pl.LazyFrame, timezone: str) -> pl.LazyFrame:
+EVENT_TIME_UNREADABLE = ":unreadable_event_time"
+
+
+def _events(frame: pl.LazyFrame, times: TimeReading) -> pl.LazyFrame:
+    """The events' canonical columns, typed; `:unreadable_event_time` keeps the text of each
+    time that did not read (null elsewhere: next to nothing to carry through the stream)."""
     schema = frame.collect_schema()
     time = schema["event_time"]
+    timezone = times.timezone
     event_time = (
-        pl.col("event_time").dt.cast_time_unit("us").dt.replace_time_zone(timezone) if isinstance(time, pl.Datetime) and not time.time_zone
+        localize(pl.col("event_time").dt.cast_time_unit("us"), timezone) if isinstance(time, pl.Datetime) and not time.time_zone
         else pl.col("event_time").dt.convert_time_zone(timezone) if isinstance(time, pl.Datetime)
-        else parse_time(pl.col("event_time"), timezone)
+        else times.parse(pl.col("event_time"), "event_time")
     )
     columns = [
         pl.col("waybill").cast(pl.String).str.strip_chars(),
@@ -95,7 +111,8 @@ def _events(frame: pl.LazyFrame, timezone: str) -> pl.LazyFrame:
     ]
     if "code" in schema:
         columns.append(pl.col("code").cast(pl.String).str.strip_chars())
-    return frame.select(columns)
+    unreadable = pl.lit(None, pl.String) if isinstance(time, pl.Datetime) else unreadable_text(pl.col("event_time"), event_time)
+    return frame.select(*columns, unreadable.alias(EVENT_TIME_UNREADABLE))
 
 
 def _no_events(timezone: str) -> pl.LazyFrame:
@@ -117,13 +134,16 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     sla: Sla = load_sla(config.sla)
     preset = _preset(config)
     job = JobResult()
-    shipments = _read_shipments(config, context, preset, job)
-    reduced, unknown = _read_events(config, context, preset, job)
+    shipments = _read_shipments(config, context, preset, sla, job)
+    reduced, unknown_events = _read_events(config, context, preset, job)
     if config.sla is not None:
         job.inputs.append(InputRecord.of(config.sla))
+    unknown = _unknown_statuses(unknown_events, unknown_shipment_statuses(shipments.lazy()).collect())
 
     calendar = context.calendar
     status = shipment_status(shipments.lazy(), reduced.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
+    for warning in calendar.warn_uncovered_times("pickup/delivery due times", status["pickup_due"], status["delivery_due"]):
+        context.log(f"warning: {warning}")
     doubled = shipments.height - shipments["waybill"].n_unique()
     if doubled:
         context.log(f"warning: {doubled} shipment rows repeat a waybill of an earlier row")
@@ -136,7 +156,8 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     log = follow_up.read_log(context.state_dir)
     rounds = follow_up.rounds_chased(log, context.run_date, round_name)
     worklist = build_worklist(flagged, rounds, sla, calendar, context.as_of, context.locale)
-    batch = _write_outputs(config, context, sla, worklist, status, unknown, unmatched, job)
+    counts = shipment_counts(status)
+    batch = _write_outputs(config, context, sla, worklist, status, unknown, unmatched, counts, job)
     # the log last: a run that failed to write its outputs has not chased anyone
     follow_up.write_log(follow_up.append_run(log, worklist, context.run_date, round_name, context.as_of), context.state_dir)
 
@@ -147,50 +168,66 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
         **{name: int((rule == name).sum()) for name in RULES},
         "critical": int((severity == "critical").sum()),
         "batches": batch.height,
-        "unknown_statuses": int(unknown["count"].sum()) if unknown.height else 0,
-        "no_events": int((status["events"] == 0).sum()),
+        "unknown_statuses": int(unknown_events["count"].sum()) if unknown_events.height else 0,
+        "unknown_shipment_statuses": int(unknown.filter(pl.col("source") == "shipments")["count"].sum()),
         "unmatched_waybills": unmatched.height,
         "repeated_waybills": doubled,
         "bad_order_time": shipments["order_time"].null_count(),
-        "delivered_late": int((~status["delivered_on_time"]).sum()),  # null (still open) is not late
-        "picked_up_late": int((~status["picked_up_on_time"]).sum()),
+        **counts,  # delivery states, no_events, status_<stage>: toolkit.tracking.counts
+        "picked_up_late": int((~status["picked_up_on_time"]).sum()),  # null (open, or closed before pickup) is not late
+        **job.counts,  # unreadable_<time>, counted as the inputs were read
     }
     job.result = worklist
     return job
 
 
-def _read_shipments(config: FlagOverdueConfig, context: JobContext, preset: Preset, job: JobResult) -> pl.DataFrame:
-    """The shipments with canonical columns and types; warns about unreadable order times and
-    years the holiday calendar does not cover."""
+def _unknown_statuses(events: pl.DataFrame, shipments: pl.DataFrame) -> pl.DataFrame:
+    """The statuses no rule knew, the events' and the shipments' own, each marked with its
+    `source`; the most frequent first."""
+    marked = [events.with_columns(source=pl.lit("events")), shipments.with_columns(source=pl.lit("shipments"))]
+    return pl.concat(marked).sort("count", descending=True, maintain_order=True)
+
+
+def _read_shipments(config: FlagOverdueConfig, context: JobContext, preset: Preset, sla: Sla, job: JobResult) -> pl.DataFrame:
+    """The shipments with canonical columns and types, their own status read with the preset's
+    rules; counts and says which times did not read."""
     source = context.source(config.shipments)
-    with read_table(source, _shipment_aliases(preset), required=["waybill", "order_time"]) as table:
-        shipments = typed_shipments(table.frame, context.timezone, context.calendar).collect(engine=config.engine)
-        job.inputs.append(InputRecord.of(table.path, rows=shipments.height))
+    times = context.times(source, SHIPMENT_TIMES)
+    with read_table(source, _shipment_aliases(preset), required=SHIPMENTS_REQUIRED) as table:
+        typed = typed_shipments(
+            table.frame, context.timezone, context.calendar, times, keep_unreadable=True,
+            promise_time=sla.delivery.promise_time, vocabulary=preset.vocabulary(),
+        ).collect(engine=config.engine)
+        job.inputs.append(InputRecord.of(table.path, rows=typed.height))
+    context.note_unreadable(job, unreadable_shipment_times(typed), table, times)
+    shipments = typed.drop(cs.starts_with(UNREADABLE))
     bad_times = shipments["order_time"].null_count()
     if bad_times:
         context.log(f"warning: {bad_times} shipments have no readable order time: no pickup or delivery due for them")
-    years = shipments["order_time"].dt.year().drop_nulls().unique().to_list()
-    for warning in context.calendar.warn_uncovered(years):
-        context.log(f"warning: {warning}")
     return shipments
 
 
 def _read_events(config: FlagOverdueConfig, context: JobContext, preset: Preset, job: JobResult) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One row per waybill from the tracking export, and the statuses no rule knew."""
+    """One row per waybill from the tracking export, and the statuses no rule knew; counts and
+    says which event times did not read."""
     tz = context.timezone
     if config.events is None:
         return reduce_events(_no_events(tz)).collect(), unknown_statuses(_no_events(tz))
-    with read_table(config.events, preset.event_aliases(), required=["waybill", "event_time"]) as table:
-        classified = classify_events(_events(table.frame, tz), preset.vocabulary())
-        # one streamed pass over the events for both: per waybill, and per unknown status
-        reduced, unknown = pl.collect_all([reduce_events(classified), unknown_statuses_plan(classified)], engine=config.engine)
+    times = context.times(config.events, ("event_time",))
+    with read_table(config.events, preset.event_aliases(), required=EVENTS_REQUIRED) as table:
+        classified = classify_events(_events(table.frame, times), preset.vocabulary())
+        unreadable_plan_ = unreadable_plan(classified, {"event_time": (pl.col(EVENT_TIME_UNREADABLE), pl.col("event_time"))})
+        # one streamed pass over the events for all three: per waybill, per unknown status, unreadable times
+        reduced, unknown, unreadable = pl.collect_all(
+            [reduce_events(classified), unknown_statuses_plan(classified), unreadable_plan_], engine=config.engine)
         job.inputs.append(InputRecord.of(table.path, rows=table.rows))
+    context.note_unreadable(job, unreadable_times(unreadable, ["event_time"]), table, times)
     return reduced, unknown
 
 
 def _write_outputs(
     config: FlagOverdueConfig, context: JobContext, sla: Sla, worklist: pl.DataFrame, status: pl.DataFrame,
-    unknown: pl.DataFrame, unmatched: pl.DataFrame, job: JobResult,
+    unknown: pl.DataFrame, unmatched: pl.DataFrame, counts: dict[str, int], job: JobResult,
 ) -> pl.DataFrame:
     """Every output file; returns the batch view. worklist.xlsx, the slowest, is written in a
     thread beside the others (polars, zlib and ISA-L release the GIL); outputs are listed in a
@@ -204,7 +241,7 @@ def _write_outputs(
         write_csv(unknown, context.output("unknown_statuses.csv"))
         write_csv(unmatched, context.output("unmatched_waybills.csv"))
         write_summary_html(worklist, batch, unknown, status.height, context.as_of.strftime("%Y-%m-%d %H:%M"), html,
-                           title=context.job_name, locale=context.locale, max_rows=config.xlsx_max_rows)
+                           title=context.job_name, locale=context.locale, max_rows=config.xlsx_max_rows, counts=counts)
         xlsx_rows = xlsx.result()
     job.add_output(context.output("worklist.xlsx"), xlsx_rows)
     job.add_output(context.output("batches.xlsx"), batch.height)
@@ -214,11 +251,32 @@ def _write_outputs(
     return batch
 
 
-def check(config: FlagOverdueConfig) -> list[str]:
-    """`toolkit check`: the SLA file and the preset must load."""
-    load_sla(config.sla)
-    _preset(config)
-    return []
 
 
-FLAG_OVERDUE = JobKind("flag_overdue", FlagOverdueConfig, run, check)
+def check(config: FlagOverdueConfig, preflight: JobCheck) -> None:
+    """`toolkit check`: the SLA file and the preset load, and the shipments and the tracking
+    export have the columns the run requires under the preset's headers."""
+    preflight.settings(("sla",), lambda: load_sla(config.sla))
+    preset = preflight.settings(("events", "preset") if config.events is not None else ("preset",), lambda: _preset(config))
+    if preset is None:
+        return
+    preflight.table(("shipments",), config.shipments, _shipment_aliases(preset), SHIPMENTS_REQUIRED, SHIPMENT_TIMES)
+    if config.events is not None:
+        preflight.table(("events",), config.events, preset.event_aliases(), EVENTS_REQUIRED, ("event_time",))
+
+
+PUBLISHES = {
+    "worklist": (*WORKLIST_COLUMNS, "severity_rank"),  # the shipments to chase, most urgent first
+    "shipment_status": (
+        "waybill", "order_id", "carrier", "service", "origin", "destination", "customer_name", "customer_phone", "branch",
+        "agent_id", "order_time", "promised_at", "picked_up_at", "delivered_at", "urgent", "declared_value", "events",
+        "unknown_events", "arrived_at", "awaiting_since", "last_location", "last_status", "stage", "reason", "stage_since",
+        "last_event_time", "pickup_due", "table_due", "delivery_due", "picked_up_on_time", "delivered_on_time", "final",
+        "status", "status_stage", "delivery_state",
+    ),  # every shipment
+    "batches": (
+        "carrier", "route", "origin", "destination", "late", "worst_severity", "max_overdue_by", "oldest_due", "rules", "waybills",
+    ),  # late shipments grouped by carrier and route
+}
+
+FLAG_OVERDUE = JobKind("flag_overdue", FlagOverdueConfig, run, check, publishes=PUBLISHES)

@@ -10,26 +10,31 @@ the later stage of the lifecycle.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
+from typing import Literal
 
 import polars as pl
 
 from toolkit.calendar import WorkCalendar
 from toolkit.io import cells
+from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_plan, unreadable_text, unreadable_times
+from toolkit.timezones import localize
 from toolkit.tracking.sla import (
     Sla,
     delivery_due,
     with_pickup_due,
     with_table_delivery_due,
 )
-from toolkit.tracking.stages import FINAL_STAGES, REASONS, STAGE_DTYPE, STAGES
+from toolkit.tracking.counts import delivery_state
+from toolkit.tracking.stages import CLOSED_STAGES, FINAL_STAGES, REASONS, STAGE_DTYPE, STAGES
+from toolkit.tracking.vocabulary import StatusVocabulary, stage_of, unknown_statuses_plan
 
 SHIPMENT_TEXT = ("waybill", "order_id", "carrier", "service", "origin", "destination", "customer_name",
-                 "customer_phone", "branch", "agent_id")
+                 "customer_phone", "branch", "agent_id", "status")
 SHIPMENT_TIMES = ("order_time", "promised_at", "picked_up_at", "delivered_at")
 """`picked_up_at` / `delivered_at` on the shipment itself: exports without events (olist)."""
 TRUTHY = ("1", "是", "y", "yes", "true", "加急", "急", "urgent", "√")
-_BEFORE_PICKUP = ("created",)
+_BEFORE_PICKUP = ("created", "cancelled", "closed")  # events that are no pickup
 _REASON_SLOTS = 8        # reason index 0 (none) .. len(REASONS)
 _STAGE_SLOTS = 16        # stage index 0 .. len(STAGES) - 1
 _PACK = _REASON_SLOTS * _STAGE_SLOTS
@@ -37,42 +42,29 @@ _LATER_THAN_ANY = 1 << 52  # microseconds: year 2112; delivered events rank abov
 _ARRIVED = ("awaiting_collection", "delivered")
 
 
-_ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+UNREADABLE = ":unreadable_"
+"""Prefix of the columns `typed_shipments(..., keep_unreadable=True)` adds: a time's text where it did not read."""
 
 
-def parse_time(text: pl.Expr, timezone: str) -> pl.Expr:
-    """`cells.parse_datetime`, with a fast path for what exports mostly write: a cell of exactly
-    `2025-09-01 06:34:09` or `2025-09-01` is read by one strict format (5-10x cheaper); only the
-    cells that fail it go through the careful parser, which gets every other cell as null.
-
-    Staged in a struct, as `cells` does, so that each step is computed once per row."""
-    t, naive = pl.field("text"), pl.field("naive")
-    state = pl.struct(text.cast(pl.String).alias("text"))
-    state = state.struct.with_fields(naive=t.str.strptime(pl.Datetime("us"), _ISO_FORMATS[0], strict=False, exact=True))
-    state = state.struct.with_fields(naive=pl.coalesce(
-        naive, pl.when(naive.is_null()).then(t).str.strptime(pl.Datetime("us"), _ISO_FORMATS[1], strict=False, exact=True)))
-    year_first = (t.str.starts_with("1") | t.str.starts_with("2")) & naive.dt.year().is_between(1900, 2199)
-    state = state.struct.with_fields(naive=pl.when(year_first).then(naive))  # as the careful parser reads years (not `+2025`, not 1850)
-    state = state.struct.with_fields(result=pl.coalesce(
-        naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null"),
-        cells.parse_datetime(pl.when(naive.is_null()).then(t), timezone),
-    ))
-    return state.struct.field("result").alias(text.meta.output_name(raise_if_undetermined=False) or "literal")
-
-
-def _time(column: str, timezone: str, dtype: pl.DataType | None) -> pl.Expr:
+def _time(column: str, times: TimeReading, dtype: pl.DataType | None) -> pl.Expr:
     if dtype is None:
-        return pl.lit(None, pl.Datetime("us", timezone)).alias(column)
+        return pl.lit(None, pl.Datetime("us", times.timezone)).alias(column)
     if isinstance(dtype, pl.Datetime):
         moment = pl.col(column).dt.cast_time_unit("us")
-        return (moment.dt.convert_time_zone(timezone) if dtype.time_zone else moment.dt.replace_time_zone(timezone)).alias(column)
-    return parse_time(pl.col(column), timezone).alias(column)
+        return (moment.dt.convert_time_zone(times.timezone) if dtype.time_zone else localize(moment, times.timezone)).alias(column)
+    return times.parse(pl.col(column), column)
 
 
-def _date_only(column: str, dtype: pl.DataType | None) -> pl.Expr:
-    if dtype is None or isinstance(dtype, pl.Datetime | pl.Date):
+PromiseTime = Literal["end_of_day", "exact"]
+
+
+def _date_only(column: str, dtype: pl.DataType | None, times: TimeReading) -> pl.Expr:
+    """Whether a promised time is written as a date without a clock (`TimeReading.date_only`)."""
+    if dtype is None or isinstance(dtype, pl.Datetime):
         return pl.lit(False)
-    return pl.col(column).cast(pl.String).str.strip_chars().str.contains(r"^\d{4}\D\d{1,2}\D\d{1,2}\D?(?:\s+0?0:00(?::00)?)?$").fill_null(False)
+    if isinstance(dtype, pl.Date):
+        return pl.lit(True)
+    return times.date_only(pl.col(column), column)
 
 
 def _number(column: pl.Expr, dtype: pl.DataType | None) -> pl.Expr:
@@ -83,9 +75,17 @@ def _number(column: pl.Expr, dtype: pl.DataType | None) -> pl.Expr:
     return cells.parse_number(column.cast(pl.String))
 
 
-def typed_shipments(shipments: pl.LazyFrame, timezone: str, calendar: WorkCalendar) -> pl.LazyFrame:
+def typed_shipments(
+    shipments: pl.LazyFrame, timezone: str, calendar: WorkCalendar, times: TimeReading | None = None,
+    *, keep_unreadable: bool = False, promise_time: PromiseTime = "end_of_day", vocabulary: StatusVocabulary | None = None,
+) -> pl.LazyFrame:
     """The canonical shipment columns with types; missing optional columns become nulls. A
-    promised date without a time (or at 00:00) means the end of that day."""
+    promised date without a time (or at 00:00, unless `promise_time` is `exact`) means the end
+    of that day. The shipment's own `status` text, read with `vocabulary`, is `status_stage`
+    (null without a status, a vocabulary or a matching rule). `times` reads the
+    time columns (the input's `date_formats:`); `keep_unreadable` adds `:unreadable_<time>`,
+    the text of each time that did not read, for counting (see `unreadable_shipment_times`)."""
+    times = times or TimeReading(timezone=timezone)
     schema = shipments.collect_schema()
     have = lambda name: schema.get(name)
     text = [(pl.col(c).cast(pl.String).str.strip_chars() if have(c) else pl.lit(None, pl.String)).alias(c) for c in SHIPMENT_TEXT]
@@ -94,16 +94,43 @@ def typed_shipments(shipments: pl.LazyFrame, timezone: str, calendar: WorkCalend
         if have("urgent") else pl.lit(False)
     )
     value = _number(pl.col("declared_value"), have("declared_value"))
-    promised_date_only = _date_only("promised_at", have("promised_at"))
+    promised_date_only = _date_only("promised_at", have("promised_at"), times)
+    own_status = pl.col("status").cast(pl.String).str.strip_chars()
+    status_stage = stage_of(own_status, vocabulary) if vocabulary is not None and have("status") is not None else pl.lit(None, STAGE_DTYPE)
+    parsed = [_time(c, times, have(c)) for c in SHIPMENT_TIMES]
+    unreadable = [
+        unreadable_text(pl.col(c), parsed_time).alias(UNREADABLE + c)
+        for c, parsed_time in zip(SHIPMENT_TIMES, parsed, strict=True)
+        if keep_unreadable and have(c) is not None and not isinstance(have(c), pl.Datetime | pl.Date)
+    ]
     frame = shipments.select(
-        *text, *(_time(c, timezone, have(c)) for c in SHIPMENT_TIMES),
-        urgent=urgent, declared_value=value, _promised_date_only=promised_date_only,
+        *text, *parsed, *unreadable,
+        urgent=urgent, declared_value=value, status_stage=status_stage, _promised_date_only=promised_date_only,
     )
+    whole_day = pl.col("_promised_date_only")
+    if promise_time == "end_of_day":  # a date at 00:00 is how exports such as olist write a promised date
+        whole_day = whole_day | (pl.col("promised_at").dt.time() == time(0)).fill_null(False)
     return frame.with_columns(
-        promised_at=pl.when(pl.col("_promised_date_only"))
+        promised_at=pl.when(whole_day)
         .then(calendar.end_of_day(pl.col("promised_at").dt.date()))
         .otherwise(pl.col("promised_at"))
     ).drop("_promised_date_only")
+
+
+def unknown_shipment_statuses(shipments: pl.LazyFrame) -> pl.LazyFrame:
+    """The shipments' own status values no rule knew (from `typed_shipments`), listed as the
+    unknown event statuses are; an empty status cell is no status, not an unknown one."""
+    return unknown_statuses_plan(
+        shipments.filter(pl.col("status").is_not_null() & (pl.col("status") != ""))
+        .select("waybill", "status", stage=pl.col("status_stage"))
+    )
+
+
+def unreadable_shipment_times(typed: pl.DataFrame) -> list[UnreadableTimes]:
+    """What `typed_shipments(..., keep_unreadable=True)` could not read, per time column it had."""
+    names = [c for c in SHIPMENT_TIMES if UNREADABLE + c in typed.columns]
+    plan = unreadable_plan(typed.lazy(), {c: (pl.col(UNREADABLE + c), pl.col(c)) for c in names})
+    return unreadable_times(plan.collect(), names) if names else []
 
 
 def reduce_events(classified: pl.LazyFrame) -> pl.LazyFrame:
@@ -163,10 +190,14 @@ def reduce_events(classified: pl.LazyFrame) -> pl.LazyFrame:
 def shipment_status(
     shipments: pl.LazyFrame, reduced: pl.LazyFrame, sla: Sla, calendar: WorkCalendar, as_of: datetime
 ) -> pl.LazyFrame:
-    """Every shipment, delivered or not: stage, due times, pickup and delivery times, on-time flags.
+    """Every shipment, delivered or not: stage, due times, pickup and delivery times, on-time
+    flags and `delivery_state` (toolkit.tracking.counts).
 
-    An on-time flag is null while it is still open (not picked up / not arrived and not yet due)."""
+    An on-time flag is null while it is still open (not picked up / not arrived and not yet due),
+    and for a shipment closed without it (cancelled, closed, returned): that one is not late.
+    The shipment's own status, when it says cancelled, closed or returned, wins over its events."""
     now = pl.lit(as_of).dt.convert_time_zone(calendar.timezone)
+    own = pl.col("status_stage") if "status_stage" in shipments.collect_schema() else pl.lit(None, STAGE_DTYPE)
     joined = shipments.join(reduced, on="waybill", how="left", suffix="_event", maintain_order="left")
     picked = pl.coalesce("picked_up_at_event", "picked_up_at")
     delivered = pl.coalesce("delivered_at_event", "delivered_at")
@@ -176,28 +207,30 @@ def shipment_status(
         delivered_at=delivered,
         arrived_at=arrived,
         events=pl.col("events").fill_null(0),
-        stage=pl.coalesce(
+        stage=pl.when(own.is_in(CLOSED_STAGES)).then(own).otherwise(pl.coalesce(
             pl.col("stage"),
             pl.when(delivered.is_not_null()).then(pl.lit("delivered"))
             .when(picked.is_not_null()).then(pl.lit("in_transit"))
             .otherwise(pl.lit("created")).cast(STAGE_DTYPE),
-        ),
+        )),
     ).drop("picked_up_at_event", "delivered_at_event")
     frame = with_pickup_due(frame, sla.pickup, calendar)
     frame = with_table_delivery_due(frame, pl.coalesce("picked_up_at", "pickup_due"), sla.delivery, calendar).with_columns(
         delivery_due=delivery_due(pl.col("table_due"), pl.col("promised_at"), sla.delivery)
     )
+    closed = pl.col("stage").is_in(CLOSED_STAGES)
     return frame.with_columns(
-        picked_up_on_time=_on_time(pl.col("picked_up_at"), pl.col("pickup_due"), now),
-        delivered_on_time=_on_time(pl.col("arrived_at"), pl.col("delivery_due"), now),
+        picked_up_on_time=_on_time(pl.col("picked_up_at"), pl.col("pickup_due"), now, closed),
+        delivered_on_time=_on_time(pl.col("arrived_at"), pl.col("delivery_due"), now, closed),
         final=pl.col("stage").is_in(FINAL_STAGES),
+        delivery_state=delivery_state(now),
     )
 
 
-def _on_time(done: pl.Expr, due: pl.Expr, now: pl.Expr) -> pl.Expr:
+def _on_time(done: pl.Expr, due: pl.Expr, now: pl.Expr, closed: pl.Expr) -> pl.Expr:
     return (
         pl.when(done.is_not_null()).then(done <= due)
-        .when(due < now).then(pl.lit(False))
+        .when((due < now) & ~closed).then(pl.lit(False))
         .otherwise(pl.lit(None, pl.Boolean))
     )
 

@@ -45,6 +45,7 @@ SHIPMENT_FIELDS: tuple[Field, ...] = (
     Field("customer_phone", Kind.PHONE, "收件人电话", "Customer phone"),
     Field("branch", Kind.TEXT, "网点", "Branch"),
     Field("promised_at", Kind.DATETIME, "承诺时效", "Promised delivery"),
+    Field("status", Kind.TEXT, "运单状态", "Shipment status"),  # its own status, read with the preset's rules
 )
 
 EVENT_FIELDS: tuple[Field, ...] = (

@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     NonNegativeFloat,
+    NonNegativeInt,
     PositiveFloat,
     PositiveInt,
     model_validator,
@@ -21,6 +22,7 @@ from pydantic import (
 
 from toolkit.calendar import WorkCalendar
 from toolkit.config.loader import load_model
+from toolkit.timezones import localize
 
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
@@ -47,13 +49,15 @@ class Pickup(Strict):
 
 
 class Route(Strict):
-    """One row of the delivery table; `*` and `?` are wildcards, a place is a city or a province."""
+    """One row of the delivery table; `*` and `?` are wildcards, a place is a city or a province.
+    `days: 0` is same-day service: due the end of the start day (working days: the start day if
+    it is a working day, else the next working day)."""
 
     carrier: str = "*"
     service: str = "*"
     origin: str = "*"
     destination: str = "*"
-    days: PositiveInt
+    days: NonNegativeInt
     unit: Literal["working", "calendar"] = "working"
 
 
@@ -63,6 +67,10 @@ class Delivery(Strict):
 
     routes: list[Route] = Field(default_factory=lambda: [Route(days=3)], min_length=1)
     promised: Literal["carrier", "table", "earlier"] = "earlier"  # when the export has its own promised time
+    promise_time: Literal["end_of_day", "exact"] = "end_of_day"
+    """How a promised time is read: `end_of_day`, a promised date without a time or at 00:00 is
+    due the end of that day; `exact`, a promise with a clock time is due at that minute (00:00
+    included), only a bare date means the end of the day."""
     day_ends_at: time = time(23, 59, 59)
     provinces: dict[str, str] = {}  # city → province, so a row may name a province
 
@@ -155,7 +163,7 @@ def with_pickup_due(frame: pl.LazyFrame, pickup: Pickup, calendar: WorkCalendar,
         .then(_naive_at(day, pickup.same_day_due))
         .otherwise(_naive_at(pl.col("_next"), pickup.next_morning_due))
     )
-    return staged.with_columns(due.dt.replace_time_zone(calendar.timezone).alias(name)).drop("_ordered_on", "_clock", "_day", "_next")
+    return staged.with_columns(localize(due, calendar.timezone).alias(name)).drop("_ordered_on", "_clock", "_day", "_next")
 
 
 def _glob(pattern: str) -> str:
@@ -215,7 +223,7 @@ def with_table_delivery_due(frame: pl.LazyFrame, start: pl.Expr, delivery: Deliv
         last_day = pl.when(pl.col("_working")).then(calendar.workday_after(day, days)).otherwise(day + pl.duration(days=days))
     else:
         last_day = day + pl.duration(days=days)
-    due = _naive_at(last_day, delivery.day_ends_at).dt.replace_time_zone(calendar.timezone)
+    due = localize(_naive_at(last_day, delivery.day_ends_at), calendar.timezone)
     return staged.with_columns(due.alias(name)).drop("_route", "_from", "_days", "_working")
 
 

@@ -19,17 +19,25 @@ STAGES: tuple[str, ...] = (
     "awaiting_collection",
     "failed_attempt",
     "exception",
+    "cancelled",
+    "closed",
     "returned",
     "delivered",
 )
-"""In lifecycle order: an Enum of these sorts and compares in this order."""
+"""In lifecycle order: an Enum of these sorts and compares in this order. `cancelled` and
+`closed` (an order closed without shipping: out of stock, 交易关闭) come mostly from a shipments
+table's own status column."""
 
 REASONS: tuple[str, ...] = ("delay", "lost", "damaged", "address_problem", "refused")
 
 STAGE_DTYPE = pl.Enum(STAGES)
 
-FINAL_STAGES: tuple[str, ...] = ("delivered", "returned")
+FINAL_STAGES: tuple[str, ...] = ("delivered", "returned", "cancelled", "closed")
 """Stages after which a shipment needs no more chasing for delivery."""
+
+CLOSED_STAGES: tuple[str, ...] = ("cancelled", "closed", "returned")
+"""Final without a delivery: such a shipment is not chased and is neither on time nor late. A
+shipments table's own status in one of these wins over its tracking events."""
 
 STAGE_LABELS: dict[str, Text] = {
     "created": Text("已下单", "Created"),
@@ -40,6 +48,8 @@ STAGE_LABELS: dict[str, Text] = {
     "awaiting_collection": Text("待取件(快递柜/驿站)", "Awaiting collection (locker/station)"),
     "failed_attempt": Text("派送失败", "Failed delivery attempt"),
     "exception": Text("异常", "Exception"),
+    "cancelled": Text("已取消", "Cancelled"),
+    "closed": Text("已关闭", "Closed"),
     "returned": Text("退回", "Returned"),
     "delivered": Text("已签收", "Delivered"),
 }

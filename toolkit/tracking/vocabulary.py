@@ -199,6 +199,14 @@ def classify_events(events: pl.LazyFrame, vocabulary: StatusVocabulary) -> pl.La
     ).drop("_rule")
 
 
+def stage_of(text: pl.Expr, vocabulary: StatusVocabulary) -> pl.Expr:
+    """The stage (STAGE_DTYPE) the rules give each text, null where none matches: a shipments
+    table's own status column, read with the same words as the events."""
+    if not vocabulary.rules:
+        return pl.lit(None, dtype=STAGE_DTYPE)
+    return pl.lit(pl.Series(vocabulary.stages, dtype=STAGE_DTYPE)).gather(vocabulary.rule_index(text))
+
+
 def unknown_statuses(classified: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
     """The statuses no rule matched: text, code, how many events, and the first waybill with it.
 

@@ -26,6 +26,7 @@ from toolkit.reports.kpi.tickets import (
 )
 from toolkit.reports.kpi.tracking import (
     PICKUP_TARGET,
+    delivery_summary,
     late_delivery,
     origin_analysis,
     overdue_counts,
@@ -41,6 +42,7 @@ __all__ = [
     "claim_kpis",
     "claims_by_week",
     "claims_past_deadline",
+    "delivery_summary",
     "in_week",
     "late_delivery",
     "monday",

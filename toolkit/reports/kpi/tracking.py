@@ -2,7 +2,10 @@
 to chase) and shipment_status (every shipment with its due times and on-time flags).
 
 A shipment counts for a rate once it is decided: picked up (or delivered), or still not when its
-due time has passed at `as_of`; one still within its time is in neither count.
+due time has passed at `as_of`; one still within its time is in neither count, and so is one
+cancelled, closed or returned before it (`not_chased`). Delivery counts carry the names of the
+job's manifest (toolkit.tracking.counts): delivered_on_time, delivered_late, open_overdue,
+open_not_due, not_chased.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from datetime import datetime
 import polars as pl
 
 from toolkit.reports.kpi.weeks import instant, week_of
+from toolkit.tracking.counts import delivery_counts, delivery_state, status_counts
+from toolkit.tracking.stages import CLOSED_STAGES
 
 PICKUP_TARGET = 0.98  # 及时提货率 (DOMAIN.md §5)
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
@@ -62,12 +67,27 @@ def top_overdue(worklist: pl.DataFrame, top: int = 10) -> pl.DataFrame:
 # --- weekly: shipment status ---------------------------------------------------------------------
 
 
+_DECIDED = ("delivered_on_time", "delivered_late", "open_overdue")
+_LATE = ("delivered_late", "open_overdue")
+
+
 def _pickup_decided(status: pl.DataFrame, as_of: datetime) -> pl.Expr:
-    return pl.col("picked_up_at").is_not_null() | (pl.col("pickup_due") < instant(as_of, status, "pickup_due"))
+    past_due = (pl.col("pickup_due") < instant(as_of, status, "pickup_due")) & ~pl.col("stage").is_in(CLOSED_STAGES)
+    return pl.col("picked_up_at").is_not_null() | past_due
 
 
-def _delivery_decided(status: pl.DataFrame, as_of: datetime) -> pl.Expr:
-    return pl.col("delivered_on_time").is_not_null() | (pl.col("delivery_due") < instant(as_of, status, "delivery_due"))
+def _delivery_state(status: pl.DataFrame, as_of: datetime) -> pl.Expr:
+    """Where each shipment stands against its delivery due time at `as_of` (the job's own words)."""
+    return delivery_state(instant(as_of, status, "delivery_due"))
+
+
+def delivery_summary(status: pl.DataFrame, as_of: datetime) -> dict[str, int]:
+    """Shipments per delivery state at `as_of`, those without tracking events, and per stage of
+    their own status column (`status_<stage>`, where the shipments had one): the counts of the
+    job's manifest, for any slice of shipment_status (a week, a carrier)."""
+    states = status.select(_delivery_state(status, as_of))["delivery_state"]
+    own = status_counts(status["status_stage"]) if "status_stage" in status.columns else {}
+    return {**delivery_counts(states), "no_events": int((status["events"] == 0).sum()), **own}
 
 
 def timely_pickup(status: pl.DataFrame, by: str | Sequence[str], as_of: datetime, target: float = PICKUP_TARGET) -> pl.DataFrame:
@@ -102,18 +122,21 @@ def origin_analysis(status: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
 
 
 def late_delivery(status: pl.DataFrame, by: str | Sequence[str], as_of: datetime, min_shipments: int = 1) -> pl.DataFrame:
-    """Late-delivery rate per `by` (carrier, route …): shipments decided, late (delivered late,
-    or not delivered past the due time), the rate; the worst first, groups of at least
-    `min_shipments` decided shipments. A `route` key is origin→destination."""
+    """Late-delivery rate per `by` (carrier, route …): shipments decided, of them delivered on
+    time, delivered late, and not delivered past the due time (open_overdue), and the rate of the
+    last two; the worst first, groups of at least `min_shipments` decided shipments. A `route`
+    key is origin→destination."""
     keys = [by] if isinstance(by, str) else list(by)
     frame = status.with_columns(route=route()) if "route" in keys and "route" not in status.columns else status
+    state = pl.col("delivery_state")
     return (
-        frame.filter(_delivery_decided(status, as_of))
+        frame.with_columns(_delivery_state(status, as_of))
+        .filter(state.is_in(_DECIDED))
         .group_by(keys)
-        .agg(shipments=pl.len(), late=(~pl.col("delivered_on_time").fill_null(False)).sum())
-        .with_columns(late_rate=pl.col("late") / pl.col("shipments"))
+        .agg(shipments=pl.len(), **{name: (state == name).sum() for name in _DECIDED})
+        .with_columns(late_rate=(pl.col("delivered_late") + pl.col("open_overdue")) / pl.col("shipments"))
         .filter(pl.col("shipments") >= min_shipments)
-        .sort(["late_rate", "late", *keys], descending=[True, True, *[False] * len(keys)])
+        .sort(["late_rate", pl.col("delivered_late") + pl.col("open_overdue"), *keys], descending=[True, True, *[False] * len(keys)])
     )
 
 
@@ -121,5 +144,7 @@ def weekly_rates(status: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     """Per week (Monday) of the order time: shipments, on-time pickup rate, late-delivery rate."""
     week = week_of(pl.col("order_time"))
     pickup = status.filter(_pickup_decided(status, as_of)).group_by(week).agg(pickup_rate=pl.col("picked_up_on_time").fill_null(False).mean())
-    late = status.filter(_delivery_decided(status, as_of)).group_by(week).agg(late_rate=(~pl.col("delivered_on_time").fill_null(False)).mean())
+    state = pl.col("delivery_state")
+    late = (status.with_columns(_delivery_state(status, as_of)).filter(state.is_in(_DECIDED))
+            .group_by(week).agg(late_rate=state.is_in(_LATE).mean()))
     return status.group_by(week).agg(shipments=pl.len()).join(pickup, on="week", how="left").join(late, on="week", how="left").sort("week")

@@ -1,0 +1,68 @@
+"""The counts of an overdue run, one meaning each, under the same names in the manifest, the
+summary page and the KPIs (toolkit/reports/kpi/tracking.py).
+
+Against its delivery due time every shipment is in one `delivery_state`:
+
+- `delivered_on_time` / `delivered_late`: arrived (delivered, or into a locker or station for
+  the customer, as the delivery due time counts it) by / after its due time;
+- `open_overdue` / `open_not_due`: not arrived, and past its due time / not (yet);
+- `not_chased`: cancelled, closed or returned, by the shipment's own status or by its events:
+  nobody chases it, and it is neither on time nor late.
+
+A shipment that arrived but has no due time to judge by (no readable order time, no promise) is
+in none of them. Beside these, `no_events` counts the shipments without any tracking event, and
+`status_<stage>` the shipments per stage of their own status column, where the table has one.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from toolkit.i18n import Text
+from toolkit.tracking.stages import CLOSED_STAGES, STAGES
+
+DELIVERY_STATES: dict[str, Text] = {
+    "delivered_on_time": Text("按时送达", "Delivered on time"),
+    "delivered_late": Text("超时送达", "Delivered late"),
+    "open_overdue": Text("未送达,已超时", "Not delivered, past due"),
+    "open_not_due": Text("未送达,未到期", "Not delivered, not yet due"),
+    "not_chased": Text("已取消/关闭/退回,不跟进", "Cancelled, closed or returned: not chased"),
+}
+NO_EVENTS = Text("无轨迹", "No tracking events")
+STATUS_PREFIX = "status_"
+
+
+def delivery_state(now: pl.Expr) -> pl.Expr:
+    """The delivery state of each shipment from `stage`, `arrived_at` and `delivery_due`, at `now`."""
+    arrived, due = pl.col("arrived_at"), pl.col("delivery_due")
+    return (
+        pl.when(pl.col("stage").is_in(CLOSED_STAGES)).then(pl.lit("not_chased"))
+        .when(arrived.is_not_null() & (arrived <= due)).then(pl.lit("delivered_on_time"))
+        .when(arrived > due).then(pl.lit("delivered_late"))
+        .when(arrived.is_not_null()).then(pl.lit(None, pl.String))
+        .when(due < now).then(pl.lit("open_overdue"))
+        .otherwise(pl.lit("open_not_due"))
+        .alias("delivery_state")
+    )
+
+
+def delivery_counts(states: pl.Series) -> dict[str, int]:
+    """Shipments per delivery state, every state named (0 where none)."""
+    found = dict(states.drop_nulls().value_counts().iter_rows())
+    return {name: int(found.get(name, 0)) for name in DELIVERY_STATES}
+
+
+def status_counts(status_stages: pl.Series) -> dict[str, int]:
+    """`status_<stage>`: shipments per stage of their own status column, in lifecycle order, the
+    stages found only (empty without a status column)."""
+    found = dict(status_stages.drop_nulls().cast(pl.String).value_counts().iter_rows())
+    return {STATUS_PREFIX + stage: int(found[stage]) for stage in STAGES if stage in found}
+
+
+def shipment_counts(status: pl.DataFrame) -> dict[str, int]:
+    """The counts of a shipment_status table: delivery states, `no_events`, `status_<stage>`."""
+    return {
+        **delivery_counts(status["delivery_state"]),
+        "no_events": int((status["events"] == 0).sum()),
+        **status_counts(status["status_stage"]),
+    }
