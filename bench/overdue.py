@@ -32,12 +32,12 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench._measure import (
-    save_report,
     Stopwatch,
     load_average,
     machine,
     markdown_table,
     measure,
+    save_report,
     seconds,
 )
 from bench._overdue_same import (  # noqa: F401 (contenders)

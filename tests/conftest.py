@@ -23,3 +23,17 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+class Lines:
+    """A reporter that keeps the log lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def job_started(self, name: str, kind: str) -> None: ...
+
+    def job_finished(self, record: object) -> None: ...
+
+    def log(self, message: str) -> None:
+        self.lines.append(message)

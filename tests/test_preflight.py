@@ -199,7 +199,7 @@ def test_order_times_that_do_not_read_say_which_date_formats_line_would(folder: 
     _orders_with_times(folder, ["22/11/2026 09:05", "23/11/2026 10:00", "24/11/2026 11:30"])
     config = batch(folder, ORDERS_JOB)
     assert problems(config) == [
-        "error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.csv: order_time (column \"下单时间\"): 3 of 3 values"
+        "error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.csv: order_time (column \"下单时间\"): 3 of 3 sampled values"
         ' are not dates or times, e.g. "22/11/2026 09:05", "23/11/2026 10:00", "24/11/2026 11:30";'
         ' date_formats: {order_time: "%d/%m/%Y %H:%M"} would read them'
     ]
@@ -213,7 +213,7 @@ def test_a_wrong_date_formats_pattern_is_a_problem_and_a_few_bad_dates_are_not(f
     wrong = batch(folder, ORDERS_JOB.replace("input: ../samples/orders.csv",
                                              'input: {path: ../samples/orders.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}'))
     assert problems(wrong) == [
-        "error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.csv: order_time (column \"下单时间\"): 3 of 4 values"
+        "error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.csv: order_time (column \"下单时间\"): 3 of 4 sampled values"
         ' are not dates or times, e.g. "11/22/2026 09:05", "11/23/2026 10:00", "待定" (date_formats "%d/%m/%Y %H:%M" did not'
         ' read them); date_formats: {order_time: ["%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M"]} would read them'
     ]

@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict
 
 from toolkit.calendar import WorkCalendar
 from toolkit.errors import InputError
-from toolkit.io.digest import file_sha256
 from toolkit.io import Table, TableSource, write_parquet
 from toolkit.io.date_detect import unreadable_report
 from toolkit.io.dates import TimeReading, UnreadableTimes
+from toolkit.io.digest import file_sha256
 
 if TYPE_CHECKING:
     from toolkit.messages.templates import MessageTemplate

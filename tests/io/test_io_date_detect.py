@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.io.date_detect import guess_formats, unreadable_line
+from toolkit.io.date_detect import guess_formats, none_read, unreadable_line
 from toolkit.io.dates import UnreadableTimes
 
 
@@ -68,3 +68,14 @@ def test_configured_patterns_that_missed_are_named_and_kept() -> None:
         'order_time: 5 of 8 values are not dates or times, e.g. "5/11/2026 08:00", "6/11/2026 09:30"'
         ' (date_formats "%d/%m/%Y" did not read them); they read both day-first and month-first ("5/11/2026 08:00"):'
         ' say which with date_formats: {order_time: "%d/%m/%Y %H:%M"} or date_formats: {order_time: "%m/%d/%Y %H:%M"}')
+
+
+def test_a_column_of_which_nothing_reads_stops_the_job_and_a_column_with_bad_cells_does_not() -> None:
+    headers = {"promised_at": "Scheduled Delivery Date", "order_time": "PQ First Sent"}
+    dead = UnreadableTimes("promised_at", 10, 10, ("2-Jun-06",))
+    partly = UnreadableTimes("order_time", 3, 10, ("Pre-PQ Process",))
+    empty = UnreadableTimes("delivered_at", 0, 0, ())
+    assert none_read([partly, empty], {**headers, "delivered_at": "Delivered"}) is None
+    assert none_read([dead, partly], headers) == (
+        'no value of promised_at ("Scheduled Delivery Date", 10 values) reads as a date or time:'
+        " set date_formats for it (see the warnings above)")

@@ -11,26 +11,12 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests.conftest import REPO, write
+from tests.conftest import REPO, Lines, write
 from toolkit.config import load_config
 from toolkit.pipeline import BatchRun, run_batch
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 FIRST_JOBS = ["orders"]  # the jobs these tests are about; the whole batch runs in test_cli
-
-
-class Lines:
-    """A reporter that keeps the log lines."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def job_started(self, name: str, kind: str) -> None: ...
-
-    def job_finished(self, record: object) -> None: ...
-
-    def log(self, message: str) -> None:
-        self.lines.append(message)
 
 
 def run_on(team_folder: Path, input_line: str | None = None, reporter: Lines | None = None) -> BatchRun:

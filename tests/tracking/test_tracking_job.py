@@ -11,6 +11,7 @@ import openpyxl
 import polars as pl
 import pytest
 
+from tests.conftest import Lines
 from toolkit.config import load_config
 from toolkit.pipeline import run_batch
 
@@ -139,20 +140,6 @@ def test_a_status_column_in_the_shipments_closes_orders_and_lists_unknown_words(
         ("【系统】路由节点9527同步", "events", unknown["example_waybill"][0]), ("被外星人带走", "shipments", calm)]
     summary = (out / "summary.html").read_text(encoding="utf-8")
     assert "<td>已取消</td><td>1</td>" in summary and "<td>被外星人带走</td><td>1</td><td>运单表</td>" in summary
-
-
-class Lines:
-    """A reporter that keeps the log lines."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def job_started(self, name: str, kind: str) -> None: ...
-
-    def job_finished(self, record: object) -> None: ...
-
-    def log(self, message: str) -> None:
-        self.lines.append(message)
 
 
 def test_due_times_in_a_year_the_holiday_calendar_does_not_cover_are_a_warning(batch: Path, team_folder: Path) -> None:

@@ -17,7 +17,7 @@ from toolkit.pipeline import run_batch
 OLIST = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "olist" / "olist_orders_sample.csv"
 BATCH = """\
 batch: olist
-timezone: Asia/Shanghai
+timezone: {timezone}
 output: out
 state: data
 jobs:
@@ -39,11 +39,12 @@ AS_OF = datetime(2018, 9, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 needs_olist = pytest.mark.skipif(not OLIST.exists(), reason="real data folder absent")
 
 
-def _run(folder: Path, *, status: bool, promise_time: str = "end_of_day") -> tuple[dict[str, int], Path]:
+def _run(folder: Path, *, status: bool, promise_time: str = "end_of_day", timezone: str = "Asia/Shanghai") -> tuple[dict[str, int], Path]:
     (folder / "sla.yaml").write_text(SLA.format(promise_time=promise_time), encoding="utf-8")
     config = folder / "olist.yaml"
-    config.write_text(BATCH.format(path=OLIST, more=STATUS if status else ""), encoding="utf-8")
-    run = run_batch(load_config(config), run_date=AS_OF.date(), as_of=AS_OF)
+    config.write_text(BATCH.format(path=OLIST, more=STATUS if status else "", timezone=timezone), encoding="utf-8")
+    as_of = AS_OF.replace(tzinfo=ZoneInfo(timezone))
+    run = run_batch(load_config(config), run_date=as_of.date(), as_of=as_of)
     record = run.jobs["overdue"]
     assert run.exit_code == 0, record.error
     return record.counts, folder / "out" / "2018-09-01" / "olist" / "overdue"
@@ -86,3 +87,15 @@ def test_olist_delivered_late_by_the_promise_time(tmp_path: Path, promise_time: 
     worklist = pl.read_parquet(out / "worklist.parquet").select("waybill")
     closed = pl.read_csv(OLIST, infer_schema=False).filter(pl.col("order_status").is_in(["canceled", "unavailable"]))
     assert closed.height == 1_234 and worklist.join(closed, left_on="waybill", right_on="order_id").height == 0
+
+
+@needs_olist
+def test_olist_in_its_own_time_zone_with_daylight_saving(tmp_path: Path) -> None:
+    """America/Sao_Paulo repeats an hour each February and skips one each November: due times
+    on those nights follow toolkit.timezones' rule instead of ending the run in a traceback."""
+    counts, out = _run(tmp_path, status=True, timezone="America/Sao_Paulo")
+    status = pl.read_parquet(out / "shipment_status.parquet")
+    source = pl.read_csv(OLIST, infer_schema=False)
+    assert status.height == source.height == counts["shipments"]
+    assert status["delivered_at"].null_count() == source["order_delivered_customer_date"].null_count()
+    assert status["order_time"].null_count() == 0 and status["delivery_due"].null_count() == 0

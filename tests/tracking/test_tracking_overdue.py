@@ -132,3 +132,11 @@ def test_a_promised_date_read_by_a_date_formats_pattern_without_a_clock_is_the_w
     for promise_time in ("end_of_day", "exact"):
         promised = typed_shipments(frame, "Asia/Shanghai", CALENDAR, times, promise_time=promise_time).collect()["promised_at"]
         assert promised.to_list() == [datetime(2006, 6, 2, 23, 59, 59, tzinfo=TZ), datetime(2006, 6, 3, 15, 30, tzinfo=TZ)]
+
+
+def test_a_delivery_without_a_pickup_time_is_neither_picked_up_late_nor_on_time() -> None:
+    # LaDe-like: the export has the delivery but no pickup; B is still waiting past its pickup due
+    frame = pl.LazyFrame({"waybill": ["A", "B"], "order_time": ["2026-11-16 09:00"] * 2, "delivered_at": ["2026-11-17 12:00", None]})
+    typed = typed_shipments(frame, "Asia/Shanghai", CALENDAR)
+    status = shipment_status(typed, reduce_events(_events()).clear(), Sla(), CALENDAR, AS_OF).collect()
+    assert status["picked_up_on_time"].to_list() == [None, False]

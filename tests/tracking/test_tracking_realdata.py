@@ -12,13 +12,12 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 
-from tests.conftest import REALDATA, write
+from tests.conftest import REALDATA, Lines, write
 from toolkit.config import load_config
 from toolkit.pipeline import BatchRun, run_batch
 
 SCMS = REALDATA / "scms" / "SCMS_Delivery_History_Dataset.csv"
 LADE = REALDATA / "cn" / "lade_delivery_shanghai_sample5000.csv"
-OLIST = REALDATA / "olist" / "olist_orders_sample.csv"
 
 SCMS_JOB = """\
 batch: scms
@@ -86,21 +85,18 @@ def test_scms_deliveries_after_their_scheduled_date_are_late(tmp_path: Path) -> 
 
 
 @pytest.mark.skipif(not SCMS.exists(), reason="shared/realdata is not beside the repository")
-def test_scms_without_date_formats_says_which_line_would_read_it(tmp_path: Path) -> None:
+def test_scms_without_date_formats_fails_and_says_which_line_would_read_it(tmp_path: Path) -> None:
     config = SCMS_JOB.format(path=SCMS).split("      date_formats:")[0] + "    sla: sla.yaml\n"
-    lines: list[str] = []
-
-    class Log:
-        def job_started(self, name: str, kind: str) -> None: ...
-        def job_finished(self, record: object) -> None: ...
-        def log(self, message: str) -> None:
-            lines.append(message)
-
+    log = Lines()
     write(tmp_path / "sla.yaml", CARRIER_PROMISE)
     as_of = datetime(2016, 1, 1, tzinfo=ZoneInfo("UTC"))
-    run = run_batch(load_config(write(tmp_path / "batch.yaml", config)), run_date=as_of.date(), as_of=as_of, reporter=Log())
+    run = run_batch(load_config(write(tmp_path / "batch.yaml", config)), run_date=as_of.date(), as_of=as_of, reporter=log)
     assert run.jobs["overdue"].counts["unreadable_promised_at"] == 10_324
-    promised = [line for line in lines if ": promised_at (column" in line]
+    assert run.exit_code == 1  # a run that read no promise and no delivery has nothing to say: failed, not 0
+    assert run.jobs["overdue"].error == (
+        'no value of order_time ("PQ First Sent to Client Date", 10,324 values), promised_at ("Scheduled Delivery Date", 10,324 values),'
+        ' delivered_at ("Delivered to Client Date", 10,324 values) reads as a date or time: set date_formats for them (see the warnings above)')
+    promised = [line for line in log.lines if ": promised_at (column" in line]
     assert promised == [
         'overdue: warning: SCMS_Delivery_History_Dataset.csv: promised_at (column "Scheduled Delivery Date"): 10,324 of 10,324'
         ' values are not dates or times, e.g. "2-Jun-06", "14-Nov-06", "27-Aug-06";'
@@ -123,32 +119,3 @@ def test_lade_year_less_times_all_read_in_the_as_of_year(tmp_path: Path) -> None
     )
     assert status.select("order_time", "delivered_at").equals(expected)
     assert status["delivered_at"].null_count() == 0
-
-
-@pytest.mark.skipif(not OLIST.exists(), reason="shared/realdata is not beside the repository")
-def test_olist_in_its_own_time_zone_with_daylight_saving(tmp_path: Path) -> None:
-    config = f"""\
-batch: olist
-timezone: America/Sao_Paulo
-output: out
-state: data
-jobs:
-  overdue:
-    kind: flag_overdue
-    shipments:
-      path: {OLIST}
-      columns:
-        order_id: waybill
-        order_purchase_timestamp: order_time
-        order_delivered_carrier_date: picked_up_at
-        order_delivered_customer_date: delivered_at
-        order_estimated_delivery_date: promised_at
-    sla: sla.yaml
-"""
-    run = _run(tmp_path, config, datetime(2018, 9, 1, 9, 0, tzinfo=ZoneInfo("America/Sao_Paulo")),
-               "delivery:\n  promised: carrier\n  routes: [{days: 10, unit: calendar}]\n")
-    status = pl.read_parquet(run.run_dir / "overdue" / "shipment_status.parquet")
-    source = pl.read_csv(OLIST, infer_schema=False)
-    assert status.height == source.height
-    assert status["delivered_at"].null_count() == source["order_delivered_customer_date"].null_count()
-    assert status["order_time"].null_count() == 0

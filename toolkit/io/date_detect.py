@@ -91,12 +91,15 @@ def _formats_line(field: str, patterns: Sequence[str]) -> str:
     return f"date_formats: {{{field}: {listed}}}"
 
 
-def unreadable_line(unreadable: UnreadableTimes, header: str | None, configured: Sequence[str] = ()) -> str:
-    """One line: the field, its header, how many values are unreadable, three of them, and the
-    `date_formats:` line that would read them (or why none is offered)."""
+def unreadable_line(
+    unreadable: UnreadableTimes, header: str | None, configured: Sequence[str] = (), *, sampled: bool = False
+) -> str:
+    """One line: the field, its header, how many values are unreadable (of a sample, for
+    `toolkit check`), three of them, and the `date_formats:` line that would read them (or why
+    none is offered)."""
     name = unreadable.field if header in (None, unreadable.field) else f'{unreadable.field} (column "{header}")'
     line = (
-        f"{name}: {unreadable.count:,} of {unreadable.filled:,} values are not dates or times,"
+        f"{name}: {unreadable.count:,} of {unreadable.filled:,}{' sampled' if sampled else ''} values are not dates or times,"
         f" e.g. {_quoted(unreadable.samples[:3])}"
     )
     guess = guess_formats(unreadable.samples)
@@ -124,3 +127,13 @@ def unreadable_report(
     lines = [note for u in present if (note := reading.yearless_note(u.field))]
     lines += [unreadable_line(u, headers.get(u.field), reading.formats.get(u.field, ())) for u in present if u.count]
     return counts, lines
+
+
+def none_read(found: Sequence[UnreadableTimes], headers: Mapping[str, str]) -> str | None:
+    """Why a job should stop: a time column with values of which not one reads (a wrong
+    `columns:` or `date_formats:`, not a few bad cells); None when every column read something."""
+    dead = [u for u in found if u.field in headers and u.filled and u.count == u.filled]
+    if not dead:
+        return None
+    named = ", ".join(f'{u.field} ("{headers[u.field]}", {u.filled:,} values)' for u in dead)
+    return f"no value of {named} reads as a date or time: set date_formats for {'it' if len(dead) == 1 else 'them'} (see the warnings above)"

@@ -12,8 +12,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt,
 
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.paths import ExistingFile
-from toolkit.io import read_table
 from toolkit.errors import InputError
+from toolkit.io import read_table
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.messages.columns import ColumnValue, selected, uncovered_warnings, with_config_columns
 from toolkit.messages.outbox import write_outbox

@@ -20,7 +20,6 @@ from toolkit.orders.ruleset import OrderRules
 from toolkit.orders.validate import FIELD_NAMES, ValidationResult, validate_orders
 from toolkit.rules import FINDING_SCHEMA, ROW
 
-
 TIME_FIELDS = tuple(f.name for f in ORDER_FIELDS if f.kind is Kind.DATETIME)
 
 

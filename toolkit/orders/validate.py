@@ -9,12 +9,12 @@ from datetime import datetime
 import polars as pl
 
 from toolkit.calendar import WorkCalendar
+from toolkit.fields import Kind
 from toolkit.i18n import ZH
+from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_times
 from toolkit.orders.checks import build_rules, canonical_payment, mark_possible_duplicates, review_by
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.orders.ruleset import OrderRules
-from toolkit.fields import Kind
-from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_times
 from toolkit.parse import parse_fields, unreadable_times_plan
 from toolkit.rules import ROW, evaluate, raw
 

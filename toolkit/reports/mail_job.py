@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import partial
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 

@@ -15,6 +15,7 @@ from pydantic import ValidationInfo, field_validator
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.paths import ExistingFile, resolve
 from toolkit.io import read_table, write_csv
+from toolkit.io.date_detect import none_read
 from toolkit.io.dates import TimeReading, unreadable_plan, unreadable_text, unreadable_times
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobResult
 from toolkit.timezones import localize
@@ -199,7 +200,9 @@ def _read_shipments(config: FlagOverdueConfig, context: JobContext, preset: Pres
             promise_time=sla.delivery.promise_time, vocabulary=preset.vocabulary(),
         ).collect(engine=config.engine)
         job.inputs.append(InputRecord.of(table.path, rows=typed.height))
-    context.note_unreadable(job, unreadable_shipment_times(typed), table, times)
+    unreadable = unreadable_shipment_times(typed)
+    context.note_unreadable(job, unreadable, table, times)
+    job.failure = none_read(unreadable, table.headers)
     shipments = typed.drop(cs.starts_with(UNREADABLE))
     bad_times = shipments["order_time"].null_count()
     if bad_times:
@@ -221,7 +224,9 @@ def _read_events(config: FlagOverdueConfig, context: JobContext, preset: Preset,
         reduced, unknown, unreadable = pl.collect_all(
             [reduce_events(classified), unknown_statuses_plan(classified), unreadable_plan_], engine=config.engine)
         job.inputs.append(InputRecord.of(table.path, rows=table.rows))
-    context.note_unreadable(job, unreadable_times(unreadable, ["event_time"]), table, times)
+    event_times = unreadable_times(unreadable, ["event_time"])
+    context.note_unreadable(job, event_times, table, times)
+    job.failure = job.failure or none_read(event_times, table.headers)
     return reduced, unknown
 
 

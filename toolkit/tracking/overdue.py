@@ -19,13 +19,13 @@ from toolkit.calendar import WorkCalendar
 from toolkit.io import cells
 from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_plan, unreadable_text, unreadable_times
 from toolkit.timezones import localize
+from toolkit.tracking.counts import delivery_state
 from toolkit.tracking.sla import (
     Sla,
     delivery_due,
     with_pickup_due,
     with_table_delivery_due,
 )
-from toolkit.tracking.counts import delivery_state
 from toolkit.tracking.stages import CLOSED_STAGES, FINAL_STAGES, REASONS, STAGE_DTYPE, STAGES
 from toolkit.tracking.vocabulary import StatusVocabulary, stage_of, unknown_statuses_plan
 
@@ -194,7 +194,8 @@ def shipment_status(
     flags and `delivery_state` (toolkit.tracking.counts).
 
     An on-time flag is null while it is still open (not picked up / not arrived and not yet due),
-    and for a shipment closed without it (cancelled, closed, returned): that one is not late.
+    and for a shipment closed without it (cancelled, closed, returned): that one is not late; the
+    pickup flag is null too for a shipment that arrived with no pickup time known.
     The shipment's own status, when it says cancelled, closed or returned, wins over its events."""
     now = pl.lit(as_of).dt.convert_time_zone(calendar.timezone)
     own = pl.col("status_stage") if "status_stage" in shipments.collect_schema() else pl.lit(None, STAGE_DTYPE)
@@ -220,7 +221,8 @@ def shipment_status(
     )
     closed = pl.col("stage").is_in(CLOSED_STAGES)
     return frame.with_columns(
-        picked_up_on_time=_on_time(pl.col("picked_up_at"), pl.col("pickup_due"), now, closed),
+        # arrived without a pickup time (an export without one): picked up, but when is not known
+        picked_up_on_time=_on_time(pl.col("picked_up_at"), pl.col("pickup_due"), now, closed | pl.col("arrived_at").is_not_null()),
         delivered_on_time=_on_time(pl.col("arrived_at"), pl.col("delivery_due"), now, closed),
         final=pl.col("stage").is_in(FINAL_STAGES),
         delivery_state=delivery_state(now),
