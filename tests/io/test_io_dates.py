@@ -10,7 +10,8 @@ import polars as pl
 import pydantic
 import pytest
 
-from toolkit.io import TableSource
+from tests.io.io_files import write_workbook
+from toolkit.io import TableSource, read_table
 from toolkit.io.dates import TimeReading, has_year, pattern_problem, reading_for, unreadable_plan, unreadable_text, unreadable_times
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -120,3 +121,15 @@ def test_a_pattern_that_cannot_read_dates_is_refused_in_the_config(tmp_path: Pat
     assert pattern_problem("%d/%m/%Q") == "has %Q, which is not a strptime code (%Y %y %m %b %d %H %M %S %p …)"
     with pytest.raises(pydantic.ValidationError, match=r"order_time: 'dd/mm/yyyy' is not a date pattern"):
         TableSource(path=tmp_path / "orders.csv", date_formats={"order_time": "dd/mm/yyyy"})
+
+
+def test_xlsx_and_parquet_text_cells_read_with_date_formats_beside_real_date_cells(tmp_path: Path) -> None:
+    reading = reading_for({"order_time": "%d/%m/%Y %H:%M"}, "Asia/Shanghai", AS_OF)
+    xlsx = write_workbook(tmp_path / "orders.xlsx", {"订单": [["下单时间"], ["22/11/2026 09:05"], [46348.5], ["2026-11-21 10:00"]]})
+    parquet = tmp_path / "orders.parquet"
+    pl.DataFrame({"下单时间": ["22/11/2026 09:05", "2026-11-22 12:00:00", "2026-11-21 10:00"]}).write_parquet(parquet)
+    expected = [at(2026, 11, 22, 9, 5), at(2026, 11, 22, 12, 0), at(2026, 11, 21, 10, 0)]
+    for path in (xlsx, parquet):
+        with read_table(TableSource(path=path), {"order_time": ("下单时间",)}) as table:
+            times = table.frame.select(reading.parse(pl.col("order_time"), "order_time")).collect()["order_time"]
+        assert times.to_list() == expected, path.suffix

@@ -179,3 +179,11 @@ def test_a_rule_file_naming_an_unknown_rule_is_a_config_error(tmp_path) -> None:
         load_model(path, OrderRules)
     assert "severity: unknown rule(s) posible_duplicate" in caught.value.one_line()
     assert caught.value.one_line().startswith(f"{path}:1:1: ")
+
+
+def test_unreadable_order_times_are_counted_whether_their_rows_are_refused_or_only_warned() -> None:
+    changes = ({"order_time": "Date Not Captured"}, {"order_time": "22/11/2026 09:05"}, {"order_time": ""}, {})
+    for rules in (OrderRules(), OrderRules.model_validate({"severity": {"not_a_date": "warning"}})):
+        (order_time,) = check(*changes, rules=rules).unreadable
+        assert (order_time.field, order_time.count, order_time.filled) == ("order_time", 2, 3)
+        assert order_time.samples == ("Date Not Captured", "22/11/2026 09:05")

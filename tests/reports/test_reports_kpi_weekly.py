@@ -76,7 +76,8 @@ def test_a_cancelled_shipment_is_in_no_rate_and_counted_as_not_chased(shipments:
     assert kpi.timely_pickup(with_cancelled, "branch", AS_OF).rows() == kpi.timely_pickup(shipments, "branch", AS_OF).rows()
     assert kpi.weekly_rates(with_cancelled, AS_OF)["late_rate"].to_list() == kpi.weekly_rates(shipments, AS_OF)["late_rate"].to_list()
     assert kpi.delivery_summary(with_cancelled, AS_OF) == {
-        "delivered_on_time": 2, "delivered_late": 1, "open_overdue": 1, "open_not_due": 2, "not_chased": 1, "no_events": 7,
+        "delivered_on_time": 2, "delivered_late": 1, "open_overdue": 1, "open_not_due": 2, "not_chased": 1, "no_due_time": 0,
+        "no_events": 7,
     }
 
 

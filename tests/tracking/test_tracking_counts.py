@@ -28,6 +28,7 @@ SHIPMENTS = {  # waybill: (order time, promised date, own status); the default S
     "OPEN": ("2026-11-20 09:00", None, None),                # picked up, due the 25th
     "QUIET": ("2026-11-21 10:00", None, ""),                 # no events at all, not yet due
     "CANCELLED": ("2026-11-16 09:00", None, "已取消"),        # its own status says so: no events needed
+    "NO_TIME": ("Date Not Captured", None, None),            # no time to count a due time from
 }
 EVENTS = [
     ("LATE", "2026-11-16 10:00", "快件在【上海浦东新区营业点】已揽收"), ("LATE", "2026-11-18 10:00", "已签收"),
@@ -51,14 +52,14 @@ def test_every_shipment_is_in_one_delivery_state() -> None:
     status = _status()
     assert dict(status.select("waybill", "delivery_state").iter_rows()) == {
         "LATE": "delivered_late", "ON_TIME": "delivered_on_time", "OPEN_LATE": "open_overdue",
-        "OPEN": "open_not_due", "QUIET": "open_not_due", "CANCELLED": "not_chased",
+        "OPEN": "open_not_due", "QUIET": "open_not_due", "CANCELLED": "not_chased", "NO_TIME": "no_due_time",
     }  # fmt: skip
 
 
 def test_the_counts_of_the_manifest() -> None:
     assert shipment_counts(_status()) == {
-        "delivered_on_time": 1, "delivered_late": 1, "open_overdue": 1, "open_not_due": 2, "not_chased": 1,
-        "no_events": 2,  # QUIET and CANCELLED
+        "delivered_on_time": 1, "delivered_late": 1, "open_overdue": 1, "open_not_due": 2, "not_chased": 1, "no_due_time": 1,
+        "no_events": 3,  # QUIET, CANCELLED and NO_TIME
         "status_cancelled": 1,  # an empty status cell is no status
     }  # fmt: skip
 

@@ -159,3 +159,20 @@ def test_due_times_in_a_year_the_holiday_calendar_does_not_cover_are_a_warning(b
     ]
     status = pl.read_parquet(team_folder / "out" / "2026-12-31" / "tracking" / "overdue" / "shipment_status.parquet")
     assert status["pickup_due"].to_list() == [datetime(2027, 1, 4, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))]  # not on 1 January
+
+
+def test_event_times_that_do_not_read_are_counted_and_said_once(batch: Path, team_folder: Path) -> None:
+    events = team_folder / "samples" / "tracking_sf.csv"
+    with events.open("a", encoding="utf-8") as export:
+        export.write("SF1461000000000,待定,上海,快件在【上海营业点】已揽收\nSF1461000000000,,上海,已签收\n")
+    log = Lines()
+    run = run_batch(load_config(batch), run_date=AS_OF.date(), as_of=AS_OF, reporter=log)
+    assert run.exit_code == 0, run.jobs["overdue"].error
+    assert run.jobs["overdue"].counts["unreadable_event_time"] == 1  # the empty one is no time, not an unreadable one
+    said = [line for line in log.lines if "event_time" in line]
+    assert said == ['overdue: warning: tracking_sf.csv: event_time (column "路由时间"): 1 of 32,503 values are not dates'
+                    ' or times, e.g. "待定"']
+
+
+def test_without_unreadable_event_times_the_count_is_zero(batch: Path) -> None:
+    assert _run(batch).jobs["overdue"].counts["unreadable_event_time"] == 0

@@ -78,6 +78,8 @@ def test_scms_deliveries_after_their_scheduled_date_are_late(tmp_path: Path) -> 
     placeholders = source.filter(~pl.col("PQ First Sent to Client Date").str.contains(r"^\d")).height  # Pre-PQ Process, Date Not Captured
     assert counts["shipments"] == source.height == 10_324
     assert counts["delivered_late"] == 1_186
+    states = ("delivered_on_time", "delivered_late", "open_overdue", "open_not_due", "not_chased", "no_due_time")
+    assert sum(counts[state] for state in states) == counts["shipments"]
     assert counts["unreadable_promised_at"] == counts["unreadable_delivered_at"] == 0
     assert counts["unreadable_order_time"] == placeholders == 2_681
     manifest = json.loads((run.run_dir / "manifest.json").read_text(encoding="utf-8"))

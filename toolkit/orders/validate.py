@@ -11,11 +11,11 @@ import polars as pl
 from toolkit.calendar import WorkCalendar
 from toolkit.fields import Kind
 from toolkit.i18n import ZH
-from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_times
+from toolkit.io.dates import SAMPLE_SIZE, TimeReading, UnreadableTimes
 from toolkit.orders.checks import build_rules, canonical_payment, mark_possible_duplicates, review_by
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.orders.ruleset import OrderRules
-from toolkit.parse import parse_fields, unreadable_times_plan
+from toolkit.parse import parse_fields
 from toolkit.rules import ROW, evaluate, raw
 
 FIELD_NAMES = [f.name for f in ORDER_FIELDS]
@@ -99,8 +99,8 @@ def validate_orders(
             evaluation.accepted.filter(pl.col("warnings").list.len() > 0).select(ROW, *as_typed, *extra),
         ]
     ).sort(ROW)
-    valid_df, rejected_df, findings_df, problems_df, unreadable = pl.collect_all(
-        [valid, rejected, evaluation.findings, problems, unreadable_times_plan(parsed, ORDER_FIELDS)]
+    valid_df, rejected_df, findings_df, problems_df = pl.collect_all(
+        [valid, rejected, evaluation.findings, problems]
     )
     years = valid_df["order_time"].dt.year().drop_nulls().unique().to_list()
     return ValidationResult(
@@ -110,7 +110,19 @@ def validate_orders(
         problem_rows=problems_df,
         locale=locale,
         warnings=calendar.warn_uncovered(years),
-        unreadable=unreadable_times(unreadable, [f.name for f in ORDER_FIELDS if f.kind is Kind.DATETIME]),
+        unreadable=[_unreadable_times(f.name, valid_df, rejected_df, findings_df) for f in ORDER_FIELDS if f.kind is Kind.DATETIME],
     )
+
+
+def _unreadable_times(name: str, valid: pl.DataFrame, rejected: pl.DataFrame, findings: pl.DataFrame) -> UnreadableTimes:
+    """A time field's unreadable values, from its `not_a_date` findings (every non-empty value
+    that did not read has one) rather than a second plan: polars does not share the parsed
+    frame across `collect_all`, and parsing and sorting it again cost 1.2 s of the 3.3 s check
+    on 1,000,000 orders."""
+    bad = findings.filter((pl.col("rule") == "not_a_date") & (pl.col("column") == name))
+    bad_in_valid = int((~bad["row"].is_in(rejected[ROW].implode())).sum())  # where not_a_date is only a warning
+    filled = valid[name].is_not_null().sum() + rejected[name].is_not_null().sum() + bad_in_valid
+    samples = bad["value"].unique(maintain_order=True).head(SAMPLE_SIZE)
+    return UnreadableTimes(field=name, count=bad.height, filled=int(filled), samples=tuple(samples.to_list()))
 
 

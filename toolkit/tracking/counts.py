@@ -7,10 +7,10 @@ Against its delivery due time every shipment is in one `delivery_state`:
   the customer, as the delivery due time counts it) by / after its due time;
 - `open_overdue` / `open_not_due`: not arrived, and past its due time / not (yet);
 - `not_chased`: cancelled, closed or returned, by the shipment's own status or by its events:
-  nobody chases it, and it is neither on time nor late.
+  nobody chases it, and it is neither on time nor late;
+- `no_due_time`: no delivery due time to judge by (no readable order time, pickup or promise).
 
-A shipment that arrived but has no due time to judge by (no readable order time, no promise) is
-in none of them. Beside these, `no_events` counts the shipments without any tracking event, and
+So the states add up to the shipments. Beside these, `no_events` counts the shipments without any tracking event, and
 `status_<stage>` the shipments per stage of their own status column, where the table has one.
 """
 
@@ -27,6 +27,7 @@ DELIVERY_STATES: dict[str, Text] = {
     "open_overdue": Text("未送达,已超时", "Not delivered, past due"),
     "open_not_due": Text("未送达,未到期", "Not delivered, not yet due"),
     "not_chased": Text("已取消/关闭/退回,不跟进", "Cancelled, closed or returned: not chased"),
+    "no_due_time": Text("无法计算时效(时间不可读)", "No due time (no readable time to count from)"),
 }
 NO_EVENTS = Text("无轨迹", "No tracking events")
 STATUS_PREFIX = "status_"
@@ -37,9 +38,9 @@ def delivery_state(now: pl.Expr) -> pl.Expr:
     arrived, due = pl.col("arrived_at"), pl.col("delivery_due")
     return (
         pl.when(pl.col("stage").is_in(CLOSED_STAGES)).then(pl.lit("not_chased"))
-        .when(arrived.is_not_null() & (arrived <= due)).then(pl.lit("delivered_on_time"))
+        .when(due.is_null()).then(pl.lit("no_due_time"))
+        .when(arrived <= due).then(pl.lit("delivered_on_time"))
         .when(arrived > due).then(pl.lit("delivered_late"))
-        .when(arrived.is_not_null()).then(pl.lit(None, pl.String))
         .when(due < now).then(pl.lit("open_overdue"))
         .otherwise(pl.lit("open_not_due"))
         .alias("delivery_state")

@@ -5,7 +5,7 @@ A shipment counts for a rate once it is decided: picked up (or delivered), or st
 due time has passed at `as_of`; one still within its time is in neither count, and so is one
 cancelled, closed or returned before it (`not_chased`). Delivery counts carry the names of the
 job's manifest (toolkit.tracking.counts): delivered_on_time, delivered_late, open_overdue,
-open_not_due, not_chased.
+open_not_due, not_chased, no_due_time.
 """
 
 from __future__ import annotations
