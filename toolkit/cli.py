@@ -65,11 +65,13 @@ def run(
     reporter = RunReporter(log_file=log_file)
     try:
         loaded = load_config(config)
+        reporter.secrets = loaded.document.secrets
         if moment is not None and moment.tzinfo is None:
             moment = moment.replace(tzinfo=ZoneInfo(loaded.model.timezone))
         batch = run_batch(loaded, run_date=day, only=only, as_of=moment, reporter=reporter)
     except ToolkitError as error:
-        reporter.error(error.one_line())
+        for line in error.one_line().splitlines():  # several config errors: `error: ` before each
+            reporter.error(line)
         reporter.close()
         raise typer.Exit(int(error.exit_code)) from None
     reporter.batch_finished(batch)

@@ -11,6 +11,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
+from toolkit.config.secrets import Secrets
 from toolkit.pipeline import BatchRun, JobRecord
 
 _STYLE = {"done": "green", "kept": "dim", "failed": "red", "error": "red", "skipped": "yellow"}
@@ -35,9 +36,10 @@ class RunReporter:
         self.console = Console(file=self.stream, force_terminal=self.interactive)
         self.log_file = log_file.open("a", encoding="utf-8") if log_file else None
         self._status = None
+        self.secrets = Secrets()  # the config's `${VAR}` values, once it is loaded: hidden in every line
 
     def _plain(self, message: str, *, to_stream: bool) -> None:
-        line = f"{datetime.now():%Y-%m-%d %H:%M:%S} {message}"
+        line = self.secrets.hide(f"{datetime.now():%Y-%m-%d %H:%M:%S} {message}")
         if to_stream:
             print(line, file=self.stream, flush=True)
         if self.log_file:
@@ -45,7 +47,7 @@ class RunReporter:
 
     def log(self, message: str) -> None:
         if self.interactive:
-            self.console.log(message)
+            self.console.log(self.secrets.hide(message))
             self._plain(message, to_stream=False)
         else:
             self._plain(message, to_stream=True)
@@ -63,26 +65,26 @@ class RunReporter:
         self._plain(f"{record.name}: {describe(record)}", to_stream=not self.interactive)
         if self.interactive:
             style = _STYLE.get(record.status, "")
-            self.console.print(f"[{style}]●[/] [bold]{record.name}[/] {describe(record)}")
+            self.console.print(f"[{style}]●[/] [bold]{record.name}[/] {self.secrets.hide(describe(record))}")
 
     def batch_finished(self, run: BatchRun) -> None:
         self._plain(f"batch {run.batch} {run.status} (exit {int(run.exit_code)}): {run.run_dir}", to_stream=not self.interactive)
         if not self.interactive:
             return
-        table = Table(title=f"{run.batch} · {run.run_date}", title_justify="left")
+        table = Table(title=self.secrets.hide(f"{run.batch} · {run.run_date}"), title_justify="left")
         for heading in ("job", "kind", "status", "seconds", "counts"):
             table.add_column(heading)
         for record in run.jobs.values():
             counts = "\n".join(f"{k}: {v:,}" for k, v in record.counts.items())
             seconds = f"{record.duration_s:.1f}" if record.duration_s is not None else ""
             status = f"[{_STYLE.get(record.status, '')}]{record.status}[/]"
-            table.add_row(record.name, record.kind, status, seconds, counts or (record.error or ""))
+            table.add_row(record.name, record.kind, status, seconds, counts or self.secrets.hide(record.error or ""))
         self.console.print(table)
-        self.console.print(f"run folder: {run.run_dir}")
+        self.console.print(self.secrets.hide(f"run folder: {run.run_dir}"))
 
     def error(self, message: str) -> None:
         """An error that stops the command: one line on stderr, and in the log file."""
-        print(f"error: {message}", file=sys.stderr, flush=True)
+        print(self.secrets.hide(f"error: {message}"), file=sys.stderr, flush=True)
         if self.log_file:
             self._plain(f"error: {message}", to_stream=False)
 

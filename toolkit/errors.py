@@ -93,3 +93,21 @@ class JobFailed(ToolkitError):
     """A job ran but its result is not acceptable (e.g. too many refused rows)."""
 
     exit_code = ExitCode.JOB_FAILED
+
+
+class OutputError(ToolkitError):
+    """An output or state folder cannot be written: the run stops at once (no later job could
+    write either) and keeps nothing of itself; the earlier run folder stays as it was."""
+
+
+class DiskFull(OutputError):
+    """No space left (ENOSPC) or over the quota (EDQUOT) while writing."""
+
+    exit_code = ExitCode.JOB_FAILED
+
+
+class WriteDenied(OutputError):
+    """The user the run is under may not write a folder (permissions, a read-only file system):
+    a setup error, like a config error."""
+
+    exit_code = ExitCode.BAD_INPUT

@@ -124,6 +124,16 @@ class JobContext:
         for line in lines:
             self.log(f"warning: {table.path.name}: {line}")
 
+    def note_read(self, job: JobResult, table: Table) -> None:
+        """Add the blank rows the reader skipped to the job's `blank_rows_skipped` (over all its
+        inputs) and say in the log what the reader made of the file: its notes (a doubled header
+        renamed, a file read by its content rather than its name) and the blank rows."""
+        job.counts["blank_rows_skipped"] = job.counts.get("blank_rows_skipped", 0) + table.blank_rows
+        for note in table.notes:
+            self.log(f"warning: {table.path.name}: {note}")
+        if table.blank_rows:
+            self.log(f"{table.path.name}: {table.blank_rows:,} blank rows skipped")
+
     def output(self, name: str) -> Path:
         """Path of an output file of this job (the writer makes it atomic)."""
         return self.out_dir / name

@@ -2,8 +2,9 @@
 lock, and the exit code.
 
 The run is built in a staging folder beside `out/<date>/<batch>/` and swapped into place at the
-end, so a re-run of the same date replaces that run folder and nothing else, and a crash leaves
-the previous run folder as it was.
+end (toolkit/run_folder.py), so a re-run of the same date replaces that run folder and nothing
+else, and a crash leaves the previous run folder as it was. A full disk or a folder the run may
+not write stops the run with one line and keeps nothing of it.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from zoneinfo import ZoneInfo
 
 from toolkit import __version__
 from toolkit.config import LoadedConfig
-from toolkit.errors import ConfigError, ExitCode, InputError, ToolkitError
+from toolkit.errors import ConfigError, ExitCode, InputError, OutputError, ToolkitError
 from toolkit.io import write_json
+from toolkit.io.faults import disk_full, writable_folder, writing
 from toolkit.job import InputRecord, JobContext, JobFileRef, JobOutputRef, JobResult, job_references
 from toolkit.lock import BatchLock
 from toolkit.registry import job_kinds
 from toolkit.reports.mail_failure import notify_failure
-
-MANIFEST = "manifest.json"
+from toolkit.run_folder import MANIFEST, RunFolder
 
 
 class Reporter(Protocol):
@@ -66,6 +67,7 @@ class BatchRun:
     jobs: dict[str, JobRecord]
     exit_code: ExitCode = ExitCode.DONE
     failure_mail: dict[str, Any] | None = None  # the `on_failure` notice: where it went, or why not
+    earlier_good_run: Path | None = None  # where the good run this failed one replaced is kept
 
     @property
     def status(self) -> str:
@@ -124,22 +126,43 @@ def run_batch(
         raise ConfigError(
             f"no job named {', '.join(unknown)} (jobs: {', '.join(config.jobs)})", path=loaded.display
         )
-    run_dir = config.output / run_date.isoformat() / config.batch
+    folder = RunFolder(config.output / run_date.isoformat() / config.batch)
     with BatchLock(config.output / f".{config.batch}.lock", config.batch):
-        staging = run_dir.with_name(f".{config.batch}.staging-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        records = _earlier_records(run_dir, staging, selected) if only else {}
+        folder.remove_leftovers(reporter.log)
+        try:
+            return _run_jobs(loaded, folder, selected, run_date, as_of, reporter, keep_others=bool(only))
+        except BaseException:
+            folder.discard_staging()
+            raise
+
+
+def _run_jobs(
+    loaded: LoadedConfig,
+    folder: RunFolder,
+    selected: list[str],
+    run_date: date,
+    as_of: datetime,
+    reporter: Reporter,
+    *,
+    keep_others: bool,
+) -> BatchRun:
+    """The selected jobs in the staging folder, the manifest, and the swap into place."""
+    config = loaded.model
+    staging = folder.staging
+    with writing(staging, f"the staging folder {staging.name}"):
+        records = _earlier_records(folder.path, staging, selected) if keep_others else {}
         staging.mkdir(parents=True, exist_ok=True)
-        config.state.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
-        for name, job in config.jobs.items():
-            if name not in selected:
-                continue
-            records[name] = _run_job(name, job, records, loaded, run_date, as_of, staging, reporter)
-        batch = BatchRun(config.batch, run_date, as_of, run_dir, records, _exit_code(list(records.values())))
-        batch.failure_mail = notify_failure(batch, config, staging, reporter.log)
-        write_json(_manifest(batch, loaded, time.perf_counter() - started), staging / MANIFEST)
-        _swap_into_place(staging, run_dir)
+    writable_folder(config.state, "state folder")
+    started = time.perf_counter()
+    for name, job in config.jobs.items():
+        if name not in selected:
+            continue
+        records[name] = _run_job(name, job, records, loaded, run_date, as_of, staging, reporter)
+    batch = BatchRun(config.batch, run_date, as_of, folder.path, records, _exit_code(list(records.values())))
+    batch.failure_mail = notify_failure(batch, config, staging, reporter.log)
+    batch.earlier_good_run = folder.earlier_good_run(failed=batch.exit_code != ExitCode.DONE)
+    write_json(_manifest(batch, loaded, time.perf_counter() - started), staging / MANIFEST)
+    folder.swap_in(keep_good=batch.earlier_good_run is not None, log=reporter.log)
     return batch
 
 
@@ -194,7 +217,8 @@ def _run_job(
         return staging / path
 
     out_dir = staging / name
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with writing(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
     context = JobContext(
         job_name=name,
         run_date=run_date,
@@ -212,11 +236,16 @@ def _run_job(
     started = time.perf_counter()
     try:
         result: JobResult = job_kinds()[job.kind].run(job, context)
+    except OutputError:
+        raise
     except ToolkitError as error:
         record.status = "error" if error.exit_code == ExitCode.BAD_INPUT else "failed"
         record.error = error.one_line()
         shutil.rmtree(out_dir, ignore_errors=True)
     except Exception as error:  # a bug or an unexpected library error: one line, details in the log
+        full = disk_full(error, out_dir)
+        if full is not None:
+            raise full from None
         record.status = "failed"
         record.error = f"{type(error).__name__}: {error}"
         reporter.log("".join(traceback.format_exception(error)))
@@ -253,13 +282,5 @@ def _manifest(batch: BatchRun, loaded: LoadedConfig, seconds: float) -> dict[str
         "exit_code": int(batch.exit_code),
         "jobs": {name: record.manifest() for name, record in batch.jobs.items()},
         **({"on_failure": batch.failure_mail} if batch.failure_mail is not None else {}),
+        **({"earlier_good_run": str(batch.earlier_good_run)} if batch.earlier_good_run is not None else {}),
     }
-
-
-def _swap_into_place(staging: Path, run_dir: Path) -> None:
-    """Replace `run_dir` by `staging` with two renames; the old folder is removed last."""
-    old = run_dir.with_name(f".{run_dir.name}.old-{os.getpid()}")
-    if run_dir.exists():
-        run_dir.rename(old)
-    staging.rename(run_dir)
-    shutil.rmtree(old, ignore_errors=True)

@@ -84,6 +84,11 @@ class BatchCheck:
         """A problem at `key` of the batch config (`("jobs", "orders", "input")`)."""
         self.problems.append(self.loaded.document.error(key, message).one_line())
 
+    def problem_in(self, error: ToolkitError) -> None:
+        """A problem inside a file the config names (rules, SLA, preset), at its own line; the
+        config's `${VAR}` values hidden, as in the config's own problems."""
+        self.problems.append(self.loaded.document.secrets.hide(shown_line(error)))
+
     def kind_of(self, job: str) -> JobKind:
         return job_kinds()[self.loaded.model.jobs[job].kind]
 
@@ -173,7 +178,7 @@ class JobChecked:
         except ConfigError as error:
             for each in error.errors if isinstance(error, ConfigErrors) else [error]:
                 if each.line is not None:
-                    self._batch.problems.append(shown_line(each))  # inside that file: at its own line
+                    self._batch.problem_in(each)
                 else:
                     self.problem(key, shown_line(each))
         except ToolkitError as error:

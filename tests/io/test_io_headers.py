@@ -43,8 +43,9 @@ def test_mapped_columns_get_canonical_names_and_the_rest_keep_their_header() -> 
         "weight_kg": "重量（公斤）",
         "备注": " 备注 ",
         "column_5": "",
-        "备注_2": "备注",
+        "备注_2": "备注_2",  # the doubled header shows as the name it was given, so no two columns look alike
     }
+    assert mapped.notes == ("2 columns are headed '备注': read as '备注', '备注_2', in file order",)
 
 
 def test_a_canonical_name_matches_itself() -> None:

@@ -85,8 +85,8 @@ def test_an_error_after_transcoding_leaves_no_temporary_file(tmp_path: Path, ord
         ("missing.csv", None, "file not found"),
         ("orders.csv", b"", "the file is empty (0 bytes)"),
         ("orders.xlsx", b"", "the file is empty (0 bytes)"),
-        ("orders.xls", b"x", "unsupported file type '.xls'; use one of .csv, .parquet, .tsv, .txt, .xlsm, .xlsx"),
-        ("orders", b"x", "unsupported file type '(none)'; use one of .csv, .parquet, .tsv, .txt, .xlsm, .xlsx"),
+        ("orders.ods", b"x", "unsupported file type '.ods'; use one of .csv, .htm, .html, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx"),
+        ("orders", b"x", "unsupported file type '(none)'; use one of .csv, .htm, .html, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx"),
         ("orders.parquet", b"PAR1 this is not parquet", "not a readable Parquet file: "),
     ],
 )

@@ -180,11 +180,11 @@ def test_a_sheet_name_matches_despite_spaces_and_case(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"order_id,name\nSD001,x\n", "not an .xlsx workbook (the file is not a zip archive); is it a CSV renamed?"),
+        (b"\x00\x01\x02 binary", "not a workbook: neither an .xlsx (a zip archive) nor an .xls (an OLE2 file)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "cannot read the .xls workbook: calamine error: Cannot detect file format"),
         (
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
-            "not an .xlsx workbook: an old-style .xls, or a password-protected workbook; "
-            "open it in Excel and save it as .xlsx without a password",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100) + "EncryptedPackage".encode("utf-16-le"),
+            "the workbook is protected with a password; open it in Excel and save it as .xlsx without a password",
         ),
     ],
 )

@@ -31,7 +31,7 @@ def test_every_open_claim_gets_an_apology_and_every_undecided_claim_a_negotiatio
     status = pl.read_csv(team_folder / "samples" / "claims.csv", infer_schema=False)["理赔状态"]
     opened, proposed = (status == "待处理").sum(), (status == "已出方案").sum()
     assert batch.jobs["claim_letters"].counts == {
-        "apology": opened, "negotiation": opened + proposed, "claims": 120, "refused": 0,
+        "apology": opened, "negotiation": opened + proposed, "claims": 120, "refused": 0, "blank_rows_skipped": 0,
         "unreadable_incident_date": 0, "unreadable_filed_at": 0, "unreadable_proposal_at": 0, "unreadable_settled_at": 0,
     }
 

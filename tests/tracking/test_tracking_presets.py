@@ -169,7 +169,7 @@ def test_a_preset_can_extend_a_file_beside_it(tmp_path: Path) -> None:
         ("name: x\nextends: preset.yaml\n", "preset.yaml:2:1: extends: preset 'preset.yaml' extends itself"),
         ("name: x\nextends: missing.yaml\n", "preset.yaml:2:1: extends: preset file"),
         ("name: x\nrules:\n  - {stage: delivered, regex: '签收('}\n", "preset.yaml:3:24: rules[0].regex: invalid regular expression '签收(': unclosed group"),
-        ("name: x\nrules: [\n", "preset.yaml:3:1: invalid YAML"),
+        ("name: x\nrules: [\n", "preset.yaml:2:8: invalid YAML: while parsing a flow node inside the '[' that opens here"),
         ("rules: []\n", "preset.yaml:1:1: name: required key is missing"),
         ("name: x\ncolour: red\n", "preset.yaml:2:1: colour: unknown key 'colour'"),
     ],

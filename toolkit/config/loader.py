@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from toolkit.config.keys import accepted_keys
+from toolkit.config.secrets import Secrets
 from toolkit.config.yaml_source import YamlDocument, load_yaml
 from toolkit.errors import ConfigError
 from toolkit.suggest import did_you_mean
@@ -30,7 +31,7 @@ class ConfigErrors(ConfigError):
         return "\n".join(error.one_line() for error in self.errors)
 
 
-def _message(error: dict) -> str:
+def _message(error: dict, secrets: Secrets) -> str:
     kind, message = error["type"], error["msg"]
     if kind == "extra_forbidden":
         return "unknown key"
@@ -47,7 +48,7 @@ def _message(error: dict) -> str:
         return f"unknown job kind {error['input']!r}: {message.removeprefix('Input should be ')}"
     value = error.get("input")
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return f"{message} (got {value!r})"
+        return f"{message} {secrets.got(value)}"
     return message
 
 
@@ -57,7 +58,7 @@ def errors_from(exc: ValidationError, document: YamlDocument, model: type[BaseMo
         loc = tuple(error["loc"])
         if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
             loc = (*loc, "kind")  # point at the `kind:` line
-        message = _message(error)
+        message = _message(error, document.secrets)
         if error["type"] == "extra_forbidden":
             message = f"unknown key {loc[-1]!r}{did_you_mean(str(loc[-1]), accepted_keys(model, loc))}"
         errors.append(document.error(loc, message))

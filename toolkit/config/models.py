@@ -7,12 +7,23 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveFloat, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveFloat,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from toolkit.calendar import WorkCalendar
 from toolkit.config.paths import Folder
+from toolkit.config.references import forward_references
 from toolkit.i18n import normalise_locale
-from toolkit.job import job_references
 from toolkit.registry import job_union
 from toolkit.reports.mail_message import DEFAULT_SENDER, Address
 
@@ -119,14 +130,14 @@ class BatchConfig(Strict):
 
     @model_validator(mode="after")
     def _references_point_back(self) -> BatchConfig:
-        names = list(self.jobs)
-        for position, (name, job) in enumerate(self.jobs.items()):
-            for field_name, value in job_references(job):
-                if value.job not in names[:position]:
-                    raise ValueError(
-                        f"jobs.{name}.{field_name}: {value} refers to job {value.job!r}, "
-                        "which must come earlier in the batch"
-                    )
+        """Each reference to a job that does not come earlier, an error at its own key (pydantic
+        keeps the location of a ValidationError raised here; a ValueError would stand at the top)."""
+        errors = [
+            InitErrorDetails(type=PydanticCustomError("value_error", message), loc=key, input=None)
+            for key, message in forward_references(self.jobs)
+        ]
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self
 
     def work_calendar(self) -> WorkCalendar:

@@ -1,8 +1,10 @@
 """Safe YAML reading that remembers where every value stands, so errors can say file:line:col.
 
-Values are built by PyYAML's SafeLoader (no object construction); a parallel walk over the node
-tree records the position of each key path. `${VAR}` in a string is replaced from the
-environment; a missing variable is a config error at that value.
+Values are built by PyYAML's SafeLoader (no object construction, aliases bounded: `yaml_parse`);
+a walk over the node tree, before the values are built, records the position of each key path
+(`<<: *defaults` brings the keys of the anchor, which the mapping's own keys override). `${VAR}`
+in a string is replaced from the environment; a missing variable is a config error at that
+value, and the values used are never printed (`secrets`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from typing import Any
 
 import yaml
 
+from toolkit.config.secrets import Secrets
+from toolkit.config.yaml_parse import BoundedLoader, syntax_error
 from toolkit.errors import ConfigError
 
 KeyPath = tuple[str | int, ...]
 _ENV_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 @dataclass
@@ -29,6 +34,7 @@ class YamlDocument:
     display: str
     data: Any
     positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    secrets: Secrets = field(default_factory=Secrets)  # the `${VAR}` values used, hidden in every message
 
     def locate(self, loc: KeyPath) -> tuple[KeyPath, int | None, int | None]:
         """The part of `loc` that exists in the document, and where its deepest key stands.
@@ -55,7 +61,7 @@ class YamlDocument:
 
     def error(self, loc: KeyPath, message: str) -> ConfigError:
         walked, line, column = self.locate(loc)
-        return ConfigError(message, path=self.display, line=line, column=column, key=format_key(walked) or None)
+        return ConfigError(self.secrets.hide(message), path=self.display, line=line, column=column, key=format_key(walked) or None)
 
 
 def format_key(loc: KeyPath) -> str:
@@ -76,39 +82,49 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
         raise ConfigError(f"not UTF-8 text (byte {exc.start})", path=display) from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=display) from None
+    document = YamlDocument(path=path, display=display, data=None)
+    loader = BoundedLoader(text)
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        node = loader.get_single_node()
+        if node is not None:
+            _record_positions(node, (), document)  # before construction, which merges `<<:` in place
+            document.data = loader.construct_document(node)
+            document.data = _substitute_env(document.data, (), document)  # a missing variable located in the data
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(filter(None, [exc.context, exc.problem]))
-        raise ConfigError(
-            f"invalid YAML: {problem}",
-            path=display,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
+        raise syntax_error(exc, display, loader.marks) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", path=display) from None
-    document = YamlDocument(path=path, display=display, data=data)
-    if node is not None:
-        _record_positions(node, (), document)
-        document.data = _substitute_env(data, (), document)
+    finally:
+        loader.dispose()
     return document
+
+
+def _merged(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    """The pairs `<<:` brings into a mapping, in the order PyYAML applies them (a later one wins,
+    and the first of `<<: [*a, *b]` wins over the second). A merge of something other than
+    mappings is left to the constructor to refuse."""
+    pairs: list[tuple[yaml.Node, yaml.Node]] = []
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in reversed(sources):
+                if isinstance(source, yaml.MappingNode):
+                    pairs += _merged(source) + _own(source)
+    return pairs
+
+
+def _own(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    return [(key_node, value_node) for key_node, value_node in node.value if key_node.tag != _MERGE]
 
 
 def _record_positions(node: yaml.Node, loc: KeyPath, document: YamlDocument) -> None:
     document.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in _merged(node):
+            _record_pair(key_node, value_node, loc, document)
         seen: set[Any] = set()
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = _scalar_key(key_node)
+        for key_node, value_node in _own(node):
+            key = _record_pair(key_node, value_node, loc, document)
             if key in seen:
                 raise ConfigError(
                     f"duplicate key {key!r}",
@@ -118,11 +134,24 @@ def _record_positions(node: yaml.Node, loc: KeyPath, document: YamlDocument) -> 
                     key=format_key(loc) or None,
                 )
             seen.add(key)
-            _record_positions(value_node, (*loc, key), document)
-            document.positions[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record_positions(item, (*loc, index), document)
+
+
+def _record_pair(key_node: yaml.Node, value_node: yaml.Node, loc: KeyPath, document: YamlDocument) -> Any:
+    if not isinstance(key_node, yaml.ScalarNode):
+        raise ConfigError(
+            f"invalid YAML: a key must be a plain value, not a {key_node.id}",
+            path=document.display,
+            line=key_node.start_mark.line + 1,
+            column=key_node.start_mark.column + 1,
+            key=format_key(loc) or None,
+        )
+    key = _scalar_key(key_node)
+    _record_positions(value_node, (*loc, key), document)
+    document.positions[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+    return key
 
 
 def _scalar_key(node: yaml.Node) -> Any:
@@ -144,6 +173,7 @@ def _substitute_env(value: Any, loc: KeyPath, document: YamlDocument) -> Any:
             name = match.group(1)
             if name not in os.environ:
                 raise document.error(loc, f"environment variable {name} is not set")
+            document.secrets.add(name, os.environ[name], document.path.parent)
             return os.environ[name]
 
         return _ENV_VAR.sub(replace, value)

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from toolkit.io.faults import writing
+
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
@@ -16,20 +18,22 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
     A reader never sees a half-written file, a failed write leaves neither a file nor a
     temporary behind, and a previous version of `target` stays intact until the new one is
-    complete (the rename is atomic within one file system).
+    complete (the rename is atomic within one file system). A full disk or a refused write is
+    a `DiskFull` or `WriteDenied` naming `target` (told while the temporary still fills the disk).
 
     >>> with atomic_path(Path("out/report.csv")) as tmp:  # doctest: +SKIP
     ...     tmp.write_text("a,b\\n")
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        yield temporary
-        if not temporary.exists():
-            raise FileNotFoundError(f"nothing was written to the temporary file for {target}")
-        _flush_to_disk(temporary)
-        os.replace(temporary, target)
+        with writing(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            yield temporary
+            if not temporary.exists():
+                raise FileNotFoundError(f"nothing was written to the temporary file for {target}")
+            _flush_to_disk(temporary)
+            os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -82,23 +82,23 @@ def _read(path: Path, text: TextFile, source: TableSource) -> RawTable:
         format="tsv" if delimiter == "\t" else "csv",
         encoding=text.encoding,
         temporary=text.path if text.transcoded else None,
+        blank_rows=records - rows,
     )
 
 
 def _utf8_unchecked(path: Path, encoding: str | None) -> TextFile | None:
     """The file as it is when its head is UTF-8; lines counted by polars (quotes ignored,
-    so physical lines, as `open_text` counts them)."""
+    so physical lines, as `open_text` counts them). None for a CR-only file with a CRLF in it,
+    which `open_text` copies with one kind of line end."""
     found = utf8_by_its_head(path, encoding)
     if found is None:
         return None
     codec, eol = found
-    lines = (
-        pl.scan_csv(path, has_header=False, quote_char=None, infer_schema=False, eol_char=eol, encoding="utf8-lossy")
-        .select(pl.len())
-        .collect()
-        .item()
-    )
-    return TextFile(path, codec, False, eol, int(lines))
+    lines = pl.scan_csv(path, has_header=False, quote_char=None, infer_schema=False, eol_char=eol, encoding="utf8-lossy")
+    if eol == "\r":
+        count, crlf = lines.select(pl.len(), pl.nth(0).str.starts_with("\n").any()).collect().row(0)
+        return None if crlf else TextFile(path, codec, False, eol, int(count))
+    return TextFile(path, codec, False, eol, int(lines.select(pl.len()).collect().item()))
 
 
 class _Malformed(Exception):
@@ -163,7 +163,7 @@ def _survey(
     except pl.exceptions.ComputeError as error:
         message = str(error)
         if "more fields than defined" in message:
-            raise _too_many_fields(path, text, delimiter, header_row, len(headers)) from None
+            raise _too_many_fields(path, text, delimiter, quote, header_row, len(headers)) from None
         if any(word in message.lower() for word in ("malformed", "escaped", "quote")):
             raise _Malformed from None
         raise InputError(f"cannot read as CSV: {message.splitlines()[0]}", path=path) from None
@@ -196,28 +196,26 @@ def _numbered(body: pl.LazyFrame, text: TextFile, delimiter: str, header_row: in
     return pl.concat([starts.to_frame(ROW_COLUMN).lazy(), body.drop(ROW_COLUMN)], how="horizontal")
 
 
-def _line_stats(text: TextFile, delimiter: str) -> pl.DataFrame:
+def _line_stats(text: TextFile, delimiter: str, **measures: pl.Expr) -> pl.DataFrame:
     """Per physical line: its number, how many quote characters and delimiters it has, and
-    whether a field on it starts with a quote."""
-    starts_quoted = f"(?:^|{re.escape(delimiter)}){_QUOTE}"
+    whether a field on it starts with a quote; and any other `measures` of `pl.col("line")`."""
     parts = []
     for chunk in line_chunks(text):
         lines = pl.Series("line", [chunk]).str.split(text.eol).explode()
         if chunk.endswith(text.eol):
             lines = lines.head(-1)  # the empty piece after the chunk's last line end
-        parts.append(
-            lines.to_frame().select(
-                quotes=pl.col("line").str.count_matches(_QUOTE, literal=True),
-                fields=pl.col("line").str.count_matches(delimiter, literal=True) + 1,
-                starts_quoted=pl.col("line").str.contains(starts_quoted),
-            )
-        )
-    stats = (
-        pl.concat(parts)
-        if parts
-        else pl.DataFrame(schema={"quotes": pl.UInt32, "fields": pl.UInt32, "starts_quoted": pl.Boolean})
-    )
+        parts.append(_measured(lines, delimiter, measures))
+    stats = pl.concat(parts) if parts else _measured(pl.Series("line", [], pl.String), delimiter, measures)
     return stats.with_row_index("line", offset=1).with_columns(pl.col("line").cast(pl.Int64))
+
+
+def _measured(lines: pl.Series, delimiter: str, measures: dict[str, pl.Expr]) -> pl.DataFrame:
+    return lines.to_frame().select(
+        quotes=pl.col("line").str.count_matches(_QUOTE, literal=True),
+        fields=pl.col("line").str.count_matches(delimiter, literal=True) + 1,
+        starts_quoted=pl.col("line").str.contains(f"(?:^|{re.escape(delimiter)}){_QUOTE}"),
+        **measures,
+    )
 
 
 def _record_starts(text: TextFile, delimiter: str, header_row: int) -> pl.Series:
@@ -229,17 +227,48 @@ def _record_starts(text: TextFile, delimiter: str, header_row: int) -> pl.Series
     return starts.slice(1).rename(ROW_COLUMN)  # the first is the header
 
 
-def _too_many_fields(path: Path, text: TextFile, delimiter: str, header_row: int, width: int) -> InputError:
-    stats = _line_stats(text, delimiter).filter((pl.col("line") > header_row) & (pl.col("quotes") == 0))
-    wide = stats.filter(pl.col("fields") > width).head(1)
-    if wide.height:
-        fields = wide["fields"].item()
-        return InputError(
-            f"{fields} fields, but the header has {width}; check for an unquoted {delimiter!r} in a value",
-            path=path,
-            line=wide["line"].item(),
-        )
-    return InputError(f"a row has more fields than the header ({width})", path=path)
+def _too_many_fields(
+    path: Path, text: TextFile, delimiter: str, quote: str | None, header_row: int, width: int
+) -> InputError:
+    """The first record with more fields than the header, on the line it starts on."""
+    records = _record_fields(text, delimiter, quote, header_row)
+    wide = records.filter((pl.col("line") > header_row) & (pl.col("fields") > width)).head(1)
+    if not wide.height:  # the parser and this count disagree; no row to name
+        return InputError(f"a row has more fields than the header ({width})", path=path)
+    return InputError(
+        f"{wide['fields'].item()} fields, but the header has {width}; check for an unquoted {delimiter!r} in a value",
+        path=path,
+        line=wide["line"].item(),
+    )
+
+
+def _record_fields(text: TextFile, delimiter: str, quote: str | None, header_row: int) -> pl.DataFrame:
+    """Per record from the header on: the line it starts on and its fields, as the CSV parser
+    counts them. A delimiter inside a quoted field does not count; a record goes on over the
+    lines its quoted fields span (a line starts inside a quoted field after an odd number of
+    quote characters)."""
+    if quote is None:  # quotes are plain characters: a record is a line
+        return _line_stats(text, delimiter).select("line", "fields")
+    inside = pl.col("quotes").cum_sum().shift(1, fill_value=0) % 2 == 1
+    stats = _line_stats(
+        text,
+        delimiter,
+        bare=_bare_delimiters(pl.col("line"), delimiter),
+        bare_inside=_bare_delimiters(pl.lit(_QUOTE) + pl.col("line"), delimiter),
+    ).filter(pl.col("line") >= header_row)
+    return (
+        stats.with_columns(inside=inside)
+        .with_columns(record=(~pl.col("inside")).cum_sum(), delimiters=pl.when("inside").then("bare_inside").otherwise("bare"))
+        .group_by("record", maintain_order=True)
+        .agg(pl.col("line").first(), fields=pl.col("delimiters").sum() + 1)
+        .select("line", "fields")
+    )
+
+
+def _bare_delimiters(line: pl.Expr, delimiter: str) -> pl.Expr:
+    """Delimiters outside quoted fields: each quoted stretch (`"…"`, or `"…` to the end of the
+    line) taken out first; a doubled quote inside a field is two stretches, which is the same."""
+    return line.str.replace_all(f'{_QUOTE}[^{_QUOTE}]*(?:{_QUOTE}|$)', "").str.count_matches(delimiter, literal=True)
 
 
 def _uses_quoting(text: TextFile, delimiter: str, header_row: int) -> bool:

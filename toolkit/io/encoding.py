@@ -3,7 +3,9 @@
 Detection: a UTF-8 byte-order mark → utf-8-sig; bytes that are valid UTF-8 throughout → utf-8;
 otherwise GB18030, the superset of GBK and GB2312 that Excel and most systems in China write.
 A GB18030 (or other ASCII-compatible) file is transcoded in a streaming pass, a few MB at a
-time, into a temporary UTF-8 file; a UTF-8 file is scanned where it is.
+time, into a temporary UTF-8 file; a UTF-8 file is scanned where it is, unless its line ends are
+mixed: a CR-only file with CRLF line ends too (often just the last line's) is copied with each
+CRLF made a CR, so that no LF is left at the start of the next row or as a row of its own.
 
 The bytes are cut into chunks right after a line end. In every ASCII-compatible encoding this
 is a character boundary (GBK/GB18030 trail bytes are 0x30 and above; LF is 0x0A and CR 0x0D),
@@ -42,6 +44,7 @@ class TextFile:
     encoding: str
     """The encoding of the original file: utf-8, utf-8-sig, gb18030, …"""
     transcoded: bool
+    """`path` is a temporary UTF-8 copy: another encoding, or a CR-only file's CRLFs made CRs."""
     eol: str
     """Line end: "\\n" (LF or CRLF) or "\\r" (CR only, old Mac and some Excel exports)."""
     lines: int
@@ -62,7 +65,7 @@ def open_text(path: Path, encoding: str | None = None) -> TextFile:
         if head.startswith(_UTF8_BOM):
             return _checked_utf8(path, "utf-8-sig")
         return _detected(path)
-    codec = _codec_name(encoding, path)
+    codec = codec_name(encoding, path)
     if codec in ("utf-8", "utf-8-sig"):
         return _checked_utf8(path, codec)
     return _transcoded(path, codec)
@@ -74,7 +77,9 @@ def remove_temporary(text: TextFile) -> None:
         discard_temporary(text.path)
 
 
-def _codec_name(encoding: str, path: Path) -> str:
+def codec_name(encoding: str, path: Path) -> str:
+    """The Python codec for an `encoding:` a user gave (GBK and GB2312 read as GB18030); an
+    unknown one, or one in which ASCII bytes are not ASCII, is an InputError."""
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
@@ -96,7 +101,11 @@ def _sniff_eol(path: Path) -> bytes:
 
 
 def _eol_of(head: bytes) -> bytes:
-    return b"\r" if b"\r" in head and b"\n" not in head else b"\n"
+    """CR where lone CRs outnumber LFs, the line end at the very end left out (a CR-only
+    export's last line often ends in CRLF); else LF, which covers CRLF."""
+    body = head.rstrip(b"\r\n")
+    lone_cr = body.count(b"\r") - body.count(b"\r\n")
+    return b"\r" if lone_cr > body.count(b"\n") else b"\n"
 
 
 def utf8_by_its_head(path: Path, encoding: str | None = None) -> tuple[str, str] | None:
@@ -136,7 +145,8 @@ class _ChunkReader:
         self.path, self.f, self.eol = path, f, eol
         self.offset = 0  # of the current chunk
         self.lines = 0  # line ends before the current chunk
-        self.last = b""
+        self.last = b""  # the last two bytes read
+        self.crlf = False  # a CRLF in a CR-only file
 
     def __iter__(self) -> Iterator[bytes]:
         rest = b""
@@ -153,12 +163,16 @@ class _ChunkReader:
         yield chunk
         self.offset += len(chunk)
         self.lines += chunk.count(self.eol)
-        self.last = chunk[-1:]
+        if self.eol == b"\r" and (b"\r\n" in chunk or (self.last.endswith(b"\r") and chunk.startswith(b"\n"))):
+            self.crlf = True
+        self.last = (self.last + chunk[-2:])[-2:]
 
     @property
     def total_lines(self) -> int:
-        """Lines in the file once read to the end; a last line without a line end counts."""
-        return self.lines + (1 if self.last and self.last != self.eol else 0)
+        """Lines in the file once read to the end; a last line without a line end counts (a
+        CRLF ending a CR-only file is one line end)."""
+        ended = self.last.endswith(self.eol) or self.last == b"\r\n"
+        return self.lines + (1 if self.last and not ended else 0)
 
     def error(self, chunk: bytes, error: UnicodeDecodeError, what: str) -> InputError:
         row = self.lines + chunk[: error.start].count(self.eol) + 1
@@ -185,6 +199,8 @@ def _checked_utf8(path: Path, codec: str) -> TextFile:
                 chunk.decode("utf-8")
             except UnicodeDecodeError as error:
                 raise reader.error(chunk, error, "not valid UTF-8 text") from None
+    if reader.crlf:
+        return _transcoded(path, codec)
     return TextFile(path, codec, False, eol.decode(), reader.total_lines)
 
 
@@ -203,12 +219,14 @@ def _detected(path: Path) -> TextFile:
                     raise reader.error(chunk, error, "not valid UTF-8, though the text before it is") from None
                 break
         else:
+            if reader.crlf:
+                return _transcoded(path, "utf-8")
             return TextFile(path, "utf-8", False, eol.decode(), reader.total_lines)
     return _transcoded(path, "gb18030", detected=True)
 
 
 def _transcoded(path: Path, codec: str, *, detected: bool = False) -> TextFile:
-    """Stream `path` from `codec` into a temporary UTF-8 file."""
+    """Stream `path` from `codec` into a temporary UTF-8 file (in a CR-only file, CRLF as CR)."""
     eol = _sniff_eol(path)
     what = "the file is neither UTF-8 nor GB18030 (GBK) text" if detected else f"not valid {codec} text"
     fd, name = tempfile.mkstemp(prefix="toolkit-", suffix=".utf8.csv")
@@ -217,11 +235,16 @@ def _transcoded(path: Path, codec: str, *, detected: bool = False) -> TextFile:
     try:
         with path.open("rb") as f, os.fdopen(fd, "wb") as out:
             reader = _ChunkReader(path, f, eol)
+            after_cr = False  # chunks end after a CR: the LF of a CRLF may start the next one
             for chunk in reader:
                 try:
-                    out.write(chunk.decode(codec).encode("utf-8"))
+                    text = chunk.decode(codec)
                 except UnicodeDecodeError as error:
                     raise reader.error(chunk, error, what) from None
+                if eol == b"\r":
+                    text = text[1:] if after_cr and text.startswith("\n") else text
+                    text, after_cr = text.replace("\r\n", "\r"), text.endswith("\r")
+                out.write(text.encode("utf-8"))
     except BaseException:
         discard_temporary(target)
         raise

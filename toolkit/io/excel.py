@@ -1,4 +1,9 @@
-"""Excel workbooks (.xlsx, .xlsm) through fastexcel/calamine, every cell read as text.
+"""Excel workbooks (.xlsx, .xlsm, and the legacy BIFF .xls) through fastexcel/calamine, every
+cell read as text.
+
+What a workbook is comes from its first bytes, not its name: a zip is an .xlsx, an OLE2 file
+(D0 CF 11 E0) a BIFF .xls, or an .xlsx encrypted with a password, which is named as such. A
+file whose name does not say what it is reaches calamine as bytes, which it sniffs itself.
 
 What fastexcel 0.21 gives for cells forced to text (dtypes="string"), checked on workbooks
 written by xlsxwriter:
@@ -29,53 +34,47 @@ import fastexcel
 import polars as pl
 
 from toolkit.errors import InputError
-from toolkit.io.headers import ROW_COLUMN
-from toolkit.io.raw import RawTable, not_blank, positional, reading_errors, with_row_numbers
+from toolkit.io.raw import RawTable, grid_table, reading_errors
+from toolkit.io.sniff import OLE2_MAGIC, ZIP_MAGIC
 from toolkit.io.source import TableSource
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, or an .xlsx encrypted with a password
+_KINDS = {ZIP_MAGIC: ("xlsx", (".xlsx", ".xlsm")), OLE2_MAGIC: ("xls", (".xls",))}
+"""First bytes → the workbook kind, and the names calamine reads it by."""
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the OLE2 stream of a password-protected .xlsx
 
 
 def read_xlsx(path: Path, source: TableSource) -> RawTable:
-    _check_container(path)
-    with reading_errors(path, "cannot read the workbook"):
-        workbook = fastexcel.read_excel(path)
+    """An .xlsx/.xlsm or BIFF .xls workbook (whatever its name) as a RawTable."""
+    kind, workbook_file = _container(path)
+    with reading_errors(path, "cannot read the workbook" if kind == "xlsx" else "cannot read the .xls workbook"):
+        workbook = fastexcel.read_excel(workbook_file)
         sheet = _sheet_name(path, workbook.sheet_names, source.sheet)
         cells = _load(path, workbook, sheet, source.header_row)
     if cells.height == 0:
         if cells.width == 0:
             raise InputError(f"sheet {sheet!r} is empty", path=path)
         raise InputError(f"no header at row {source.header_row} of sheet {sheet!r}", path=path)
-
-    headers: list[str | None] = list(cells.row(0))
-    if not any((h or "").strip() for h in headers):
-        raise InputError(
-            f"the header row of sheet {sheet!r} is blank; is header_row right?", path=path, line=source.header_row
-        )
-    body = cells.slice(1).cast(pl.String)  # an all-empty column may come back typed Null
-    body.columns = [positional(i) for i in range(body.width)]
-    keep = [i for i, h in enumerate(headers) if (h or "").strip() or body[positional(i)].is_not_null().any()]
-    columns = [positional(i) for i in keep]
-    frame = with_row_numbers(body.lazy(), source.header_row + 1).filter(not_blank(columns))
-    frame = frame.select(ROW_COLUMN, *columns).rename({positional(i): positional(n) for n, i in enumerate(keep)})
-    rows = body.select(not_blank(columns).sum()).item()
-    return RawTable(frame=frame, headers=[headers[i] for i in keep], rows=int(rows), format="xlsx", sheet=sheet)
+    return grid_table(cells, path, header_row=source.header_row, where=f"sheet {sheet!r}", format=kind, sheet=sheet)
 
 
-def _check_container(path: Path) -> None:
-    """Name what the file is when it is not an xlsx (a zip) at all."""
+def _container(path: Path) -> tuple[str, Path | bytes]:
+    """"xlsx" or "xls" by the first bytes, and what to hand fastexcel: the path where the name
+    agrees (calamine goes by the name), else the bytes, which calamine sniffs. A password-
+    protected workbook and a file that is no workbook at all are named as such."""
     with path.open("rb") as f:
-        magic = f.read(4)
-    if magic == _ZIP_MAGIC:
-        return
-    if magic == _OLE2_MAGIC:
+        head = f.read(len(OLE2_MAGIC))
+    magic = next((m for m in _KINDS if head.startswith(m)), None)
+    if magic is None:
+        raise InputError("not a workbook: neither an .xlsx (a zip archive) nor an .xls (an OLE2 file)", path=path)
+    kind, suffixes = _KINDS[magic]
+    named = path.suffix.lower() in suffixes
+    data = path.read_bytes() if kind == "xls" or not named else b""  # an .xls has 65,536 rows at most
+    if kind == "xls" and _ENCRYPTED in data:
         raise InputError(
-            "not an .xlsx workbook: an old-style .xls, or a password-protected workbook; "
-            "open it in Excel and save it as .xlsx without a password",
+            "the workbook is protected with a password; open it in Excel and save it as .xlsx without a password",
             path=path,
         )
-    raise InputError("not an .xlsx workbook (the file is not a zip archive); is it a CSV renamed?", path=path)
+    return kind, path if named else data
 
 
 def _sheet_name(path: Path, names: list[str], wanted: str | int | None) -> str:

@@ -36,7 +36,10 @@ class ColumnMap:
     names: list[str]
     """The frame's name for each file column, in file order."""
     headers: dict[str, str]
-    """Frame name → the header text in the file."""
+    """Frame name → the header text in the file; for a column renamed because its header is
+    doubled, the name it was given (`备注_2`), so that no two columns show the same header."""
+    notes: tuple[str, ...] = ()
+    """One line per doubled header, saying what the columns were named."""
 
 
 def map_columns(
@@ -50,7 +53,8 @@ def map_columns(
 
     `overrides` (the source's `columns:`) win over `aliases`; a column an alias would map to a
     field that an override already claims keeps its own header. Unmapped headers that collide
-    get `_2`, `_3`; an empty header becomes `column_<n>` (1-based position).
+    get `_2`, `_3` in file order, and a note says so (two columns mapped to one field are an
+    error instead); an empty header becomes `column_<n>` (1-based position).
     """
     texts = [h or "" for h in headers]
     keys = [normalise_header(t) for t in texts]
@@ -76,12 +80,25 @@ def map_columns(
 
     _check_required(required, claimed, aliases, overrides, texts, path)
     taken = set(claimed) | {ROW_COLUMN}
+    given: dict[str, list[str]] = {}  # the name an unmapped header asks for → the names its columns got
     for i, name in enumerate(names):
         if name is None:
-            names[i] = _unique(display_header(texts[i]) or f"column_{i + 1}", taken)
+            wanted = display_header(texts[i]) or f"column_{i + 1}"
+            names[i] = _unique(wanted, taken)
             taken.add(names[i])  # type: ignore[arg-type]
+            given.setdefault(wanted, []).append(names[i])  # type: ignore[arg-type]
     final = [n for n in names if n is not None]
-    return ColumnMap(final, {name: texts[i] for i, name in enumerate(final)})
+    renamed = {n for wanted, got in given.items() for n in got if n != wanted}
+    headers = {name: name if name in renamed else texts[i] for i, name in enumerate(final)}
+    notes = tuple(_renamed_note(wanted, got) for wanted, got in given.items() if got != [wanted])
+    return ColumnMap(final, headers, notes)
+
+
+def _renamed_note(wanted: str, got: list[str]) -> str:
+    named = ", ".join(repr(n) for n in got)
+    if len(got) == 1:
+        return f"the column headed {wanted!r} is read as {named}: {wanted!r} is already the name of a column"
+    return f"{len(got)} columns are headed {wanted!r}: read as {named}, in file order"
 
 
 def _explicit_names(keys: list[str], texts: list[str], overrides: Mapping[str, str], path: Path) -> dict[int, str]:

@@ -18,7 +18,8 @@ class RawTable:
     """A file's table before its columns are named.
 
     `frame` has `_row` (Int64, the row number as the user sees it) and then one column per file
-    column, named `c0`, `c1`, … in file order; rows that are entirely blank are already gone.
+    column, named `c0`, `c1`, … in file order; rows that are entirely blank are already gone:
+    `rows` counts the others, `blank_rows` those (below the header, in the middle too).
     """
 
     frame: pl.LazyFrame
@@ -28,6 +29,9 @@ class RawTable:
     encoding: str | None = None
     sheet: str | None = None
     temporary: Path | None = None
+    blank_rows: int = 0
+    notes: tuple[str, ...] = ()
+    """What the reader made of the file that the log should say (which HTML table it read)."""
 
 
 def positional(i: int) -> str:
@@ -42,6 +46,28 @@ def not_blank(columns: list[str]) -> pl.Expr:
     if not columns:
         return pl.lit(False)
     return pl.any_horizontal(pl.col(c).str.contains(r"\S").fill_null(False) for c in columns)
+
+
+def grid_table(
+    cells: pl.DataFrame, path: Path, *, header_row: int, where: str, format: str, sheet: str | None = None
+) -> RawTable:
+    """A sheet's cells from the header row down (its first row the header, every cell text or
+    null) as a RawTable. Columns without a header are kept where they hold something; blank rows
+    are left out and counted. `where` names the grid in an error: "sheet '订单'", "the table"."""
+    headers: list[str | None] = list(cells.row(0))
+    if not any((h or "").strip() for h in headers):
+        raise InputError(f"the header row of {where} is blank; is header_row right?", path=path, line=header_row)
+    body = cells.slice(1).cast(pl.String)  # an all-empty column may come back typed Null
+    body.columns = [positional(i) for i in range(body.width)]
+    keep = [i for i, h in enumerate(headers) if (h or "").strip() or body[positional(i)].is_not_null().any()]
+    columns = [positional(i) for i in keep]
+    frame = with_row_numbers(body.lazy(), header_row + 1).filter(not_blank(columns))
+    frame = frame.select(ROW_COLUMN, *columns).rename({positional(i): positional(n) for n, i in enumerate(keep)})
+    rows = int(body.select(not_blank(columns).sum()).item())
+    return RawTable(
+        frame=frame, headers=[headers[i] for i in keep], rows=rows, format=format, sheet=sheet,
+        blank_rows=body.height - rows,
+    )
 
 
 def with_row_numbers(frame: pl.LazyFrame, first: int) -> pl.LazyFrame:

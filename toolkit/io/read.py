@@ -15,12 +15,17 @@ from toolkit.io.digest import start_sha256
 from toolkit.io.encoding import discard_temporary
 from toolkit.io.excel import read_xlsx
 from toolkit.io.headers import map_columns
+from toolkit.io.html_table import read_html
 from toolkit.io.raw import RawTable, positional, reading_errors, with_row_numbers
+from toolkit.io.sniff import Content, sniff
 from toolkit.io.source import TableSource
 
-_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
+_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls",
+            ".html": "html", ".htm": "html", ".parquet": "parquet"}
 TABLE_SUFFIXES = frozenset(_FORMATS)
 """The file name endings read_table reads (`.csv`, `.xlsx`, …)."""
+_BY_CONTENT = {Content.ZIP: "xlsx", Content.OLE2: "xls", Content.HTML: "html"}
+_WHAT = {"csv": "text", "tsv": "text", "xlsx": "an .xlsx workbook", "xls": "a legacy .xls workbook", "html": "an HTML page"}
 
 
 @dataclass
@@ -30,8 +35,9 @@ class Table:
     `frame` starts with `_row` (Int64): the row number as the user sees it in the file (the
     header is `header_row`, the first data row header_row + 1; for CSV the line a record
     starts on). Then one column per file column: canonical names for mapped columns, the
-    stripped header for the others. CSV and XLSX columns are all `pl.String`; Parquet keeps
-    its dtypes. Fully blank rows are left out, so `rows` counts data rows.
+    stripped header for the others. CSV, XLSX, XLS and HTML columns are all `pl.String`;
+    Parquet keeps its dtypes. Fully blank rows are left out, so `rows` counts data rows and
+    `blank_rows` the blank ones below the header: the rows in the file are their sum.
 
     A GB18030/GBK file is scanned from a temporary UTF-8 copy: collect the frame before
     `close()` (or leave the `with` block); the copy is also removed when the process exits.
@@ -46,6 +52,10 @@ class Table:
     """Frame column name → the header text in the file, e.g. {"consignee_address": "收货地址 "}."""
     header_row: int
     rows: int
+    blank_rows: int = 0
+    notes: tuple[str, ...] = ()
+    """What the log should say about how the file was read: a file read by its content rather
+    than its name, the HTML table taken, doubled headers renamed (see `JobContext.note_read`)."""
     _temporary: Path | None = field(default=None, repr=False)
 
     def close(self) -> None:
@@ -64,17 +74,19 @@ class Table:
 
 
 def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], required: Iterable[str] = ()) -> Table:
-    """Read a csv/tsv/txt, xlsx/xlsm or parquet file named by `source`.
+    """Read a csv/tsv/txt, xlsx/xlsm/xls, HTML or parquet file named by `source`.
 
+    What a file holds decides how it is read where its first bytes say more than its name (an
+    HTML page or tab-separated text named .xls, a CSV renamed .xlsx; see `toolkit.io.sniff`).
     `aliases` maps each canonical name to the headers accepted for it (see
     `toolkit.fields.alias_table`); `source.columns` overrides them. Every problem with the
     file is an InputError (exit code 2) whose one line names the file.
     """
     path = Path(source.path)
-    kind = _format_of(path)
+    named = _format_of(path)
     if path.is_file():
         start_sha256(path)  # for the manifest, while the file is read
-    raw = _read_raw(path, kind, source)
+    raw = _read_raw(path, named, source)
     try:
         columns = map_columns(raw.headers, aliases, source.columns, required, path)
         if raw.rows == 0:
@@ -89,6 +101,8 @@ def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], requir
             headers=columns.headers,
             header_row=source.header_row,
             rows=raw.rows,
+            blank_rows=raw.blank_rows,
+            notes=(*_content_note(named, raw.format), *raw.notes, *columns.notes),
             _temporary=raw.temporary,
         )
     except BaseException:
@@ -111,9 +125,34 @@ def _format_of(path: Path) -> str:
     return kind
 
 
-def _read_raw(path: Path, kind: str, source: TableSource) -> RawTable:
-    reader = {"csv": read_delimited, "tsv": read_delimited, "xlsx": read_xlsx, "parquet": _read_parquet}[kind]
+def _by_content(path: Path, named: str) -> str:
+    """The format to read `path` as: the one its content shows where that says more than its
+    name; text in a file named as a workbook is for the delimited reader."""
+    if named == "parquet":
+        return named
+    content = sniff(path, strict_html=named in ("csv", "tsv"))
+    if content is Content.SPREADSHEET_ML:
+        raise InputError(
+            "an Excel 2003 XML spreadsheet, which cannot be read here; open it in Excel and save it as .xlsx", path=path
+        )
+    if content in _BY_CONTENT:
+        return _BY_CONTENT[content]
+    return "csv" if content is Content.TEXT and named in ("xlsx", "xls") else named
+
+
+def _content_note(named: str, read_as: str) -> tuple[str, ...]:
+    if _WHAT.get(named) == _WHAT.get(read_as):
+        return ()
+    return (f"read as {_WHAT[read_as]} (by its content), not as {_WHAT[named]} (by its name)",)
+
+
+def _read_raw(path: Path, named: str, source: TableSource) -> RawTable:
     try:
+        kind = _by_content(path, named)
+        reader = {
+            "csv": read_delimited, "tsv": read_delimited, "xlsx": read_xlsx, "xls": read_xlsx, "html": read_html,
+            "parquet": _read_parquet,
+        }[kind]
         with reading_errors(path, f"cannot read the file as {kind}"):  # a safety net: readers name their errors
             return reader(path, source)
     except PermissionError:

@@ -23,7 +23,7 @@ class TableSource(pydantic.BaseModel, extra="forbid"):
 
     path: Path
     sheet: str | int | None = None
-    """xlsx: sheet name, or 0-based index; None = the first sheet."""
+    """xlsx/xls: sheet name, or 0-based index; an HTML page: its table's 0-based index; None = the first."""
     header_row: int = pydantic.Field(default=1, ge=1)
     encoding: str | None = None
     """csv/tsv: None = detect (byte-order mark, then UTF-8, else GB18030)."""

@@ -115,6 +115,7 @@ def _read_claims(config: RenderLettersConfig, context: JobContext, job: JobResul
             times=times,
         )
     job.inputs.append(InputRecord.of(table.path, rows=table.rows))
+    context.note_read(job, table)
     context.note_unreadable(job, claims.unreadable, table, times)
     return claims
 

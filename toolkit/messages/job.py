@@ -13,7 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt,
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.paths import ExistingFile
 from toolkit.errors import InputError
-from toolkit.io import read_table
+from toolkit.io import Table, read_table
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.messages.columns import ColumnValue, selected, uncovered_warnings, with_config_columns
 from toolkit.messages.outbox import write_outbox
@@ -116,10 +116,10 @@ class RenderMessagesConfig(JobConfig):
         return aliyun and (aliyun.sign_name or self.sms.signature.strip("【】"))
 
 
-def _table(source: InputFile | JobOutputRef, context: JobContext) -> tuple[pl.DataFrame, InputRecord]:
+def _table(source: InputFile | JobOutputRef, context: JobContext) -> tuple[pl.DataFrame, InputRecord, Table]:
     with read_table(context.source(source), {}) as table:
         frame = table.frame.collect()
-    return frame, InputRecord.of(table.path, rows=frame.height)
+    return frame, InputRecord.of(table.path, rows=frame.height), table
 
 
 def _with_directory(frame: pl.DataFrame, directory: DirectoryFile | None) -> tuple[pl.DataFrame, list[InputRecord]]:
@@ -134,7 +134,7 @@ def _with_directory(frame: pl.DataFrame, directory: DirectoryFile | None) -> tup
 
 def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
     template = MessageTemplate.load(config.template, context.locale)
-    frame, record = _table(config.input, context)
+    frame, record, table = _table(config.input, context)
     rows_in = frame.height
     missing = sorted(set(config.where) - set(frame.columns))
     if missing:
@@ -156,11 +156,12 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
         sms=SmsRules(**{**config.sms.model_dump(), "shorten": tuple(config.sms.shorten)}),
         locale=context.locale,
     )
-    result.counts.update(rows_in=rows_in, not_selected=rows_in - frame.height)
+    result.counts.update(rows_in=rows_in + table.blank_rows, not_selected=rows_in - frame.height)
     written = []
     if config.platform:
         written = _platform_files(config.platform, config.aliyun_sign_name, result, frame, variables, context)
     job = JobResult(counts=result.counts, inputs=[record, *lookups, InputRecord.of(config.template)], result=result)
+    context.note_read(job, table)
     job.publish(context, {"messages": result.messages, "outbox": result.outbox, "findings": result.findings})
     for path, rows in [*write_outbox(result, context.out_dir, signature=config.sms.signature, title=context.job_name), *written]:
         job.add_output(path, rows)

@@ -73,6 +73,8 @@ def run(config: ValidateOrdersConfig, context: JobContext) -> JobResult:
         context.log(f"warning: {warning}")
 
     job = JobResult(counts=result.counts(), result=result)
+    job.counts["rows_in"] += table.blank_rows  # rows in = accepted + rejected + blank rows skipped
+    context.note_read(job, table)
     context.note_unreadable(job, result.unreadable, table, times)
     job.inputs.append(InputRecord.of(table.path, rows=result.rows_in))
     if config.rules is not None:

@@ -24,6 +24,7 @@ from pydantic import Field, PositiveInt, ValidationInfo, field_validator
 
 from toolkit.config.paths import ExistingFile
 from toolkit.errors import JobFailed
+from toolkit.io.faults import disk_full
 from toolkit.job import (
     InputRecord,
     JobCheck,
@@ -226,6 +227,9 @@ def run(config: NotebookConfig, context: JobContext) -> JobResult:
     try:
         execute(config, parameters, executed)
     except Exception as error:  # papermill, nbclient and kernel errors all end the same way
+        full = disk_full(error, executed)  # papermill writes the executed notebook itself
+        if full is not None:
+            raise full from None
         report.seconds["execute"] = round(time.perf_counter() - started, 3)
         if not executed.is_file():
             raise JobFailed(execution_error(error, config.notebook.name, report.notebook, config.cell_timeout)) from None

@@ -4,6 +4,10 @@ A server that is down, slow or answers 4xx is retried with a short backoff; a re
 credentials, an unknown recipient) is final at once, since asking again only risks locking the
 account. Either way the caller gets one line: host:port and what the server said. The password
 is never part of any message.
+
+Every step (connect, each answer) waits at most `timeout` seconds. smtplib reports a server that
+accepts the connection and then says nothing as `SMTPServerDisconnected("Connection unexpectedly
+closed: timed out")`; it is told as what it is, a timeout.
 """
 
 from __future__ import annotations
@@ -39,13 +43,14 @@ def send(
             _send_once(message, settings)
             return
         except (OSError, smtplib.SMTPException) as error:
+            what = describe(error, settings.timeout)
             if _final(error):
-                raise SendFailed(f"{where}: {describe(error)}") from None
+                raise SendFailed(f"{where}: {what}") from None
             if attempt == attempts:
                 tries = f" (after {attempts} attempts)" if attempts > 1 else ""
-                raise SendFailed(f"{where}: {describe(error)}{tries}") from None
+                raise SendFailed(f"{where}: {what}{tries}") from None
             delay = settings.retry_delay * 2 ** (attempt - 1)
-            log(f"{where}: {describe(error)}; attempt {attempt} of {attempts}, again in {delay:g} s")
+            log(f"{where}: {what}; attempt {attempt} of {attempts}, again in {delay:g} s")
             sleep(delay)
 
 
@@ -77,8 +82,17 @@ def _said(code: int, text: bytes | str) -> str:
     return f"{code} {' '.join(said.split())}"
 
 
-def describe(error: BaseException) -> str:
+def _timed_out(error: BaseException) -> bool:
+    """A timeout, also when smtplib turned it into "server closed the connection"."""
+    return isinstance(error, TimeoutError) or (
+        isinstance(error, smtplib.SMTPServerDisconnected) and isinstance(error.__context__, TimeoutError)
+    )
+
+
+def describe(error: BaseException, timeout: float | None = None) -> str:
     """What went wrong, in one line, without anything the user configured as secret."""
+    if _timed_out(error):
+        return f"no answer within {timeout:g} s (timed out)" if timeout is not None else "no answer (timed out)"
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return f"login refused: {_said(error.smtp_code, error.smtp_error)}"
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -89,8 +103,6 @@ def describe(error: BaseException) -> str:
         return _said(error.smtp_code, error.smtp_error)
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return f"server closed the connection ({error})" if str(error) else "server closed the connection"
-    if isinstance(error, TimeoutError):
-        return "no answer (timed out)"
     if isinstance(error, ssl.SSLError):
         return f"TLS failed: {error.reason or error}"
     if isinstance(error, OSError):

@@ -205,6 +205,7 @@ def _read_shipments(config: FlagOverdueConfig, context: JobContext, preset: Pres
         ).collect(engine=config.engine)
         job.inputs.append(InputRecord.of(table.path, rows=typed.height))
     unreadable = unreadable_shipment_times(typed)
+    context.note_read(job, table)
     context.note_unreadable(job, unreadable, table, times)
     job.failure = none_read(unreadable, table.headers)
     shipments = typed.drop(cs.starts_with(UNREADABLE))
@@ -231,6 +232,7 @@ def _read_events(config: FlagOverdueConfig, context: JobContext, preset: Preset,
         job.inputs.append(InputRecord.of(table.path, rows=table.rows))
     event_times = unreadable_times(unreadable, ["event_time"]) if unreadable is not None else [
         UnreadableTimes("event_time", count=0, filled=table.rows, samples=())]
+    context.note_read(job, table)
     context.note_unreadable(job, event_times, table, times)
     job.failure = job.failure or none_read(event_times, table.headers)
     return reduced, unknown
