@@ -258,6 +258,8 @@ def _run_job(
         record.tables = {k: _relative(str(v), staging) for k, v in result.tables.items()}
         record.result = result.result
     record.duration_s = round(time.perf_counter() - started, 3)
+    if record.error is not None:  # it goes into manifest.json and the failure mail: no `${VAR}` value in it
+        record.error = loaded.document.secrets.hide(record.error)
     reporter.job_finished(record)
     return record
 

@@ -234,3 +234,5 @@ def test_a_path_from_the_environment_is_hidden_also_as_the_reader_prints_it(
     assert (done.exit_code, done.stdout) == (2, "")
     assert SECRET not in printed
     assert "(the value of ${ORDERS_EXPORT}, hidden): " in done.stderr
+    manifests = list((team / "out").rglob("manifest.json"))
+    assert all(SECRET not in manifest.read_text(encoding="utf-8") for manifest in manifests)  # nor in what the run wrote

@@ -120,3 +120,11 @@ def test_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(InputError) as caught:
         read_table(TableSource(path=path), {})
     assert str(caught.value) == f"{path}: cannot open the file: permission denied"
+
+
+def test_an_earlier_job_s_table_keeps_the_row_numbers_of_the_export_it_came_from(tmp_path: Path) -> None:
+    path = tmp_path / "valid.parquet"
+    pl.DataFrame({"_row": [2, 3, 5], "order_id": ["A1", "A2", "A4"]}).write_parquet(path)  # row 4 was refused
+    with read_table(TableSource(path=path), {"order_id": ("order_id",)}) as table:
+        frame = table.frame.collect()
+    assert frame.columns == ["_row", "order_id"] and frame["_row"].to_list() == [2, 3, 5] and not table.notes

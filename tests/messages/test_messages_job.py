@@ -33,6 +33,11 @@ def test_every_accepted_order_reaches_the_salesperson_and_the_dispatcher(team_fo
     assert sheet.max_row == outbox.height + 1 and sheet.cell(2, 3).data_type == "s"
     preview = (folder / "preview.html").read_text(encoding="utf-8")
     assert "【顺达物流】" in preview and first["短信内容"] in preview
+    # 来源行 is the order's row in the export, also after refused rows (not its place in valid.parquet)
+    valid = pl.read_parquet(run.run_dir / "orders" / "valid.parquet")
+    messages = pl.read_parquet(folder / "messages.parquet")
+    assert messages["_row"].to_list() == valid["_row"].to_list() != list(range(2, valid.height + 2))
+    assert set(outbox["来源行"].cast(pl.Int64)) == set(valid["_row"])
 
 
 def test_serials_are_never_reused_across_runs(team_folder: Path) -> None:
