@@ -85,10 +85,22 @@ class InputRecord:
     bytes: int
     sha256: str
     rows: int | None = None
+    encoding: str | None = None
+    """A text table's encoding, as given or detected; None for other files."""
+    encoding_confidence: float | None = None
+    """How sure the detection is of `encoding` (0–1); None where `encoding:` gave it."""
 
     @classmethod
     def of(cls, path: Path, rows: int | None = None) -> InputRecord:
         return cls(path=str(path), bytes=path.stat().st_size, sha256=file_sha256(path), rows=rows)
+
+    @classmethod
+    def of_table(cls, table: Table, rows: int | None = None) -> InputRecord:
+        """The record of an input table, with the encoding it was read in (`rows` if the job
+        counts otherwise than the reader)."""
+        record = cls.of(table.path, rows=table.rows if rows is None else rows)
+        record.encoding, record.encoding_confidence = table.encoding, table.encoding_confidence
+        return record
 
 
 @dataclass
@@ -127,8 +139,11 @@ class JobContext:
     def note_read(self, job: JobResult, table: Table) -> None:
         """Add the blank rows the reader skipped to the job's `blank_rows_skipped` (over all its
         inputs) and say in the log what the reader made of the file: its notes (a doubled header
-        renamed, a file read by its content rather than its name) and the blank rows."""
+        renamed, a file read by its content rather than its name, an encoding guessed with low
+        confidence), the encoding detected where it is not UTF-8, and the blank rows."""
         job.counts["blank_rows_skipped"] = job.counts.get("blank_rows_skipped", 0) + table.blank_rows
+        if table.encoding_confidence is not None and table.encoding not in (None, "utf-8", "utf-8-sig"):
+            self.log(f"{table.path.name}: encoding {table.encoding} (detected, confidence {table.encoding_confidence:.2f})")
         for note in table.notes:
             self.log(f"warning: {table.path.name}: {note}")
         if table.blank_rows:

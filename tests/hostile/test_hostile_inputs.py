@@ -14,7 +14,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests.hostile.hostile_files import HEADERS, Run, Team, order, orders_csv
+from tests.hostile.hostile_files import BATCH, HEADERS, Run, Team, order, orders_csv
 from tests.io.io_files import write_workbook
 from toolkit.errors import ExitCode
 
@@ -258,3 +258,28 @@ def test_a_row_with_more_fields_than_the_header_is_named_with_both_counts(team: 
     assert error_line(run) == (
         "TEAM/samples/orders.csv: row 4: 23 fields, but the header has 21; check for an unquoted ',' in a value"
     )
+
+
+# Issue 16, item 1: every path is literal
+
+
+RECHECK_JOB = """\
+  recheck:
+    kind: validate_orders
+    input: orders.valid
+    rules: rules/orders.yaml
+"""
+
+
+def test_brackets_in_the_input_and_output_folder_names_are_no_patterns(team: Team) -> None:
+    """The export `订单导出[11月].csv` beside `订单导出1.csv` (what the pattern would match), and an
+    output folder `out[11月]`, where the second job reads the first one's valid.parquet."""
+    team.file("订单导出[11月].csv", orders_csv([order(1), order(2)]))
+    team.file("订单导出1.csv", orders_csv([order(7)]))
+    config = BATCH.format(input="../samples/订单导出[11月].csv", more=RECHECK_JOB).replace("output: ../out", "output: ../out[11月]")
+    (team.folder / "config" / "brackets.yaml").write_text(config, encoding="utf-8")
+    run = team.run_config("brackets.yaml")
+    assert run.exit_code == ExitCode.DONE, run.lines
+    out = team.folder / "out[11月]" / "2026-11-22" / "hostile"
+    for job in ("orders", "recheck"):
+        assert pl.read_parquet(out / job / "valid.parquet", glob=False)["order_id"].to_list() == ["7551000001", "7551000002"]

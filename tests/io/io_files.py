@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+import xlwt
+from odf.opendocument import OpenDocumentSpreadsheet
+from odf.table import Table, TableCell, TableRow
+from odf.text import P
 
 Aliases = Mapping[str, Sequence[str]]
 
@@ -23,3 +27,43 @@ def write_workbook(path: Path, sheets: dict[str, Sequence[Sequence[Any]]], *, fi
                     sheet.write(r, c, value)
     workbook.close()
     return path
+
+
+def write_xls(path: Path, sheets: dict[str, Sequence[Sequence[Any]]], *, first_row: int = 0) -> Path:
+    """The same as a legacy BIFF8 .xls, written by xlwt."""
+    workbook = xlwt.Workbook(encoding="utf-8")
+    for name, rows in sheets.items():
+        sheet = workbook.add_sheet(name)
+        for r, row in enumerate(rows, start=first_row):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
+    workbook.save(str(path))
+    return path
+
+
+def write_ods(path: Path, sheets: dict[str, Sequence[Sequence[Any]]], *, first_row: int = 0) -> Path:
+    """The same as an OpenDocument spreadsheet (LibreOffice, WPS), written by odfpy: numbers as
+    float cells holding their shortest round-trip text, strings as string cells."""
+    document = OpenDocumentSpreadsheet()
+    for name, rows in sheets.items():
+        table = Table(name=name)
+        for row in [[]] * first_row + [list(row) for row in rows]:
+            line = TableRow()
+            for value in row:
+                line.addElement(_ods_cell(value))
+            table.addElement(line)
+        document.spreadsheet.addElement(table)
+    document.save(str(path))
+    return path
+
+
+def _ods_cell(value: Any) -> TableCell:
+    if value is None:
+        return TableCell()
+    if isinstance(value, str):
+        cell = TableCell(valuetype="string")
+    else:
+        cell = TableCell(valuetype="float", value=repr(value))
+    cell.addElement(P(text=str(value)))
+    return cell

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from io_files import Aliases
+from io_files import Aliases, write_ods, write_workbook, write_xls
 
 from toolkit.errors import ExitCode, InputError
 from toolkit.io import Table, TableSource, read_table
@@ -27,6 +27,45 @@ def test_parquet_keeps_its_dtypes_and_gets_row_numbers(tmp_path: Path, order_ali
         [("_row", pl.Int64), ("order_id", pl.String), ("pieces", pl.Int64), ("order_time", pl.Datetime("us"))]
     )
     assert frame["_row"].to_list() == [2, 3]
+
+
+def write_orders(path: Path, order_id: str) -> Path:
+    """A one-order table in the format its name says."""
+    if path.suffix == ".csv":
+        path.write_text(f"订单号\n{order_id}\n", encoding="utf-8")
+    elif path.suffix == ".parquet":
+        pl.DataFrame({"订单号": [order_id]}).write_parquet(path)
+    else:
+        write_workbook(path, {"订单": [["订单号"], [order_id]]})
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_a_file_name_is_literal_even_with_brackets(tmp_path: Path, suffix: str) -> None:
+    """Exported names often hold brackets; `[ab]` beside `a` must not read `a` (a glob would)."""
+    write_orders(tmp_path / f"a{suffix}", "DECOY")
+    folder = tmp_path / "导出[11月]"  # in the folder's name too
+    folder.mkdir()
+    for n, path in enumerate((tmp_path / f"[ab]{suffix}", tmp_path / f"订单导出[11月]{suffix}", folder / f"订单*{suffix}")):
+        table = read_table(TableSource(path=write_orders(path, f"SD00{n}")), {"order_id": ("订单号",)})
+        assert table.frame.collect()["order_id"].to_list() == [f"SD00{n}"]
+
+
+@pytest.mark.parametrize(
+    ("name", "write", "read_as"),
+    [
+        ("orders.txt", lambda path: write_workbook(path, {"订单": [["订单号"], ["SD001"]]}), ("xlsx", "an .xlsx workbook")),
+        ("orders.tsv", lambda path: write_ods(path, {"订单": [["订单号"], ["SD001"]]}), ("ods", "an .ods spreadsheet")),
+        ("orders.txt", lambda path: write_xls(path, {"订单": [["订单号"], ["SD001"]]}), ("xls", "a legacy .xls workbook")),
+        ("orders.tsv", lambda path: path.write_text("<html><table><tr><th>订单号</th></tr><tr><td>SD001</td></tr></table>"), ("html", "an HTML page")),
+    ],
+)
+def test_a_tsv_or_txt_file_is_read_by_its_content(tmp_path: Path, name: str, write: Any, read_as: tuple[str, str]) -> None:
+    path = tmp_path / name
+    write(path)
+    table = read_table(TableSource(path=path), {"order_id": ("订单号",)})
+    assert (table.format, table.frame.collect().rows()) == (read_as[0], [(2, "SD001")])
+    assert table.notes[0] == f"read as {read_as[1]} (by its content), not as text (by its name)"
 
 
 def test_a_table_is_a_context_manager(tmp_path: Path) -> None:
@@ -85,8 +124,8 @@ def test_an_error_after_transcoding_leaves_no_temporary_file(tmp_path: Path, ord
         ("missing.csv", None, "file not found"),
         ("orders.csv", b"", "the file is empty (0 bytes)"),
         ("orders.xlsx", b"", "the file is empty (0 bytes)"),
-        ("orders.ods", b"x", "unsupported file type '.ods'; use one of .csv, .htm, .html, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx"),
-        ("orders", b"x", "unsupported file type '(none)'; use one of .csv, .htm, .html, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx"),
+        ("orders.numbers", b"x", "unsupported file type '.numbers'; use one of .csv, .htm, .html, .ods, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx"),
+        ("orders", b"x", "unsupported file type '(none)'; use one of .csv, .htm, .html, .ods, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx"),
         ("orders.parquet", b"PAR1 this is not parquet", "not a readable Parquet file: "),
     ],
 )

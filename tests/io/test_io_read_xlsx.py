@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import fastexcel
 import openpyxl
 import polars as pl
 import pytest
 import xlsxwriter
-from io_files import Aliases, write_workbook
+from io_files import Aliases, write_ods, write_workbook, write_xls
 
 from toolkit.errors import InputError
 from toolkit.io import TableSource, cells, read_table
@@ -126,6 +127,8 @@ def test_fastexcel_renders_cells_as_text_like_this(tmp_path: Path) -> None:
         ("float", lambda r: sheet.write_number(r, 0, 2.5)),
         ("big", lambda r: sheet.write_number(r, 0, 123456789012345678)),
         ("tiny", lambda r: sheet.write_number(r, 0, 1.5e-10)),
+        ("digits", lambda r: sheet.write_number(r, 0, 4.51119775197299)),
+        ("sum", lambda r: sheet.write_number(r, 0, 0.1 + 0.7)),
         ("percent", lambda r: sheet.write_number(r, 0, 0.25, percent)),
         ("bool", lambda r: sheet.write_boolean(r, 0, False)),
         ("datetime", lambda r: sheet.write_datetime(r, 0, dt.datetime(2026, 11, 22, 9, 5, 30), stamp)),
@@ -146,7 +149,9 @@ def test_fastexcel_renders_cells_as_text_like_this(tmp_path: Path) -> None:
         "whole float": "5",
         "float": "2.5",
         "big": "123456789012345696",
-        "tiny": "0",
+        "tiny": "1.5e-10",
+        "digits": "4.51119775197299",
+        "sum": "0.7999999999999999",
         "percent": "0.25",
         "bool": "false",
         "datetime": "2026-11-22 09:05:30",
@@ -156,6 +161,83 @@ def test_fastexcel_renders_cells_as_text_like_this(tmp_path: Path) -> None:
         "formula": "6",
     }  # the #N/A cell is null, so its row is blank and left out
     assert frame.height == len(values) - 1
+
+
+def test_fastexcel_alone_rounds_numbers_to_9_decimal_places(tmp_path: Path) -> None:
+    """Why excel.py reads numeric columns a second time as Float64; when an upgrade renders
+    numbers exactly, this fails and the second read can go."""
+    path = write_workbook(tmp_path / "cells.xlsx", {"S": [[4.51119775197299], [0.1 + 0.7], [1.5e-10], [13812345678]]})
+    loaded = fastexcel.read_excel(path).load_sheet(0, header_row=None, dtypes="string").to_polars()
+    assert loaded.to_series().to_list() == ["4.511197752", "0.8", "0", "13812345678"]
+
+
+NUMBERS = [  # (cell as written, text read)
+    (4.51119775197299, "4.51119775197299"),
+    (13812345678, "13812345678"),  # a phone typed as a number
+    (1234567890123456, "1234567890123456"),  # a waybill number, 16 digits
+    (9007199254740993, "9007199254740992"),  # past 2**53 a float holds the nearest even number, as Excel does
+    (0.1 + 0.7, "0.7999999999999999"),
+    (2.5, "2.5"),
+    (-4.51119775197299, "-4.51119775197299"),
+    (-13812345678, "-13812345678"),
+    (-0.1 - 0.7, "-0.7999999999999999"),
+    (1.5e-10, "1.5e-10"),
+]
+TEXTS = ["4.511197752", "0013812345678", "5.0", "1e3", "SF1234567890123"]  # text cells that look like numbers stay as typed
+
+
+WRITERS = {".xlsx": write_workbook, ".xls": write_xls, ".ods": write_ods}
+
+
+@pytest.mark.parametrize("suffix", WRITERS)
+def test_numbers_come_through_exactly_and_text_as_typed(tmp_path: Path, suffix: str) -> None:
+    """A column of numbers, and a column of numbers with text cells between them."""
+    rows: list[list[Any]] = [["数字", "混合"]]
+    expected = []
+    for i, (number, text) in enumerate(NUMBERS):
+        rows.append([number, number if i % 2 == 0 else TEXTS[i // 2]])
+        expected.append(text if i % 2 == 0 else TEXTS[i // 2])
+    path = WRITERS[suffix](tmp_path / f"cells{suffix}", {"S": rows})
+    frame = read_table(TableSource(path=path), {}).frame.collect()
+    assert frame["数字"].to_list() == [text for _, text in NUMBERS]
+    assert frame["混合"].to_list() == expected
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_an_xls_or_ods_reads_like_an_xlsx(tmp_path: Path, suffix: str, order_aliases: Aliases) -> None:
+    """Sheet by name, header row, column map, blank rows and row numbers as for an .xlsx."""
+    sheets = {
+        "汇总": [["营业所"], ["朝阳"]],
+        "订单": [
+            ["顺达物流 11月22日订单"],
+            [],
+            ["运单编号", "发货人电话", "重量"],
+            ["SD001", 13812345678, 2.5],
+            [],
+            ["SD002", "13912345678", 4.51119775197299],
+        ],
+    }
+    tables = [
+        read_table(
+            TableSource(path=write(tmp_path / f"orders{kind}", sheets), sheet="订单", header_row=3, columns={"运单编号": "order_id"}),
+            order_aliases,
+        )
+        for kind, write in ((suffix, WRITERS[suffix]), (".xlsx", write_workbook))
+    ]
+    for table in tables:
+        assert (table.sheet, table.rows, table.blank_rows, table.notes) == ("订单", 2, 1, ())
+        assert table.frame.collect().rows() == [
+            (4, "SD001", "13812345678", "2.5"),
+            (6, "SD002", "13912345678", "4.51119775197299"),
+        ]
+    assert [table.format for table in tables] == [suffix[1:], "xlsx"]
+
+
+def test_an_ods_named_xlsx_is_read_by_its_content(tmp_path: Path) -> None:
+    path = write_ods(tmp_path / "orders.xlsx", {"订单": [["订单号"], ["SD001"]]})
+    table = read_table(TableSource(path=path), {"order_id": ("订单号",)})
+    assert (table.format, table.frame.collect().rows()) == ("ods", [(2, "SD001")])
+    assert table.notes == ("read as an .ods spreadsheet (by its content), not as an .xlsx workbook (by its name)",)
 
 
 # --- errors --------------------------------------------------------------------------------
@@ -221,3 +303,12 @@ def test_sheets_without_data(tmp_path: Path, rows: list[list[Any]], header_row: 
     with pytest.raises(InputError) as caught:
         read_table(TableSource(path=path, header_row=header_row), {})
     assert str(caught.value) == f"{path}: {message}"
+
+
+def test_a_column_without_a_sign_of_rounding_is_read_once_as_fastexcel_shows_it(tmp_path: Path) -> None:
+    """The second read costs a second parse of the sheet (+9 s at 1,000,000 rows), so it is made
+    only for columns with a 9-decimal cell; what is left is within 5e-10 of what Excel shows."""
+    path = write_workbook(tmp_path / "cells.xlsx", {"S": [["重量", "精确"], [0.1 + 0.7, 4.51119775197299], [1.5e-10, 0.1 + 0.7]]})
+    with read_table(TableSource(path=path), {}) as table:
+        frame = table.frame.collect()
+    assert frame.select("重量", "精确").rows() == [("0.8", "4.51119775197299"), ("0", "0.7999999999999999")]

@@ -72,3 +72,17 @@ def test_lade_deliveries() -> None:
     assert {"order_id", "courier_id", "accept_time", "delivery_time"} <= set(frame.columns)
     # MM-DD HH:MM:SS has no year: not guessed, left for a finding
     assert frame.select(cells.parse_datetime(pl.col("accept_time"))).null_count().item() == 5_000
+
+
+@pytest.mark.parametrize("lines", [3, None], ids=["header and 2 rows", "whole file"])
+def test_tmall_orders_saved_as_gb18030_are_detected_as_gb18030(tmp_path: Path, lines: int | None) -> None:
+    text = "".join((REALDATA / "cn" / "tmall_order_report.csv").read_text(encoding="utf-8").splitlines(True)[:lines])
+    copies = []
+    for codec in ("utf-8", "gb18030"):
+        path = tmp_path / f"tmall_{codec}.csv"
+        path.write_bytes(text.encode(codec))
+        with read_table(TableSource(path=path), ORDER_ALIASES) as table:
+            copies.append((table.encoding, table.frame.collect()))
+    (utf8, as_utf8), (detected, as_gb18030) = copies
+    assert (utf8, detected) == ("utf-8", "gb18030")
+    assert as_gb18030.equals(as_utf8)

@@ -70,8 +70,19 @@ def test_rows_in_equal_accepted_plus_rejected(sample_run: BatchRun) -> None:
 
 
 def test_the_gbk_csv_gives_the_same_findings_as_the_xlsx(sample_run: BatchRun, team_folder: Path) -> None:
-    run = run_on(team_folder, "    input: ../samples/orders_gbk.csv")
+    log = Lines()
+    run = run_on(team_folder, "    input: ../samples/orders_gbk.csv", log)
     assert found(run).sort("row", "rule").to_dicts() == found(sample_run).sort("row", "rule").to_dicts()
+    manifest = json.loads((run.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    record = manifest["jobs"]["orders"]["inputs"][0]
+    assert (record["encoding"], record["encoding_confidence"]) == ("gb18030", 1.0)
+    assert "orders: orders_gbk.csv: encoding gb18030 (detected, confidence 1.00)" in log.lines
+
+
+def test_a_given_encoding_is_recorded_without_a_confidence(team_folder: Path) -> None:
+    run = run_on(team_folder, "    input: {path: ../samples/orders_gbk.csv, encoding: gbk}")
+    record = json.loads((run.run_dir / "manifest.json").read_text(encoding="utf-8"))["jobs"]["orders"]["inputs"][0]
+    assert (record["encoding"], record["encoding_confidence"]) == ("gb18030", None)
 
 
 def test_findings_xlsx_highlights_exactly_the_problem_cells(sample_run: BatchRun) -> None:

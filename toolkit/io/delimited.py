@@ -6,17 +6,29 @@ only files with such fields pay for a second pass that finds the line each recor
 (by counting quote characters per line with polars). Should that pass ever disagree with the
 CSV parser, `_row` falls back to header_row + 1 + the record's position, which is exact for
 every record before the first multi-line one.
+
+How the lines split into cells (delimiter, quote, escape, comment lines) is the input's, or
+detected from the first lines (`toolkit.io.dialect`).
 """
 
 from __future__ import annotations
 
 import re
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 
 from toolkit.errors import InputError
+from toolkit.io.dialect import (
+    SAMPLE_CHARS,
+    SAMPLE_LINES,
+    Dialect,
+    detect_dialect,
+    likely_separator,
+    yaml_char,
+)
 from toolkit.io.encoding import (
     TextFile,
     line_chunks,
@@ -24,11 +36,10 @@ from toolkit.io.encoding import (
     remove_temporary,
     utf8_by_its_head,
 )
+from toolkit.io.escaped import unescaped
 from toolkit.io.headers import ROW_COLUMN
 from toolkit.io.raw import RawTable, not_blank, positional
 from toolkit.io.source import TableSource
-
-_QUOTE = '"'
 
 
 def read_delimited(path: Path, source: TableSource) -> RawTable:
@@ -50,25 +61,35 @@ def read_delimited(path: Path, source: TableSource) -> RawTable:
 
 
 def _read(path: Path, text: TextFile, source: TableSource) -> RawTable:
-    header_row = source.header_row
-    if text.lines < header_row:
-        raise InputError(f"no header at row {header_row}: the file has {text.lines} lines", path=path)
-    delimiter = source.delimiter or _sniff_delimiter(path, text, header_row)
-    quote: str | None = _QUOTE
+    if text.lines < source.header_row:
+        raise InputError(f"no header at row {source.header_row}: the file has {text.lines} lines", path=path)
+    dialect = detect_dialect(_sample(text, source.header_row), source, tsv=path.suffix.lower() == ".tsv")
+    header_row = source.header_row + dialect.comment_lines
+    if dialect.escapechar:
+        text, dialect = unescaped(text, dialect)
+        try:
+            return _parsed(path, text, dialect, header_row, source)
+        except BaseException:
+            remove_temporary(text)
+            raise
+    return _parsed(path, text, dialect, header_row, source)
+
+
+def _parsed(path: Path, text: TextFile, dialect: Dialect, header_row: int, source: TableSource) -> RawTable:
     try:
-        headers, records, rows, filled = _survey(path, text, delimiter, quote, header_row)
+        headers, records, rows, filled = _survey(path, text, dialect, header_row)
     except _Malformed:
-        if _uses_quoting(text, delimiter, header_row):
+        if source.quotechar or _uses_quoting(text, dialect, header_row):
             raise InputError(
-                'a quote character (") opens a quoted field that never closes; check the quotes in the file',
+                f"a quote character ({dialect.quotechar}) opens a quoted field that never closes; check the quotes in the file",
                 path=path,
             ) from None
         # Quotes are only inch marks and the like (`32" TV`): read them as plain characters.
-        quote = None
-        headers, records, rows, filled = _survey(path, text, delimiter, quote, header_row)
+        dialect = replace(dialect, quotechar=None)
+        headers, records, rows, filled = _survey(path, text, dialect, header_row)
 
-    body = _body(text, delimiter, quote, header_row, len(headers))
-    frame = _numbered(body, text, delimiter, header_row, records)
+    body = _body(text, dialect, header_row, len(headers))
+    frame = _numbered(body, text, dialect, header_row, records)
     keep = [i for i, h in enumerate(headers) if (h or "").strip() or filled.get(i, True)]
     columns = [positional(i) for i in keep]
     if rows < records:  # the survey counted blank rows: leave them out (a regex per cell, so only then)
@@ -79,11 +100,36 @@ def _read(path: Path, text: TextFile, source: TableSource) -> RawTable:
         frame=frame,
         headers=[headers[i] for i in keep],
         rows=rows,
-        format="tsv" if delimiter == "\t" else "csv",
+        format="tsv" if dialect.delimiter == "\t" else "csv",
         encoding=text.encoding,
+        encoding_confidence=text.confidence,
         temporary=text.path if text.transcoded else None,
         blank_rows=records - rows,
+        notes=(*text.notes, *(note for note in (dialect.note, _one_column(text, dialect, header_row, len(keep))) if note)),
     )
+
+
+def _one_column(text: TextFile, dialect: Dialect, header_row: int, columns: int) -> str | None:
+    """A warning for a table read as one column whose header holds a likely separator."""
+    separator = likely_separator(_header_line(text, header_row), dialect.delimiter) if columns == 1 else None
+    if separator is None:
+        return None
+    return (f"read as one column, but its header has {yaml_char(separator)} in it: if that separates "
+            f"the columns, set delimiter: {yaml_char(separator)} in the input")  # fmt: skip
+
+
+def _sample(text: TextFile, header_row: int) -> list[str]:
+    """The lines from `header_row` on that dialect detection looks at (see toolkit.io.dialect)."""
+    for chunk in line_chunks(text):
+        lines = chunk.lstrip("\ufeff").split(text.eol, header_row - 1 + SAMPLE_LINES)[header_row - 1 :]
+        sample, size = [], 0
+        for line in lines[:SAMPLE_LINES]:
+            size += len(line) + 1
+            if size > SAMPLE_CHARS and sample:
+                break
+            sample.append(line)
+        return sample[:-1] if sample and not sample[-1] else sample  # the piece after the last line end
+    return []
 
 
 def _utf8_unchecked(path: Path, encoding: str | None) -> TextFile | None:
@@ -94,45 +140,50 @@ def _utf8_unchecked(path: Path, encoding: str | None) -> TextFile | None:
     if found is None:
         return None
     codec, eol = found
-    lines = pl.scan_csv(path, has_header=False, quote_char=None, infer_schema=False, eol_char=eol, encoding="utf8-lossy")
+    confidence = None if encoding else 1.0  # given, or UTF-8 by its head (polars checks the rest)
+    lines = pl.scan_csv(
+        path, has_header=False, quote_char=None, infer_schema=False, eol_char=eol, encoding="utf8-lossy", glob=False
+    )
     if eol == "\r":
         count, crlf = lines.select(pl.len(), pl.nth(0).str.starts_with("\n").any()).collect().row(0)
-        return None if crlf else TextFile(path, codec, False, eol, int(count))
-    return TextFile(path, codec, False, eol, int(lines.select(pl.len()).collect().item()))
+        return None if crlf else TextFile(path, codec, False, eol, int(count), confidence)
+    return TextFile(path, codec, False, eol, int(lines.select(pl.len()).collect().item()), confidence)
 
 
 class _Malformed(Exception):
     """The CSV parser found a quote that never closes."""
 
 
-def _scan(text: TextFile, delimiter: str, quote: str | None, header_row: int) -> pl.LazyFrame:
+def _scan(text: TextFile, dialect: Dialect, header_row: int) -> pl.LazyFrame:
     return pl.scan_csv(
         text.path,
         has_header=False,
-        separator=delimiter,
-        quote_char=quote,
+        separator=dialect.delimiter,
+        quote_char=dialect.quotechar,
+        comment_prefix=dialect.comment,
         skip_lines=header_row - 1,
         infer_schema=False,
         eol_char=text.eol,
         encoding="utf8",
+        glob=False,  # a file name is literal: `订单[11月].csv` is not a pattern
     )
 
 
-def _body(text: TextFile, delimiter: str, quote: str | None, header_row: int, width: int) -> pl.LazyFrame:
+def _body(text: TextFile, dialect: Dialect, header_row: int, width: int) -> pl.LazyFrame:
     """The records below the header: `_row` = header_row + 1 + position, then c0, c1, ….
 
     The header record is dropped by a filter on the row index, not by `slice(1)`: polars 2.1
     pushes a slice into the CSV reader, which then returns no rows at all for a malformed
     file instead of raising.
     """
-    scan = _scan(text, delimiter, quote, header_row).with_row_index(ROW_COLUMN, offset=header_row)
+    scan = _scan(text, dialect, header_row).with_row_index(ROW_COLUMN, offset=header_row)
     return scan.filter(pl.col(ROW_COLUMN) > header_row).select(
         pl.col(ROW_COLUMN).cast(pl.Int64), *(pl.nth(i + 1).alias(positional(i)) for i in range(width))
     )
 
 
 def _survey(
-    path: Path, text: TextFile, delimiter: str, quote: str | None, header_row: int
+    path: Path, text: TextFile, dialect: Dialect, header_row: int
 ) -> tuple[list[str | None], int, int, dict[int, bool]]:
     """Read the header and make one full pass over the data, so that every parse error
     surfaces here, at the boundary, and not later when a job collects the frame.
@@ -140,7 +191,7 @@ def _survey(
     Returns the headers, the number of records below the header, the number of data (not
     blank) rows, and for each column without a header whether it holds anything.
     """
-    headers = _read_header(text, delimiter, quote, header_row)
+    headers = _read_header(text, dialect, header_row)
     if not any((h or "").strip() for h in headers):
         raise InputError("the header row is blank; is header_row right?", path=path, line=header_row)
     columns = [positional(i) for i in range(len(headers))]
@@ -149,7 +200,7 @@ def _survey(
         # pl.len() alone takes a fast path that counts lines without parsing them. A row is not
         # blank when its first cell is not; only the other rows (few) are tested cell by cell,
         # in a second plan over the same scan (collected together: the file is parsed once).
-        body = _body(text, delimiter, quote, header_row, len(headers))
+        body = _body(text, dialect, header_row, len(headers))
         first = not_blank(columns[:1])
         summary, rest = pl.collect_all([
             body.select(
@@ -163,7 +214,7 @@ def _survey(
     except pl.exceptions.ComputeError as error:
         message = str(error)
         if "more fields than defined" in message:
-            raise _too_many_fields(path, text, delimiter, quote, header_row, len(headers)) from None
+            raise _too_many_fields(path, text, dialect, header_row, len(headers)) from None
         if any(word in message.lower() for word in ("malformed", "escaped", "quote")):
             raise _Malformed from None
         raise InputError(f"cannot read as CSV: {message.splitlines()[0]}", path=path) from None
@@ -173,89 +224,96 @@ def _survey(
     return headers, int(summary["records"].item()), int(summary["rows"].item()), filled
 
 
-def _read_header(text: TextFile, delimiter: str, quote: str | None, header_row: int) -> list[str | None]:
+def _read_header(text: TextFile, dialect: Dialect, header_row: int) -> list[str | None]:
     """The header fields, parsed from the header line alone: the scan of the whole file
     would fail on a row with more fields before telling how many the header has."""
     line = _header_line(text, header_row)
     try:
         header = pl.read_csv(
-            line.encode("utf-8"), has_header=False, separator=delimiter, quote_char=quote, infer_schema=False
+            line.encode("utf-8"), has_header=False, separator=dialect.delimiter, quote_char=dialect.quotechar,
+            infer_schema=False,
         )
     except pl.exceptions.PolarsError:  # e.g. a quoted header cell with a line break in it
-        header = _scan(text, delimiter, quote, header_row).head(1).collect()
+        header = _scan(text, dialect, header_row).head(1).collect()
     return list(header.row(0)) if header.height else []
 
 
-def _numbered(body: pl.LazyFrame, text: TextFile, delimiter: str, header_row: int, records: int) -> pl.LazyFrame:
+def _numbered(body: pl.LazyFrame, text: TextFile, dialect: Dialect, header_row: int, records: int) -> pl.LazyFrame:
     """Prepend `_row`: the line each record starts on."""
     if records == text.lines - header_row:  # one line per record: no quoted line breaks
         return body
-    starts = _record_starts(text, delimiter, header_row)
+    starts = _record_starts(text, dialect, header_row)
     if starts.len() != records:
         return body
     return pl.concat([starts.to_frame(ROW_COLUMN).lazy(), body.drop(ROW_COLUMN)], how="horizontal")
 
 
-def _line_stats(text: TextFile, delimiter: str, **measures: pl.Expr) -> pl.DataFrame:
-    """Per physical line: its number, how many quote characters and delimiters it has, and
-    whether a field on it starts with a quote; and any other `measures` of `pl.col("line")`."""
+def _line_stats(text: TextFile, dialect: Dialect, **measures: pl.Expr) -> pl.DataFrame:
+    """Per physical line: its number, how many quote characters and delimiters it has, whether
+    a field on it starts with a quote and whether it is a comment line; and any other
+    `measures` of `pl.col("line")`."""
     parts = []
     for chunk in line_chunks(text):
         lines = pl.Series("line", [chunk]).str.split(text.eol).explode()
         if chunk.endswith(text.eol):
             lines = lines.head(-1)  # the empty piece after the chunk's last line end
-        parts.append(_measured(lines, delimiter, measures))
-    stats = pl.concat(parts) if parts else _measured(pl.Series("line", [], pl.String), delimiter, measures)
+        parts.append(_measured(lines, dialect, measures))
+    stats = pl.concat(parts) if parts else _measured(pl.Series("line", [], pl.String), dialect, measures)
     return stats.with_row_index("line", offset=1).with_columns(pl.col("line").cast(pl.Int64))
 
 
-def _measured(lines: pl.Series, delimiter: str, measures: dict[str, pl.Expr]) -> pl.DataFrame:
+def _measured(lines: pl.Series, dialect: Dialect, measures: dict[str, pl.Expr]) -> pl.DataFrame:
+    line, quote, delimiter = pl.col("line"), dialect.quotechar, dialect.delimiter
     return lines.to_frame().select(
-        quotes=pl.col("line").str.count_matches(_QUOTE, literal=True),
-        fields=pl.col("line").str.count_matches(delimiter, literal=True) + 1,
-        starts_quoted=pl.col("line").str.contains(f"(?:^|{re.escape(delimiter)}){_QUOTE}"),
+        quotes=line.str.count_matches(quote, literal=True) if quote else pl.lit(0, pl.UInt32),
+        fields=line.str.count_matches(delimiter, literal=True) + 1,
+        starts_quoted=line.str.contains(f"(?:^|{re.escape(delimiter)}){re.escape(quote)}") if quote else pl.lit(False),
+        comment=line.str.starts_with(dialect.comment) if dialect.comment else pl.lit(False),
         **measures,
     )
 
 
-def _record_starts(text: TextFile, delimiter: str, header_row: int) -> pl.Series:
+def _record_starts(text: TextFile, dialect: Dialect, header_row: int) -> pl.Series:
     """The line each data record starts on: a line starts a record when the quote characters
-    before it, from the header on, are even (a doubled quote inside a field counts two)."""
-    stats = _line_stats(text, delimiter).filter(pl.col("line") >= header_row)
+    before it, from the header on, are even (a doubled quote inside a field counts two), and
+    it is not a comment line."""
+    stats = _line_stats(text, dialect).filter(pl.col("line") >= header_row)
     quotes_before = pl.col("quotes").cum_sum().shift(1, fill_value=0)
-    starts = stats.filter(quotes_before % 2 == 0)["line"]
+    starts = stats.filter((quotes_before % 2 == 0) & ~pl.col("comment"))["line"]
     return starts.slice(1).rename(ROW_COLUMN)  # the first is the header
 
 
-def _too_many_fields(
-    path: Path, text: TextFile, delimiter: str, quote: str | None, header_row: int, width: int
-) -> InputError:
-    """The first record with more fields than the header, on the line it starts on."""
-    records = _record_fields(text, delimiter, quote, header_row)
+def _too_many_fields(path: Path, text: TextFile, dialect: Dialect, header_row: int, width: int) -> InputError:
+    """The first record with more fields than the header, on the line it starts on; and the row
+    the table seems to start on, where that is further down (a title above the header)."""
+    records = _record_fields(text, dialect, header_row)
     wide = records.filter((pl.col("line") > header_row) & (pl.col("fields") > width)).head(1)
+    row = dialect.header_hint
+    hint = f"; or is the header on row {row} (header_row: {row})?" if row else ""
     if not wide.height:  # the parser and this count disagree; no row to name
-        return InputError(f"a row has more fields than the header ({width})", path=path)
+        return InputError(f"a row has more fields than the header ({width}){hint}", path=path)
     return InputError(
-        f"{wide['fields'].item()} fields, but the header has {width}; check for an unquoted {delimiter!r} in a value",
+        f"{wide['fields'].item()} fields, but the header has {width}; check for an unquoted {dialect.delimiter!r} in a value{hint}",
         path=path,
         line=wide["line"].item(),
     )
 
 
-def _record_fields(text: TextFile, delimiter: str, quote: str | None, header_row: int) -> pl.DataFrame:
+def _record_fields(text: TextFile, dialect: Dialect, header_row: int) -> pl.DataFrame:
     """Per record from the header on: the line it starts on and its fields, as the CSV parser
     counts them. A delimiter inside a quoted field does not count; a record goes on over the
     lines its quoted fields span (a line starts inside a quoted field after an odd number of
     quote characters)."""
+    quote = dialect.quotechar
     if quote is None:  # quotes are plain characters: a record is a line
-        return _line_stats(text, delimiter).select("line", "fields")
+        return _line_stats(text, dialect).filter(~pl.col("comment")).select("line", "fields")
     inside = pl.col("quotes").cum_sum().shift(1, fill_value=0) % 2 == 1
     stats = _line_stats(
         text,
-        delimiter,
-        bare=_bare_delimiters(pl.col("line"), delimiter),
-        bare_inside=_bare_delimiters(pl.lit(_QUOTE) + pl.col("line"), delimiter),
-    ).filter(pl.col("line") >= header_row)
+        dialect,
+        bare=_bare_delimiters(pl.col("line"), dialect.delimiter, quote),
+        bare_inside=_bare_delimiters(pl.lit(quote) + pl.col("line"), dialect.delimiter, quote),
+    ).filter((pl.col("line") >= header_row) & ~pl.col("comment"))
     return (
         stats.with_columns(inside=inside)
         .with_columns(record=(~pl.col("inside")).cum_sum(), delimiters=pl.when("inside").then("bare_inside").otherwise("bare"))
@@ -265,26 +323,16 @@ def _record_fields(text: TextFile, delimiter: str, quote: str | None, header_row
     )
 
 
-def _bare_delimiters(line: pl.Expr, delimiter: str) -> pl.Expr:
+def _bare_delimiters(line: pl.Expr, delimiter: str, quote: str) -> pl.Expr:
     """Delimiters outside quoted fields: each quoted stretch (`"…"`, or `"…` to the end of the
     line) taken out first; a doubled quote inside a field is two stretches, which is the same."""
-    return line.str.replace_all(f'{_QUOTE}[^{_QUOTE}]*(?:{_QUOTE}|$)', "").str.count_matches(delimiter, literal=True)
+    q = re.escape(quote)
+    return line.str.replace_all(f"{q}[^{q}]*(?:{q}|$)", "").str.count_matches(delimiter, literal=True)
 
 
-def _uses_quoting(text: TextFile, delimiter: str, header_row: int) -> bool:
-    stats = _line_stats(text, delimiter).filter(pl.col("line") >= header_row)
+def _uses_quoting(text: TextFile, dialect: Dialect, header_row: int) -> bool:
+    stats = _line_stats(text, dialect).filter(pl.col("line") >= header_row)
     return bool(stats["starts_quoted"].any())
-
-
-def _sniff_delimiter(path: Path, text: TextFile, header_row: int) -> str:
-    """Tab for .tsv; otherwise whichever of tab, semicolon and comma the header line has most
-    of (comma on a tie), so a tab-separated export named .csv or .txt still reads."""
-    if path.suffix.lower() == ".tsv":
-        return "\t"
-    header = _header_line(text, header_row)
-    counts = {d: header.count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
 
 
 def _header_line(text: TextFile, header_row: int) -> str:

@@ -27,6 +27,8 @@ class RawTable:
     rows: int
     format: str
     encoding: str | None = None
+    encoding_confidence: float | None = None
+    """How sure the detection is of `encoding` (see `toolkit.io.encoding.TextFile.confidence`)."""
     sheet: str | None = None
     temporary: Path | None = None
     blank_rows: int = 0

@@ -20,12 +20,13 @@ from toolkit.io.raw import RawTable, positional, reading_errors, with_row_number
 from toolkit.io.sniff import Content, sniff
 from toolkit.io.source import TableSource
 
-_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls",
+_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods",
             ".html": "html", ".htm": "html", ".parquet": "parquet"}
 TABLE_SUFFIXES = frozenset(_FORMATS)
 """The file name endings read_table reads (`.csv`, `.xlsx`, …)."""
-_BY_CONTENT = {Content.ZIP: "xlsx", Content.OLE2: "xls", Content.HTML: "html"}
-_WHAT = {"csv": "text", "tsv": "text", "xlsx": "an .xlsx workbook", "xls": "a legacy .xls workbook", "html": "an HTML page"}
+_BY_CONTENT = {Content.ZIP: "xlsx", Content.ODS: "ods", Content.OLE2: "xls", Content.HTML: "html"}
+_WHAT = {"csv": "text", "tsv": "text", "xlsx": "an .xlsx workbook", "xls": "a legacy .xls workbook",
+         "ods": "an .ods spreadsheet", "html": "an HTML page"}
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Table:
     `frame` starts with `_row` (Int64): the row number as the user sees it in the file (the
     header is `header_row`, the first data row header_row + 1; for CSV the line a record
     starts on). Then one column per file column: canonical names for mapped columns, the
-    stripped header for the others. CSV, XLSX, XLS and HTML columns are all `pl.String`;
+    stripped header for the others. CSV, XLSX, XLS, ODS and HTML columns are all `pl.String`;
     Parquet keeps its dtypes. Fully blank rows are left out, so `rows` counts data rows and
     `blank_rows` the blank ones below the header: the rows in the file are their sum.
 
@@ -53,6 +54,9 @@ class Table:
     header_row: int
     rows: int
     blank_rows: int = 0
+    encoding_confidence: float | None = None
+    """How sure the reader is of a text file's detected `encoding`, 0–1 (1.0: a byte-order mark
+    or UTF-8 throughout); None where `encoding:` gave it, or for a workbook or Parquet."""
     notes: tuple[str, ...] = ()
     """What the log should say about how the file was read: a file read by its content rather
     than its name, the HTML table taken, doubled headers renamed (see `JobContext.note_read`)."""
@@ -74,7 +78,7 @@ class Table:
 
 
 def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], required: Iterable[str] = ()) -> Table:
-    """Read a csv/tsv/txt, xlsx/xlsm/xls, HTML or parquet file named by `source`.
+    """Read a csv/tsv/txt, xlsx/xlsm/xls/ods, HTML or parquet file named by `source`.
 
     What a file holds decides how it is read where its first bytes say more than its name (an
     HTML page or tab-separated text named .xls, a CSV renamed .xlsx; see `toolkit.io.sniff`).
@@ -102,6 +106,7 @@ def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], requir
             header_row=source.header_row,
             rows=raw.rows,
             blank_rows=raw.blank_rows,
+            encoding_confidence=raw.encoding_confidence,
             notes=(*_content_note(named, raw.format), *raw.notes, *columns.notes),
             _temporary=raw.temporary,
         )
@@ -137,7 +142,7 @@ def _by_content(path: Path, named: str) -> str:
         )
     if content in _BY_CONTENT:
         return _BY_CONTENT[content]
-    return "csv" if content is Content.TEXT and named in ("xlsx", "xls") else named
+    return "csv" if content is Content.TEXT and named in ("xlsx", "xls", "ods") else named
 
 
 def _content_note(named: str, read_as: str) -> tuple[str, ...]:
@@ -150,8 +155,8 @@ def _read_raw(path: Path, named: str, source: TableSource) -> RawTable:
     try:
         kind = _by_content(path, named)
         reader = {
-            "csv": read_delimited, "tsv": read_delimited, "xlsx": read_xlsx, "xls": read_xlsx, "html": read_html,
-            "parquet": _read_parquet,
+            "csv": read_delimited, "tsv": read_delimited, "xlsx": read_xlsx, "xls": read_xlsx, "ods": read_xlsx,
+            "html": read_html, "parquet": _read_parquet,
         }[kind]
         with reading_errors(path, f"cannot read the file as {kind}"):  # a safety net: readers name their errors
             return reader(path, source)
@@ -163,7 +168,7 @@ def _read_raw(path: Path, named: str, source: TableSource) -> RawTable:
 
 def _read_parquet(path: Path, source: TableSource) -> RawTable:
     with reading_errors(path, "not a readable Parquet file"):
-        scan = pl.scan_parquet(path)
+        scan = pl.scan_parquet(path, glob=False)
         names = scan.collect_schema().names()
         rows = scan.select(pl.len()).collect().item()
     if ROW_COLUMN in names and scan.collect_schema()[ROW_COLUMN].is_integer():

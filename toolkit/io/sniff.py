@@ -2,8 +2,9 @@
 
 Web systems' "export to Excel" buttons often send an HTML page named .xls; other systems write
 tab-separated text named .xls, people rename a CSV to .xlsx or a workbook to .csv. The first
-few KB tell them apart: a zip is an .xlsx, the OLE2 signature a BIFF .xls (or an .xlsx
-encrypted with a password), markup an HTML page, and other text is for the delimited reader.
+few KB tell them apart: a zip is an .xlsx (an .ods where its first entry says so), the OLE2
+signature a BIFF .xls (or an .xlsx encrypted with a password), markup an HTML page, and other
+text is for the delimited reader.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from pathlib import Path
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEAD_BYTES = 4096
+# OpenDocument: the zip's first entry is `mimetype`, stored uncompressed, holding the media type
+# (after the 30-byte local header, the name, and an extra field that is normally empty).
+_ODS = re.compile(rb"PK\x03\x04.{26}mimetype.{0,64}?application/vnd\.oasis\.opendocument\.spreadsheet", re.DOTALL)
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _START = rb"\A(?:\xef\xbb\xbf)?\s*"  # after a UTF-8 byte-order mark and whitespace
 _MARKUP = re.compile(_START + rb"<")
@@ -28,6 +32,8 @@ _SPREADSHEET_ML = re.compile(_START + rb"<\?xml[^>]*>\s*(?:<\?mso-application[^>
 
 class Content(Enum):
     ZIP = "zip"
+    ODS = "ods"
+    """An OpenDocument spreadsheet (LibreOffice, WPS), a zip too."""
     OLE2 = "ole2"
     HTML = "html"
     SPREADSHEET_ML = "spreadsheet_ml"
@@ -43,7 +49,7 @@ def sniff(path: Path, *, strict_html: bool = False) -> Content:
     with path.open("rb") as f:
         head = f.read(_HEAD_BYTES)
     if head.startswith(ZIP_MAGIC):
-        return Content.ZIP
+        return Content.ODS if _ODS.match(head) else Content.ZIP
     if head.startswith(OLE2_MAGIC):
         return Content.OLE2
     if _SPREADSHEET_ML.match(head):

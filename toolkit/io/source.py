@@ -28,7 +28,15 @@ class TableSource(pydantic.BaseModel, extra="forbid"):
     encoding: str | None = None
     """csv/tsv: None = detect (byte-order mark, then UTF-8, else GB18030)."""
     delimiter: str | None = pydantic.Field(default=None, min_length=1, max_length=1)
-    """csv/tsv: None = tab for .tsv or a tab-heavy header line, else comma."""
+    """csv/tsv: None = tab for .tsv, else detected from the first lines (see toolkit.io.dialect)."""
+    quotechar: str | None = pydantic.Field(default=None, max_length=1)
+    """csv/tsv: None = detected (`"` unless the file says otherwise); "" = quotes are plain text."""
+    escapechar: str | None = pydantic.Field(default=None, max_length=1)
+    """csv/tsv: the character that takes the meaning from a delimiter or quote after it (`\\`);
+    None = detected; "" = none."""
+    comment: str | None = pydantic.Field(default=None, min_length=1, max_length=5)
+    """csv/tsv: lines starting with it are skipped everywhere; None = only `#` lines right above
+    the header are (detected)."""
     columns: dict[str, str] = {}
     date_formats: dict[str, str | list[str]] = {}
     """Canonical time field → strptime pattern(s) tried in order before the built-in year-first
@@ -57,6 +65,13 @@ class TableSource(pydantic.BaseModel, extra="forbid"):
                 if problem:
                     raise ValueError(f"{name}: {pattern!r} {problem}")
         return formats
+
+    @pydantic.field_validator("delimiter", "quotechar", "escapechar", "comment")
+    @classmethod
+    def _ascii(cls, char: str | None) -> str | None:
+        if char and not char.isascii():
+            raise ValueError("must be ASCII characters (the CSV reader splits on bytes)")
+        return char
 
     @pydantic.field_validator("sheet")
     @classmethod

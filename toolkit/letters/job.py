@@ -114,7 +114,7 @@ def _read_claims(config: RenderLettersConfig, context: JobContext, job: JobResul
             locale=context.locale,
             times=times,
         )
-    job.inputs.append(InputRecord.of(table.path, rows=table.rows))
+    job.inputs.append(InputRecord.of_table(table))
     context.note_read(job, table)
     context.note_unreadable(job, claims.unreadable, table, times)
     return claims

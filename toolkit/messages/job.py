@@ -119,7 +119,7 @@ class RenderMessagesConfig(JobConfig):
 def _table(source: InputFile | JobOutputRef, context: JobContext) -> tuple[pl.DataFrame, InputRecord, Table]:
     with read_table(context.source(source), {}) as table:
         frame = table.frame.collect()
-    return frame, InputRecord.of(table.path, rows=frame.height), table
+    return frame, InputRecord.of_table(table, rows=frame.height), table
 
 
 def _with_directory(frame: pl.DataFrame, directory: DirectoryFile | None) -> tuple[pl.DataFrame, list[InputRecord]]:
@@ -129,7 +129,7 @@ def _with_directory(frame: pl.DataFrame, directory: DirectoryFile | None) -> tup
         lookup = table.frame.drop(ROW).unique(directory.key, keep="first").collect()
     clashing = [c for c in lookup.columns if c != directory.key and c in frame.columns]
     joined = frame.join(lookup.drop(clashing), on=directory.key, how="left")
-    return joined, [InputRecord.of(table.path, rows=lookup.height)]
+    return joined, [InputRecord.of_table(table, rows=lookup.height)]
 
 
 def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:

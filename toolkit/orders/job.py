@@ -76,7 +76,7 @@ def run(config: ValidateOrdersConfig, context: JobContext) -> JobResult:
     job.counts["rows_in"] += table.blank_rows  # rows in = accepted + rejected + blank rows skipped
     context.note_read(job, table)
     context.note_unreadable(job, result.unreadable, table, times)
-    job.inputs.append(InputRecord.of(table.path, rows=result.rows_in))
+    job.inputs.append(InputRecord.of_table(table, rows=result.rows_in))
     if config.rules is not None:
         job.inputs.append(InputRecord.of(config.rules))
     job.publish(context, {"valid": result.valid, "rejected": result.rejected, "findings": result.findings})

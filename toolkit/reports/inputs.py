@@ -30,7 +30,7 @@ def _table(folder: str | Path | None, name: str) -> pl.DataFrame | None:
     if folder is None:
         return None
     path = Path(folder) / f"{name}.parquet"
-    return pl.read_parquet(path) if path.is_file() else None
+    return pl.read_parquet(path, glob=False) if path.is_file() else None
 
 
 def moment(as_of: str | datetime | None, timezone: str = "Asia/Shanghai") -> datetime:
@@ -129,7 +129,7 @@ def load_weekly(
     yesterday = run_day - timedelta(days=1)
     status = _table(overdue, "shipment_status")
     if status is not None and directory is not None:
-        people = pl.read_csv(directory, infer_schema=False).select("branch", "salesperson").unique("branch", keep="first")
+        people = pl.read_csv(directory, infer_schema=False, glob=False).select("branch", "salesperson").unique("branch", keep="first")
         status = status.join(people, on="branch", how="left")
     return WeeklyInputs(
         as_of=now,

@@ -32,7 +32,7 @@ def read_log(state_dir: Path) -> pl.DataFrame:
     path = state_dir / LOG_NAME
     if not path.exists():
         return pl.DataFrame(schema=LOG_SCHEMA)
-    return pl.read_parquet(path).select(pl.col(c).cast(t) for c, t in LOG_SCHEMA.items())
+    return pl.read_parquet(path, glob=False).select(pl.col(c).cast(t) for c, t in LOG_SCHEMA.items())
 
 
 def write_log(log: pl.DataFrame, state_dir: Path) -> Path:

@@ -203,7 +203,7 @@ def _read_shipments(config: FlagOverdueConfig, context: JobContext, preset: Pres
             table.frame, context.timezone, context.calendar, times, keep_unreadable=True,
             promise_time=sla.delivery.promise_time, vocabulary=preset.vocabulary(),
         ).collect(engine=config.engine)
-        job.inputs.append(InputRecord.of(table.path, rows=typed.height))
+        job.inputs.append(InputRecord.of_table(table, rows=typed.height))
     unreadable = unreadable_shipment_times(typed)
     context.note_read(job, table)
     context.note_unreadable(job, unreadable, table, times)
@@ -229,7 +229,7 @@ def _read_events(config: FlagOverdueConfig, context: JobContext, preset: Preset,
             [reduce_events(classified), unknown_statuses_plan(classified), classified.select(pl.col("event_time").null_count())],
             engine=config.engine)
         unreadable = _unreadable_event_times(table.frame, times, config.engine) if missing.item() else None
-        job.inputs.append(InputRecord.of(table.path, rows=table.rows))
+        job.inputs.append(InputRecord.of_table(table))
     event_times = unreadable_times(unreadable, ["event_time"]) if unreadable is not None else [
         UnreadableTimes("event_time", count=0, filled=table.rows, samples=())]
     context.note_read(job, table)
