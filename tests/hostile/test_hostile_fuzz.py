@@ -21,11 +21,11 @@ ALIASES = {"order_id": ("订单号",)}
 # cells as exports write them: Chinese, ASCII, the delimiters and quotes themselves, line breaks
 # inside quoted cells, full-width and odd spaces, emoji beyond the BMP; never NUL
 CELL_TEXT = st.text(
-    alphabet=st.sampled_from(list("订单号上海市浦东新区张伟𠮷😀abcXYZ0123456789 ,;\t\"'\n-._/（）\u3000\u00a0")),
+    alphabet=st.sampled_from(list("订单号上海市浦东新区张伟𠮷😀abcXYZ0123456789 ,;|^:\t\"'\n-._/（）\u3000\u00a0")),
     max_size=12,
 )
 DIALECTS = st.sampled_from([
-    (",", "\n"), (",", "\r\n"), ("\t", "\n"), (";", "\r\n"), (",", "\r"),
+    (",", "\n"), (",", "\r\n"), ("\t", "\n"), (";", "\r\n"), (",", "\r"), ("|", "\n"), ("^", "\r\n"), (":", "\n"),
 ])
 ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "gb18030"])
 FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 60)),  # FUZZ_EXAMPLES=2000 for a deeper run

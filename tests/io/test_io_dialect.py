@@ -62,6 +62,12 @@ def test_a_tsv_file_stays_tab_separated_without_a_note(tmp_path: Path, order_ali
     assert read(path, order_aliases) == (EXPECTED, ())
 
 
+def test_a_comma_file_named_tsv_is_read_by_its_content(tmp_path: Path, order_aliases: Aliases) -> None:
+    path = tmp_path / "orders.tsv"
+    path.write_text(written(","), encoding="utf-8")
+    assert read(path, order_aliases) == (EXPECTED, ())
+
+
 def test_single_quotes_are_detected(tmp_path: Path, order_aliases: Aliases) -> None:
     path = tmp_path / "orders.csv"
     path.write_text(written(",", quotechar="'", quoting=csv.QUOTE_ALL), encoding="utf-8")
@@ -154,3 +160,12 @@ def test_a_title_above_the_header_is_named_with_the_header_row_to_set(tmp_path: 
     )
     rows, _ = read(path, order_aliases, header_row=3)
     assert rows == [(row + 2, *cells) for row, *cells in EXPECTED]
+
+
+def test_a_few_cells_starting_with_an_apostrophe_do_not_make_it_the_quote(tmp_path: Path) -> None:
+    """Found by the fuzz: CleverCSV proposes `'` here, and quoting on it merged the two rows."""
+    path = tmp_path / "orders.csv"
+    path.write_text("订单号,收货人,备注\n',:,:\n',,\n", encoding="utf-8")
+    with read_table(TableSource(path=path), {"order_id": ("订单号",)}) as table:
+        frame = table.frame.collect()
+    assert frame.select("order_id", "收货人", "备注").rows() == [("'", ":", ":"), ("'", None, None)]

@@ -5,7 +5,8 @@ The delimiter, quote and escape characters are chosen by CleverCSV's data consis
 (van den Burg et al., 2019): of the dialects the sample's characters allow, the one under which
 the rows have the most regular shape (pattern score) and the cells the most recognisable types
 (type score). The input's `delimiter:`, `quotechar:`, `escapechar:` and `comment:` win over
-detection; a .tsv file is tab-separated.
+detection; a .tsv file is tab-separated when its header line has a tab (a comma file saved
+under a .tsv name is detected like any other).
 
 Detection reads a sample, never the whole file, so it costs the same for every size: the first
 100 lines below `header_row`, at most 32,768 characters. On the shipped samples and the real
@@ -18,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -61,7 +63,8 @@ def detect_dialect(lines: Sequence[str], source: TableSource, *, tsv: bool) -> D
     prefix = source.comment or _COMMENT
     leading = _leading(lines, prefix, None)
     body = list(lines[leading:])
-    delimiter = source.delimiter or ("\t" if tsv else None)
+    # a .tsv is tab-separated when its header has a tab; else its content decides, as for any file
+    delimiter = source.delimiter or ("\t" if tsv and body and "\t" in body[0] else None)
     found = None
     if body and None in (delimiter, source.quotechar, source.escapechar):
         found = Detector().detect("\n".join(body) + "\n", delimiters=[delimiter] if delimiter else None)
@@ -73,6 +76,8 @@ def detect_dialect(lines: Sequence[str], source: TableSource, *, tsv: bool) -> D
         quotechar = source.quotechar or None
     else:
         quotechar = found.quotechar if found and _readable(found.quotechar) else '"'
+        if quotechar != '"' and not _quotes_cells(body, quotechar, delimiter):
+            quotechar = '"'
         detected += ["quotechar"] if quotechar != '"' else []
     if source.escapechar is not None:
         escapechar = source.escapechar or None
@@ -117,6 +122,16 @@ def _leading(lines: Sequence[str], prefix: str, delimiter: str | None) -> int:
     while n < len(lines) - 1 and lines[n].startswith(prefix) and not (delimiter and lines[n].startswith(prefix + delimiter)):
         n += 1
     return n
+
+
+def _quotes_cells(lines: Sequence[str], quote: str, delimiter: str) -> bool:
+    """Whether `quote` plainly quotes cells: it stands in pairs on every line and encloses a
+    whole cell somewhere (`'SD001','张三'`). CleverCSV proposes `'` from a sample where a few
+    cells only start with one (`'`, `0'`); quoting on it then merges lines and loses rows."""
+    if any(line.count(quote) % 2 for line in lines):
+        return False
+    enclosed = re.compile(f"(?:^|{re.escape(delimiter)}){re.escape(quote)}[^{re.escape(quote)}]*{re.escape(quote)}(?:{re.escape(delimiter)}|$)")
+    return any(enclosed.search(line) for line in lines)
 
 
 def _readable(char: str) -> bool:

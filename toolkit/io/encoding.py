@@ -265,7 +265,7 @@ def _transcoded(path: Path, codec: str, *, confidence: float | None = 1.0, guess
     )
     fd, name = tempfile.mkstemp(prefix="toolkit-", suffix=".utf8.csv")
     target = Path(name)
-    _remember(target)
+    remember_temporary(target)
     try:
         with path.open("rb") as f, os.fdopen(fd, "wb") as out:
             reader = _ChunkReader(path, f, eol)
@@ -313,7 +313,7 @@ def _from_utf16(path: Path, codec: str, *, confidence: float | None, notes: tupl
     utf-16-le or -be; the byte-order mark, if any, is left out of the copy."""
     fd, name = tempfile.mkstemp(prefix="toolkit-", suffix=".utf8.csv")
     target = Path(name)
-    _remember(target)
+    remember_temporary(target)
     try:
         with path.open("rb") as f, os.fdopen(fd, "wb") as out:
             decoder = codecs.getincrementaldecoder("utf-16" if _utf16_bom(f.read(2)) else codec)()
@@ -346,7 +346,8 @@ def _from_utf16(path: Path, codec: str, *, confidence: float | None, notes: tupl
 _temporary: set[Path] = set()
 
 
-def _remember(path: Path) -> None:
+def remember_temporary(path: Path) -> None:
+    """Remove `path` with the other temporary copies (`discard_temporary`, or at exit)."""
     _temporary.add(path)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from toolkit.io.dialect import Dialect
 from toolkit.io.encoding import (
     TextFile,
-    _remember,
+    remember_temporary,
     discard_temporary,
     line_chunks,
     remove_temporary,
@@ -33,7 +33,7 @@ def unescaped(text: TextFile, dialect: Dialect) -> tuple[TextFile, Dialect]:
     (quote `"`, no escape). `text`'s own temporary copy, if any, is removed."""
     fd, name = tempfile.mkstemp(prefix="toolkit-", suffix=".unescaped.csv")
     target = Path(name)
-    _remember(target)  # removed with the other temporary copies (Table.close, or at exit)
+    remember_temporary(target)  # removed with the other temporary copies (Table.close, or at exit)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             reader = csv.reader(
