@@ -10,6 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
 from typer.testing import CliRunner
 
 from tests.conftest import REPO, write
@@ -68,6 +69,17 @@ class Run:
     @property
     def counts(self) -> dict[str, int]:
         return json.loads((self.out / "manifest.json").read_text(encoding="utf-8"))["jobs"]["orders"]["counts"]
+
+    @property
+    def error_line(self) -> str:
+        """What the one job that stopped on bad input said, after its name and time."""
+        (line,) = [line for line in self.lines if " error in " in line]
+        return line.split(" — ", 1)[1]
+
+    @property
+    def valid(self) -> pl.DataFrame:
+        """The orders job's accepted orders."""
+        return pl.read_parquet(self.out / "orders" / "valid.parquet")
 
     def accounted_for(self) -> bool:
         """Rows in = accepted + rejected + blank rows skipped (counted)."""

@@ -27,20 +27,6 @@ OVERDUE_JOB = """\
 """
 
 
-@pytest.fixture
-def team(tmp_path: Path) -> Team:
-    return Team(tmp_path)
-
-
-def error_line(run: Run) -> str:
-    (line,) = [line for line in run.lines if " error in " in line]
-    return line.split(" — ", 1)[1]
-
-
-def valid(run: Run) -> pl.DataFrame:
-    return pl.read_parquet(run.out / "orders" / "valid.parquet")
-
-
 def job_counts(run: Run, job: str) -> dict[str, int]:
     return json.loads((run.out / "manifest.json").read_text(encoding="utf-8"))["jobs"][job]["counts"]
 
@@ -74,7 +60,7 @@ def test_doubled_headers_of_no_field_get_numbered_names_everywhere_and_the_log_s
     run = team.run()
     assert run.exit_code == ExitCode.DONE, run.lines
     assert "orders: warning: orders.csv: 2 columns are headed '备注': read as '备注', '备注_2', in file order" in run.lines
-    assert valid(run).select("备注", "备注_2").rows() == [("加急", "送货上门")]
+    assert run.valid.select("备注", "备注_2").rows() == [("加急", "送货上门")]
     problems = openpyxl.load_workbook(run.out / "orders" / "findings.xlsx").worksheets[0]
     header = [cell.value for cell in problems[1]]
     assert header.count("备注") == 1 and header.count("备注_2") == 1
@@ -85,7 +71,7 @@ def test_a_doubled_header_of_a_field_is_still_an_error(team: Team) -> None:
     team.file("orders.csv", orders_csv([[*order(1), "7551000009"]], headers=[*HEADERS, "订单号"]))
     run = team.run()
     assert run.exit_code == ExitCode.BAD_INPUT
-    assert error_line(run) == (
+    assert run.error_line == (
         "TEAM/samples/orders.csv: columns '订单号' and '订单号' both map to field 'order_id'; "
         "remove one or map one to another name under `columns:`"
     )
@@ -106,7 +92,7 @@ def test_blank_rows_are_counted_in_the_counts_the_log_and_the_manifest(team: Tea
     (done,) = [line for line in run.lines if line.startswith("orders: done in")]
     assert "rows_in 1,022, accepted 20, rejected 0" in done and "blank_rows_skipped 1,002" in done
     assert run.counts["blank_rows_skipped"] == 1002 and every_row_counted(run.counts)
-    assert valid(run)["_row"].to_list() == [*range(2, 12), *range(14, 24)]  # the rows people see
+    assert run.valid["_row"].to_list() == [*range(2, 12), *range(14, 24)]  # the rows people see
 
 
 def test_blank_rows_of_a_sheet_are_counted_too(team: Team) -> None:
@@ -140,7 +126,7 @@ def test_an_html_page_named_xls_is_read_as_its_table(team: Team) -> None:
     run = team.run("../samples/orders.xls")
     assert run.exit_code == ExitCode.DONE, run.lines
     assert "orders: warning: orders.xls: read as an HTML page (by its content), not as a legacy .xls workbook (by its name)" in run.lines
-    got = valid(run).select("_row", "order_id", "consignee_name", "consignee_address", "declared_value").rows()
+    got = run.valid.select("_row", "order_id", "consignee_name", "consignee_address", "declared_value").rows()
     assert got == [(2, "7551000001", "张宁", "南通市海门区滨江路524号", None), (3, "7551000002", "张&宁", "南通市\n海门区", None)]
     assert every_row_counted(run.counts)
 
@@ -150,16 +136,16 @@ def test_the_table_sheet_names_by_its_number(team: Team) -> None:
     team.file("orders.xls", html_page(summary, [HEADERS, order(1), order(2)]))
     run = team.run("{path: ../samples/orders.xls, sheet: 1}")
     assert run.exit_code == ExitCode.DONE, run.lines
-    assert valid(run)["order_id"].to_list() == ["7551000001", "7551000002"]
+    assert run.valid["order_id"].to_list() == ["7551000001", "7551000002"]
     run = team.run("../samples/orders.xls")  # the first table: the summary, which has no orders
-    assert error_line(run).startswith("TEAM/samples/orders.xls: no column for 'order_id' (accepted headers: ")
+    assert run.error_line.startswith("TEAM/samples/orders.xls: no column for 'order_id' (accepted headers: ")
 
 
 def test_a_page_without_a_table_is_refused_as_the_page_it_is(team: Team) -> None:
     team.file("orders.xls", "<html><head><title>请登录</title></head><body><form>用户名</form></body></html>")
     run = team.run("../samples/orders.xls")
     assert run.exit_code == ExitCode.BAD_INPUT
-    assert error_line(run) == ("TEAM/samples/orders.xls: an HTML page with no table in it (its title: '请登录'), "
+    assert run.error_line == ("TEAM/samples/orders.xls: an HTML page with no table in it (its title: '请登录'), "
                                "not an export of rows; a login or error page saved instead?")
 
 
@@ -172,7 +158,7 @@ def test_merged_cells_of_a_page_keep_the_columns_under_their_headers(team: Team)
     team.file("orders.xls", f"<table><tr>{head}</tr>{rows}</table>")
     run = team.run("{path: ../samples/orders.xls, columns: {营业所 / 客服工号: branch}}")
     assert run.exit_code == ExitCode.DONE, run.lines
-    assert valid(run).select("order_id", "branch", "column_21").rows() == [
+    assert run.valid.select("order_id", "branch", "column_21").rows() == [
         ("7551000001", "杭州余杭营业所", "8026"),
         ("7551000002", None, "8027"),  # the merged cell's text is in its first row only, as Excel shows it
     ]
@@ -193,7 +179,7 @@ def test_a_legacy_biff_xls_is_read_through_fastexcel(team: Team) -> None:
     run = team.run("../samples/orders.xls")
     assert run.exit_code == ExitCode.DONE, run.lines
     shanghai = ZoneInfo("Asia/Shanghai")
-    assert valid(run).select("_row", "shipper_phone", "order_time").rows() == [
+    assert run.valid.select("_row", "shipper_phone", "order_time").rows() == [
         (3, "18890300001", dt.datetime(2026, 11, 20, 10, 5, tzinfo=shanghai)),
         (4, "18890300002", dt.datetime(2026, 11, 21, 9, 5, tzinfo=shanghai)),  # a date cell
     ]
@@ -205,7 +191,7 @@ def test_an_ole2_file_goes_to_the_xls_reader(team: Team) -> None:
     team.file("orders.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     run = team.run("../samples/orders.xls")
     assert run.exit_code == ExitCode.BAD_INPUT
-    assert error_line(run) == ("TEAM/samples/orders.xls: cannot read the .xls workbook: "
+    assert run.error_line == ("TEAM/samples/orders.xls: cannot read the .xls workbook: "
                                "calamine error: Xls error: Cfb error: Invalid sector shift, expecting 0x09 or 0x0C found 0")
 
 
@@ -224,7 +210,7 @@ def test_a_file_is_read_as_what_it_holds(team: Team, name: str, write: Callable[
     run = team.run(f"../samples/{name}")
     assert run.exit_code == ExitCode.DONE, run.lines
     assert any(line.startswith(f"orders: warning: {name}: read as {read_as} (by its content)") for line in run.lines)
-    assert valid(run)["order_id"].to_list() == ["7551000001", "7551000002"]
+    assert run.valid["order_id"].to_list() == ["7551000001", "7551000002"]
 
 
 # 6. A CR-only file whose last line ends in CRLF
@@ -240,7 +226,7 @@ def test_a_cr_only_file_with_a_crlf_reads_every_row(team: Team, encoding: str, w
     team.file("orders.csv", text, encoding=encoding)
     run = team.run()
     assert run.exit_code == ExitCode.DONE, run.lines
-    assert valid(run).select("_row", "order_id", "agent_id").rows() == [
+    assert run.valid.select("_row", "order_id", "agent_id").rows() == [
         (2, "7551000001", "8026"), (3, "7551000002", "8026"), (4, "7551000003", "8026")
     ]  # fmt: skip
     assert run.counts["blank_rows_skipped"] == 0 and every_row_counted(run.counts)
@@ -255,7 +241,7 @@ def test_a_row_with_more_fields_than_the_header_is_named_with_both_counts(team: 
     team.file("orders.csv", orders_csv(rows))
     run = team.run()
     assert run.exit_code == ExitCode.BAD_INPUT
-    assert error_line(run) == (
+    assert run.error_line == (
         "TEAM/samples/orders.csv: row 4: 23 fields, but the header has 21; check for an unquoted ',' in a value"
     )
 

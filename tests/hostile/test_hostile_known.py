@@ -3,28 +3,12 @@ the real CLI, each asserting the one line, the exit code and that every row is a
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import openpyxl
 import polars as pl
 import pytest
 
 from tests.hostile.hostile_files import HEADERS, SMS_JOB, Run, Team, order, orders_csv
 from toolkit.errors import ExitCode
-
-
-@pytest.fixture
-def team(tmp_path: Path) -> Team:
-    return Team(tmp_path)
-
-
-def error_line(run: Run) -> str:
-    (line,) = [line for line in run.lines if " error in " in line]
-    return line.split(" — ", 1)[1]
-
-
-def valid(run: Run) -> pl.DataFrame:
-    return pl.read_parquet(run.out / "orders" / "valid.parquet")
 
 
 def problem_cell(run: Run, header: str, row: int = 2) -> openpyxl.cell.Cell:
@@ -49,7 +33,7 @@ def findings(run: Run) -> list[tuple[int, str, str]]:
 def test_a_file_without_orders_is_one_line_and_exit_2(team: Team, content: bytes, line: str) -> None:
     team.file("orders.csv", content)
     run = team.run()
-    assert run.exit_code == ExitCode.BAD_INPUT and error_line(run) == line
+    assert run.exit_code == ExitCode.BAD_INPUT and run.error_line == line
 
 
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-8"])
@@ -58,22 +42,22 @@ def test_gb18030_with_characters_beyond_gbk_a_bom_and_every_line_end(team: Team,
     team.file("orders.csv", orders_csv([order(1, 收货人="𠮷田"), order(2)], line_end=line_end), encoding=encoding)
     run = team.run()
     assert run.exit_code == ExitCode.DONE, run.lines
-    assert valid(run)["consignee_name"].to_list() == ["𠮷田", "张宁"] and run.accounted_for()
+    assert run.valid["consignee_name"].to_list() == ["𠮷田", "张宁"] and run.accounted_for()
 
 
 def test_a_corrupt_workbook_and_a_wrong_sheet_are_one_line(team: Team) -> None:
     team.file("broken.xlsx", b"PK\x03\x04 this is not a workbook")
     run = team.run("../samples/broken.xlsx")
     assert run.exit_code == ExitCode.BAD_INPUT
-    assert error_line(run).startswith("TEAM/samples/broken.xlsx: cannot read the workbook")
+    assert run.error_line.startswith("TEAM/samples/broken.xlsx: cannot read the workbook")
     run = team.run("{path: ../samples/orders.xlsx, sheet: 订单x}")
-    assert error_line(run) == "TEAM/samples/orders.xlsx: no sheet named '订单x'; the sheets are '订单'"
+    assert run.error_line == "TEAM/samples/orders.xlsx: no sheet named '订单x'; the sheets are '订单'"
 
 
 def test_a_missing_column_names_the_field_and_the_headers_it_accepts(team: Team) -> None:
     without = [h for h in HEADERS if h != "收货人电话"]
     team.file("orders.csv", orders_csv([[cell for h, cell in zip(HEADERS, order(1), strict=True) if h != "收货人电话"]], headers=without))
-    line = error_line(team.run())
+    line = team.run().error_line
     assert line.startswith("TEAM/samples/orders.csv: no column for 'consignee_phone' (accepted headers: consignee_phone, 收货人电话,")
 
 
@@ -88,7 +72,7 @@ def test_shifted_columns_trip_the_threshold_with_one_line_and_exit_1(team: Team)
 def test_excel_realities_are_read_as_the_values_people_meant(team: Team) -> None:
     team.file("orders.csv", orders_csv([order(1, 发货人电话="1.8890361508E10", 件数="６", 下单时间="46346.42"),
                                         order(2, 收货人电话="+86 159-9003-9685")]))
-    got = valid(team.run()).select("shipper_phone", "pieces", "consignee_phone").rows()
+    got = team.run().valid.select("shipper_phone", "pieces", "consignee_phone").rows()
     assert got == [("18890361508", 6, "15990039685"), ("18890300002", 6, "15990039685")]
 
 
@@ -113,8 +97,8 @@ def test_a_five_million_character_cell_nul_bytes_and_emoji_survive(team: Team) -
     team.file("orders.csv", orders_csv([order(1, 货物名称=long_goods), order(2, 收货人="张\x00宁", 件数="x"), order(3, 收货人="张宁😀")]))
     run = team.run()
     assert run.exit_code == ExitCode.DONE and run.accounted_for()
-    assert valid(run)["goods_name"].str.len_chars().to_list() == [5_000_004, 4]
-    assert valid(run)["consignee_name"].to_list()[1] == "张宁😀"
+    assert run.valid["goods_name"].str.len_chars().to_list() == [5_000_004, 4]
+    assert run.valid["consignee_name"].to_list()[1] == "张宁😀"
     assert problem_cell(run, "收货人").value == "张_x0000_宁"  # a NUL in a cell, escaped: still a valid workbook
 
 
@@ -128,13 +112,13 @@ def test_extra_columns_pass_through_and_a_line_break_in_a_cell_keeps_the_row_num
     rows = [order(1, 收货地址="南通市\n海门区") + ["加急"], order(2, 件数="0") + [""]]
     team.file("orders.csv", orders_csv(rows, headers=[*HEADERS, "备注"]))
     run = team.run()
-    assert valid(run).select("consignee_address", "备注").rows() == [("南通市\n海门区", "加急")]
+    assert run.valid.select("consignee_address", "备注").rows() == [("南通市\n海门区", "加急")]
     assert findings(run) == [(4, "non_positive", "pieces")]  # the second order starts on line 4
 
 
 def test_semicolons_are_a_delimiter_too(team: Team) -> None:
     team.file("orders.csv", orders_csv([order(1), order(2)], delimiter=";"))
-    assert valid(team.run()).height == 2
+    assert team.run().valid.height == 2
 
 
 def test_python_tags_in_yaml_are_refused_before_anything_runs(team: Team) -> None:
@@ -151,10 +135,10 @@ def test_a_template_cannot_reach_python_and_a_misspelt_name_is_one_line(team: Te
     (sms / "evil.txt.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}{{ shipper_name }}", encoding="utf-8")
     run = team.run(more=SMS_JOB.replace("dispatch.txt.j2", "evil.txt.j2"))
     assert run.exit_code == ExitCode.BAD_INPUT
-    assert error_line(run) == "TEAM/templates/sms/evil.txt.j2:1: not allowed in a template: access to attribute '__class__' of 'str' object is unsafe."
+    assert run.error_line == "TEAM/templates/sms/evil.txt.j2:1: not allowed in a template: access to attribute '__class__' of 'str' object is unsafe."
     (sms / "typo.txt.j2").write_text("{{ shiper_name }}", encoding="utf-8")
     run = team.run(more=SMS_JOB.replace("dispatch.txt.j2", "typo.txt.j2"))
-    assert error_line(run).startswith("TEAM/templates/sms/typo.txt.j2:1: undefined variable 'shiper_name'")
+    assert run.error_line.startswith("TEAM/templates/sms/typo.txt.j2:1: undefined variable 'shiper_name'")
 
 
 def test_markup_in_names_is_escaped_in_every_page(team: Team) -> None:

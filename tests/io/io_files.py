@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +15,22 @@ from odf.text import P
 Aliases = Mapping[str, Sequence[str]]
 
 
+def _cells(rows: Sequence[Sequence[Any]], first_row: int) -> Iterator[tuple[int, int, Any]]:
+    """(row, column, value) of every cell that is not None, rows counted from `first_row` (0-based)."""
+    for r, row in enumerate(rows, start=first_row):
+        for c, value in enumerate(row):
+            if value is not None:
+                yield r, c, value
+
+
 def write_workbook(path: Path, sheets: dict[str, Sequence[Sequence[Any]]], *, first_row: int = 0) -> Path:
     """An .xlsx written by xlsxwriter: each sheet's rows from `first_row` (0-based) on, each
     value written with its own type (numbers as numbers, strings as strings)."""
     workbook = xlsxwriter.Workbook(path)
     for name, rows in sheets.items():
         sheet = workbook.add_worksheet(name)
-        for r, row in enumerate(rows, start=first_row):
-            for c, value in enumerate(row):
-                if value is not None:
-                    sheet.write(r, c, value)
+        for r, c, value in _cells(rows, first_row):
+            sheet.write(r, c, value)
     workbook.close()
     return path
 
@@ -34,10 +40,8 @@ def write_xls(path: Path, sheets: dict[str, Sequence[Sequence[Any]]], *, first_r
     workbook = xlwt.Workbook(encoding="utf-8")
     for name, rows in sheets.items():
         sheet = workbook.add_sheet(name)
-        for r, row in enumerate(rows, start=first_row):
-            for c, value in enumerate(row):
-                if value is not None:
-                    sheet.write(r, c, value)
+        for r, c, value in _cells(rows, first_row):
+            sheet.write(r, c, value)
     workbook.save(str(path))
     return path
 

@@ -21,9 +21,9 @@ from pathlib import Path
 from toolkit.io.dialect import Dialect
 from toolkit.io.encoding import (
     TextFile,
-    remember_temporary,
     discard_temporary,
     line_chunks,
+    remember_temporary,
     remove_temporary,
 )
 

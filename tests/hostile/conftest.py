@@ -1,0 +1,14 @@
+"""The team folder every hostile-input test starts from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.hostile_files import Team
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Team:
+    return Team(tmp_path)
