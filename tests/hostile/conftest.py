@@ -10,5 +10,5 @@ from tests.hostile.hostile_files import Team
 
 
 @pytest.fixture
-def team(tmp_path: Path) -> Team:
-    return Team(tmp_path)
+def team(team_folder: Path) -> Team:
+    return Team(team_folder)

@@ -6,14 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 from typer.testing import CliRunner
 
-from tests.conftest import REPO, write
+from tests.conftest import write
 from toolkit.cli import app
 
 HEADERS = ["订单号", "下单时间", "发货人", "发货人电话", "提货地址", "货物名称", "件数", "重量", "体积", "新旧", "包装", "保价金额",
@@ -88,12 +87,11 @@ class Run:
 
 
 class Team:
-    """A copy of the repository's config/, templates/ and samples/ in a temporary folder."""
+    """A team folder (tests/conftest.py's `team_folder`: the repository's config/, templates/,
+    samples/ and notebooks/), with files to write into it and batches to run in it."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        for name in ("config", "templates", "samples"):
-            shutil.copytree(REPO / name, folder / name)
 
     def file(self, name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
         path = self.folder / "samples" / name

@@ -126,13 +126,7 @@ def _record_positions(node: yaml.Node, loc: KeyPath, document: YamlDocument) -> 
         for key_node, value_node in _own(node):
             key = _record_pair(key_node, value_node, loc, document)
             if key in seen:
-                raise ConfigError(
-                    f"duplicate key {key!r}",
-                    path=document.display,
-                    line=key_node.start_mark.line + 1,
-                    column=key_node.start_mark.column + 1,
-                    key=format_key(loc) or None,
-                )
+                raise _error_at(key_node, f"duplicate key {key!r}", loc, document)
             seen.add(key)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -141,17 +135,17 @@ def _record_positions(node: yaml.Node, loc: KeyPath, document: YamlDocument) -> 
 
 def _record_pair(key_node: yaml.Node, value_node: yaml.Node, loc: KeyPath, document: YamlDocument) -> Any:
     if not isinstance(key_node, yaml.ScalarNode):
-        raise ConfigError(
-            f"invalid YAML: a key must be a plain value, not a {key_node.id}",
-            path=document.display,
-            line=key_node.start_mark.line + 1,
-            column=key_node.start_mark.column + 1,
-            key=format_key(loc) or None,
-        )
+        raise _error_at(key_node, f"invalid YAML: a key must be a plain value, not a {key_node.id}", loc, document)
     key = _scalar_key(key_node)
     _record_positions(value_node, (*loc, key), document)
     document.positions[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
     return key
+
+
+def _error_at(node: yaml.Node, message: str, loc: KeyPath, document: YamlDocument) -> ConfigError:
+    """An error at the node's line and column, under the key path of the mapping it is in."""
+    mark = node.start_mark
+    return ConfigError(message, path=document.display, line=mark.line + 1, column=mark.column + 1, key=format_key(loc) or None)
 
 
 def _scalar_key(node: yaml.Node) -> Any:

@@ -31,7 +31,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import polars as pl
-from bs4.dammit import EncodingDetector
 
 from toolkit.errors import InputError
 from toolkit.io.encoding import codec_name
@@ -191,7 +190,7 @@ def _decoded(path: Path, encoding: str | None) -> tuple[str, str]:
     elif data.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
     else:
-        declared = EncodingDetector.find_declared_encoding(data, is_html=True)
+        declared = _declared_encoding(data)
         candidates = [*_known(declared, path), "utf-8", "gb18030"]
     for codec in dict.fromkeys(candidates):
         try:
@@ -224,3 +223,13 @@ def _table_index(path: Path, sheet: str | int | None, count: int) -> int:
     if sheet >= count:
         raise InputError(f"no table number {sheet} (counting from 0); {tables}", path=path)
     return sheet
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The charset a page declares (`<meta charset>`, `http-equiv`, an XML declaration), found by
+    beautifulsoup4. Imported on the first HTML page read: bs4's import costs 0.12 s, which every
+    run would pay at start-up for a format few teams are sent."""
+    from bs4.dammit import EncodingDetector  # noqa: PLC0415 - deferred for start-up time, see above
+
+    return EncodingDetector.find_declared_encoding(data, is_html=True)
+
