@@ -43,7 +43,7 @@ from bench.overdue_data import AS_OF
 from toolkit.calendar import FIRST_DAY, WorkCalendar
 from toolkit.tracking.presets import load_preset
 from toolkit.tracking.sla import Sla, load_sla
-from toolkit.tracking.stages import FINAL_STAGES, STAGES
+from toolkit.shipments.stages import FINAL_STAGES, STAGES
 from toolkit.tracking.vocabulary import StatusVocabulary
 from toolkit.tracking.worklist import RULES
 

@@ -146,7 +146,7 @@ def local_as_of(as_of: str | None) -> datetime:
 
 def toolkit(watch: Stopwatch, shipments: str, events: str, engine: str = "streaming", as_of: str | None = None) -> dict:
 
-    from toolkit.config import load_config
+    from toolkit.registry import load_config
     from toolkit.pipeline import run_batch
 
     with tempfile.TemporaryDirectory(prefix="overdue-bench-") as tmp:

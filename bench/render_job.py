@@ -74,7 +74,7 @@ def pandas_loop(watch: Stopwatch, data: str, out: str) -> dict[str, Any]:
     import jinja2
     import pandas as pd
 
-    from toolkit.messages.filters import filters_for
+    from toolkit.templating.filters import filters_for
 
     with watch.phase("job"):
         orders = pd.read_parquet(data).drop(columns="serial")

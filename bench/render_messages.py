@@ -14,7 +14,7 @@ validate_orders job.
 The templates: the shipped dispatch SMS (templates/sms/dispatch.txt.j2; its `{% if pickup_fee %}`
 makes the toolkit render it row by row in the sandbox) and a logic-free variant, the same text
 without the `{% if %}...{% endif %}` part, written to bench/data/dispatch_plain.txt.j2 — the one
-`toolkit.messages.compile` can turn into a single polars expression.
+`toolkit.templating.compile` can turn into a single polars expression.
 
 The contenders, each in its own Python process (best of --repeats for time, peak RSS = VmHWM of
 that process, the frame and the texts included):
@@ -25,9 +25,9 @@ that process, the frame and the texts included):
   It renders both templates; each toolkit contender is compared with the baseline of its
   template: speed (baseline time ÷ its time; aim from the issue: 10x) and the text, row for row.
 - toolkit: `toolkit.messages.render.render_contents(MessageTemplate.load(...), frame)`, which uses
-  `toolkit.messages.compile.render_all` when that module exists (compiled polars expression when
+  `toolkit.templating.compile.render_all` when that module exists (compiled polars expression when
   the template allows it, sandboxed Jinja row by row otherwise).
-- sandbox (only when toolkit.messages.compile exists): the logic-free template rendered row by
+- sandbox (only when toolkit.templating.compile exists): the logic-free template rendered row by
   row in the sandbox, `MessageTemplate.render` per row — the path render_all falls back to —
   so toolkit_plain ÷ sandbox_plain is the gain of the compiler alone.
 
@@ -65,11 +65,11 @@ _IF_BLOCK = re.compile(r"\{%-?\s*if\b.*?\{%-?\s*endif\s*-?%\}", re.DOTALL)
 
 
 def have_compiler() -> bool:
-    """Whether toolkit.messages.compile exists (and imports)."""
+    """Whether toolkit.templating.compile exists (and imports)."""
     try:
-        if importlib.util.find_spec("toolkit.messages.compile") is None:
+        if importlib.util.find_spec("toolkit.templating.compile") is None:
             return False
-        import toolkit.messages.compile  # noqa: F401
+        import toolkit.templating.compile  # noqa: F401
     except (ImportError, ValueError):
         return False
     return True
@@ -143,7 +143,7 @@ def baseline(watch: Stopwatch, data: str, template: str, out: str) -> dict[str, 
     import jinja2
 
     from bench.validate_orders import LOCALE
-    from toolkit.messages.filters import filters_for
+    from toolkit.templating.filters import filters_for
 
     frame = _read(watch, data)
     with watch.phase("render"):
@@ -160,7 +160,7 @@ def toolkit(watch: Stopwatch, data: str, template: str, out: str) -> dict[str, A
     """`render_contents`: compiled polars expression when the template allows it."""
     from bench.validate_orders import LOCALE
     from toolkit.messages.render import render_contents
-    from toolkit.messages.templates import MessageTemplate
+    from toolkit.templating.environment import MessageTemplate
 
     frame = _read(watch, data)
     with watch.phase("render"):
@@ -170,7 +170,7 @@ def toolkit(watch: Stopwatch, data: str, template: str, out: str) -> dict[str, A
     fallback_rows: int | None = None
     blocking: list[str] = []
     if have_compiler():
-        from toolkit.messages.compile import compile_template
+        from toolkit.templating.compile import compile_template
 
         with watch.side("compile check"):
             expr = compile_template(loaded, frame.schema)
@@ -186,8 +186,8 @@ def uncompilable_outputs(template, schema) -> list[str]:  # template: MessageTem
     """The `{{ ... }}` of a template that do not compile on their own (why the whole does not),
     found by compiling each alone with the template's environment; `{% ... %}` statements are
     listed as such."""
-    from toolkit.messages.compile import compile_template
-    from toolkit.messages.templates import MessageTemplate
+    from toolkit.templating.compile import compile_template
+    from toolkit.templating.environment import MessageTemplate
 
     statements = re.findall(r"\{%-?\s*(\w+)", template.source)
     blocking = [f"{{% {m} %}}" for m in dict.fromkeys(statements) if not m.startswith(("end", "else", "elif"))]
@@ -202,7 +202,7 @@ def uncompilable_outputs(template, schema) -> list[str]:  # template: MessageTem
 def sandbox(watch: Stopwatch, data: str, template: str, out: str) -> dict[str, Any]:
     """The per-row sandbox path (`MessageTemplate.render` for every row), compiler or not."""
     from bench.validate_orders import LOCALE
-    from toolkit.messages.templates import MessageTemplate
+    from toolkit.templating.environment import MessageTemplate
 
     frame = _read(watch, data)
     with watch.phase("render"):
@@ -307,10 +307,10 @@ def report(outcomes: list[Outcome], seed: int, compiler: bool, load_before: str)
         ])  # fmt: skip
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     compiler_note = (
-        "toolkit.messages.compile present: `compiled` says whether `compile_template(template, schema)` "
+        "toolkit.templating.compile present: `compiled` says whether `compile_template(template, schema)` "
         "gave an expression (no: the template renders row by row in the sandbox)."
         if compiler
-        else "**toolkit.messages.compile not present**: render_contents renders every template row by row "
+        else "**toolkit.templating.compile not present**: render_contents renders every template row by row "
         "in the sandbox; the compile column is blank and the sandbox_plain contender is skipped."
     )
     intro = (
@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> None:
     compiler = have_compiler()
     chosen = [c for c in CONTENDERS if (not wanted or c.name in wanted) and (compiler or not c.needs_compiler)]
     if not compiler:
-        print("toolkit.messages.compile not present: per-row rendering only; sandbox_plain skipped", file=sys.stderr)
+        print("toolkit.templating.compile not present: per-row rendering only; sandbox_plain skipped", file=sys.stderr)
 
     templates = {"shipped": SHIPPED, "plain": write_plain_template(args.data)}
     data = {rows: prepare_data(rows, args.seed, args.data, args.timeout) for rows in sizes}

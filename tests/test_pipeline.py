@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import write
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.errors import ExitCode, LockedError
-from toolkit.lock import BatchLock
+from toolkit.pipeline.lock import BatchLock
 from toolkit.pipeline import run_batch
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import REPO
 from toolkit.fields import Field
-from toolkit.letters.fields import CLAIM_FIELDS
+from toolkit.claims.fields import CLAIM_FIELDS
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.tracking.presets import EVENT_FIELDS, SHIPMENT_FIELDS
 

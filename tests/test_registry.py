@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from tests.conftest import write
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.errors import ExitCode
 from toolkit.io import TableSource, read_table
 from toolkit.pipeline import run_batch
-from toolkit.registry import job_kinds
+from toolkit.registry import JOB_KINDS
 from toolkit.rules import ROW
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -36,9 +36,9 @@ def test_every_job_publishes_exactly_the_declared_tables_with_at_least_their_col
 
     run = run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF)
     assert run.exit_code == ExitCode.DONE, {name: record.error for name, record in run.jobs.items()}
-    assert {record.kind for record in run.jobs.values()} == set(job_kinds())  # the batch has every kind
+    assert {record.kind for record in run.jobs.values()} == set(JOB_KINDS)  # the batch has every kind
     for name, record in run.jobs.items():
-        kind = job_kinds()[record.kind]
+        kind = JOB_KINDS[record.kind]
         assert set(record.tables) == set(kind.publishes), name
         for table, path in record.tables.items():
             columns = set(pl.read_parquet_schema(run.run_dir / path))

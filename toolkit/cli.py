@@ -11,7 +11,12 @@ from typing import Annotated
 
 import typer
 
+from toolkit.console import RunReporter
 from toolkit.errors import ExitCode, ToolkitError
+from toolkit.pipeline import run_batch
+from toolkit.preflight import check_batch
+from toolkit.registry import BatchConfig, load_config
+from toolkit.samples import write_samples
 
 app = typer.Typer(
     add_completion=False,
@@ -55,19 +60,11 @@ def run(
     log_file: Annotated[Path | None, typer.Option("--log-file", help="Append plain log lines here.")] = None,
 ) -> None:
     """Run a batch: every job in order, outputs in out/<date>/<batch>/<job>/."""
-    from zoneinfo import ZoneInfo
-
-    from toolkit.config import load_config
-    from toolkit.console import RunReporter
-    from toolkit.pipeline import run_batch
-
     day, moment = _parse_date(run_date), _parse_as_of(as_of)
     reporter = RunReporter(log_file=log_file)
     try:
         loaded = load_config(config)
         reporter.secrets = loaded.document.secrets
-        if moment is not None and moment.tzinfo is None:
-            moment = moment.replace(tzinfo=ZoneInfo(loaded.model.timezone))
         batch = run_batch(loaded, run_date=day, only=only, as_of=moment, reporter=reporter)
     except ToolkitError as error:
         for line in error.one_line().splitlines():  # several config errors: `error: ` before each
@@ -83,8 +80,6 @@ def run(
 def check(config: ConfigArg) -> None:
     """Open what a run would open (inputs, earlier jobs' tables, templates, rules, SLA, presets)
     without running a job; every problem is one line, exit 2."""
-    from toolkit.preflight import check_batch
-
     report = check_batch(config)
     for problem in report.problems:
         print(f"error: {problem}", file=sys.stderr)
@@ -96,8 +91,6 @@ def check(config: ConfigArg) -> None:
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the batch config, for editor completion."""
-    from toolkit.config.models import BatchConfig
-
     print(json.dumps(BatchConfig.model_json_schema(), ensure_ascii=False, indent=2))
 
 
@@ -112,8 +105,6 @@ def samples(
     shipments: Annotated[int, typer.Option(help="Background shipments in shipments.csv + tracking_sf.csv (0: none).", min=0)] = 6000,
 ) -> None:
     """Generate realistic Chinese sample orders with planted defects, and a claims ledger."""
-    from toolkit.samples import write_samples
-
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     for path in write_samples(out, orders=orders, seed=seed, formats=wanted, claims=claims, ticket_days=ticket_days,
                               shipments=shipments):

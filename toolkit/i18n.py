@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 ZH = "zh_CN"
 EN = "en"
+DEFAULT_LOCALE = ZH
+"""Pages, messages and findings are Chinese unless a batch says `locale: en`."""
 
 
 def normalise_locale(value: str) -> str:

@@ -10,73 +10,23 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict
 
 from toolkit.calendar import WorkCalendar
+from toolkit.config.models import JobConfig, SmtpConfig
+from toolkit.config.references import JobFileRef, JobFolderRef, JobOutputRef, Key, job_references, located_references
 from toolkit.errors import InputError
 from toolkit.io import Table, TableSource, write_parquet
 from toolkit.io.date_detect import unreadable_report
 from toolkit.io.dates import TimeReading, UnreadableTimes
 from toolkit.io.digest import file_sha256
-
-if TYPE_CHECKING:
-    from toolkit.messages.templates import MessageTemplate
+from toolkit.templating.environment import MessageTemplate
 
 OUTBOX = "outbox"  # the run folder's mail waiting to be sent, or kept after a failed send
 T = TypeVar("T")
-Key = tuple[str | int, ...]
-"""Where a value stands in a job's config: `("input",)`, `("letters", "apology", "template")`."""
-
-
-class JobConfig(BaseModel):
-    """Base of every job kind's config model; `kind` is the registry key."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: str
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class JobOutputRef:
-    """`input: orders.valid` in YAML: the table `valid` written by the earlier job `orders`."""
-
-    job: str
-    table: str
-
-    def __str__(self) -> str:
-        return f"{self.job}.{self.table}"
-
-
-@dataclass(frozen=True)
-class JobFileRef:
-    """`daily_report/daily_report.html` in YAML: a file written by the earlier job `daily_report`."""
-
-    job: str
-    path: str
-
-    def __str__(self) -> str:
-        return f"{self.job}/{self.path}"
-
-
-def located_references(job: BaseModel) -> list[tuple[Key, JobOutputRef | JobFileRef]]:
-    """The earlier jobs' tables and files a job's config names, each with its key in the job:
-    `("input",)`, `("parameters", "orders")`, `("attach", 0)`."""
-    found: list[tuple[Key, JobOutputRef | JobFileRef]] = []
-    for name, value in job:
-        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else [(None, value)]
-        for key, item in items:
-            if isinstance(item, (JobOutputRef, JobFileRef)):
-                found.append(((name,) if key is None else (name, key), item))
-    return found
-
-
-def job_references(job: BaseModel) -> list[tuple[str, JobOutputRef | JobFileRef]]:
-    """The earlier jobs' tables and files a job's config names, with the field naming each."""
-    return [(str(key[0]), ref) for key, ref in located_references(job)]
+Config = TypeVar("Config", bound=JobConfig)
 
 
 @dataclass
@@ -116,14 +66,25 @@ class JobContext:
     job_name: str
     run_date: date
     as_of: datetime  # in the batch's time zone
-    out_dir: Path
+    out_dir: Path  # this job's folder in the run folder being built (the staging folder)
     state_dir: Path
     locale: str
     timezone: str
     calendar: WorkCalendar
     table_of: Callable[[JobOutputRef], Path]
     log: Callable[[str], None] = print
-    smtp: Any = None  # the batch's SmtpConfig; None: mail is only written to the outbox
+    smtp: SmtpConfig | None = None  # None: mail is only written to the outbox
+    final_run_dir: Path | None = None
+    """Where the run folder will be once the run is swapped into place; None: where it is built."""
+
+    @property
+    def run_dir(self) -> Path:
+        """The run folder being built: the jobs' folders, the outbox, the manifest."""
+        return self.out_dir.parent
+
+    def final_path(self, path: Path) -> Path:
+        """Where `path`, written in the run folder being built, is once the run is swapped in."""
+        return path if self.final_run_dir is None else self.final_run_dir / path.relative_to(self.run_dir)
 
     def times(self, source: TableSource, time_fields: Iterable[str]) -> TimeReading:
         """How to read an input's time fields (see `TableSource.times`), as of this run."""
@@ -246,15 +207,21 @@ class JobCheck(Protocol):
 
 
 @dataclass(frozen=True)
-class JobKind:
+class JobKind(Generic[Config]):
     """A registered job kind: its config model, its run function, what `toolkit check` opens for
     it, and the tables it publishes for later jobs (`input: orders.valid`), each with the columns
     it always has. `passes_through` names the published tables that also keep every other column
     of one of the job's table inputs: {table: the config field of that input}."""
 
     name: str
-    model: type[JobConfig]
-    run: Callable[[Any, JobContext], JobResult]
-    check: Callable[[Any, JobCheck], None] | None = None
+    model: type[Config]
+    run: Callable[[Config, JobContext], JobResult]
+    check: Callable[[Config, JobCheck], None] | None = None
     publishes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     passes_through: Mapping[str, str] = field(default_factory=dict)
+
+
+__all__ = [
+    "OUTBOX", "InputRecord", "JobCheck", "JobConfig", "JobContext", "JobFileRef", "JobFolderRef", "JobKind",
+    "JobOutputRef", "JobResult", "Key", "OutputRecord", "TemplateFiles", "job_references", "located_references",
+]

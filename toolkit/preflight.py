@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from toolkit.config import ConfigErrors, LoadedConfig, load_config
+from toolkit.config import ConfigErrors, LoadedConfig
 from toolkit.config.loader import shown
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.io import Table, TableSource, read_table
 from toolkit.io.date_detect import unreadable_line
 from toolkit.io.dates import sample_unreadable
 from toolkit.job import JobKind, JobOutputRef, Key, TemplateFiles, located_references
-from toolkit.registry import job_kinds
+from toolkit.registry import JOB_KINDS, load_config
 from toolkit.suggest import did_you_mean
 
 TIME_SAMPLE = 5000  # rows of each time field read by check: enough to tell a wrong date_formats, 0.1 s
@@ -90,7 +90,7 @@ class BatchCheck:
         self.problems.append(self.loaded.document.secrets.hide(shown_line(error)))
 
     def kind_of(self, job: str) -> JobKind:
-        return job_kinds()[self.loaded.model.jobs[job].kind]
+        return JOB_KINDS[self.loaded.model.jobs[job].kind]
 
     def check_job(self, name: str, job: Any) -> None:
         kind = self.kind_of(name)

@@ -1,34 +1,42 @@
-"""The registry of job kinds: each kind is its config model and its run function.
+"""The registry of job kinds: each kind is its config model and its run function, and the batch
+config whose `jobs:` are one of them.
 
-Adding a job kind means writing its folder (config model + run) and adding one line here.
+Adding a job kind means writing its folder (config model + run + `JobKind`) and adding it to
+`JOB_KINDS` here.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Annotated, Any, Union
+from pathlib import Path
+from typing import Annotated, Union
 
 from pydantic import Field
 
+from toolkit.config.loader import LoadedConfig, load_batch
+from toolkit.config.models import BatchSettings, JobName
 from toolkit.job import JobKind
+from toolkit.letters.job import RENDER_LETTERS
+from toolkit.mail.job import EMAIL
+from toolkit.messages.job import RENDER_MESSAGES
+from toolkit.orders.job import VALIDATE_ORDERS
+from toolkit.reports.notebook import NOTEBOOK
+from toolkit.tracking.job import FLAG_OVERDUE
+
+JOB_KINDS: dict[str, JobKind] = {
+    kind.name: kind for kind in (VALIDATE_ORDERS, RENDER_MESSAGES, NOTEBOOK, EMAIL, RENDER_LETTERS, FLAG_OVERDUE)
+}
+
+JobUnion = Annotated[Union[tuple(kind.model for kind in JOB_KINDS.values())], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+"""One entry under `jobs:`, chosen by its `kind`."""
 
 
-@cache
-def job_kinds() -> dict[str, JobKind]:
-    from toolkit.letters.job import RENDER_LETTERS
-    from toolkit.messages.job import RENDER_MESSAGES
-    from toolkit.orders.job import VALIDATE_ORDERS
-    from toolkit.reports.mail_job import EMAIL
-    from toolkit.reports.notebook import NOTEBOOK
-    from toolkit.tracking.job import FLAG_OVERDUE
+class BatchConfig(BatchSettings):
+    """A batch config as a team writes it: the batch's settings and its jobs, each one of the
+    registered kinds."""
 
-    kinds = (VALIDATE_ORDERS, RENDER_MESSAGES, NOTEBOOK, EMAIL, RENDER_LETTERS, FLAG_OVERDUE)
-    return {kind.name: kind for kind in kinds}
+    jobs: dict[JobName, JobUnion]
 
 
-def job_union() -> Any:
-    """The pydantic type of one entry under `jobs:`, chosen by its `kind`."""
-    models = tuple(kind.model for kind in job_kinds().values())
-    if len(models) == 1:
-        return models[0]
-    return Annotated[Union[models], Field(discriminator="kind")]  # noqa: UP007
+def load_config(path: str | Path) -> LoadedConfig[BatchConfig]:
+    """A batch config file, validated (every error one `file:line:col: key: message` line)."""
+    return load_batch(path, BatchConfig)

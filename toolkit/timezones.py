@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+"""The zone of a batch that names none, and of every time read without one."""
 AMBIGUOUS_RULE = "earliest"
 _DST_YEARS = range(1992, 2041)  # the years exports are about
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.errors import ConfigError, ExitCode
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import write
 from toolkit.cli import app
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.orders.fields import ORDER_FIELDS
 
 CONFIG = "config/batch.yaml"

@@ -41,14 +41,14 @@ from tests.hostile.faults_support import (
     toolkit,
     wait_for,
 )
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.config.models import SmtpConfig
 from toolkit.errors import DiskFull, ExitCode
 from toolkit.io import write_parquet
 from toolkit.pipeline import run_batch
-from toolkit.reports.mail_html import MailBody
-from toolkit.reports.mail_message import build_message
-from toolkit.reports.smtp import SendFailed, send
+from toolkit.mailing.html import MailBody
+from toolkit.mailing.message import build_message
+from toolkit.mailing.smtp import SendFailed, send
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

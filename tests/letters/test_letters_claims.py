@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from toolkit.calendar import WorkCalendar
-from toolkit.letters.claims import Claims, Deadlines, prepare_claims
+from toolkit.claims.prepare import Claims, Deadlines, prepare_claims
 
 CALENDAR = WorkCalendar()
 AS_OF = date(2026, 11, 22)

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from tests_letters_support import LogReporter, letters_config
 
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.errors import ExitCode
 from toolkit.pipeline import BatchRun, run_batch
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from toolkit.letters.render import LetterTemplate, long_date
-from toolkit.messages.templates import TemplateError
+from toolkit.templating.environment import TemplateError
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "templates" / "letters"

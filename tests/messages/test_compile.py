@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import write
 from toolkit.i18n import EN, ZH
-from toolkit.messages.compile import PY_WHITESPACE, compile_template, render_all
-from toolkit.messages.templates import MessageTemplate, TemplateError
+from toolkit.templating.compile import PY_WHITESPACE, compile_template, render_all
+from toolkit.templating.environment import MessageTemplate, TemplateError
 
 SHANGHAI = "Asia/Shanghai"
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 
-from toolkit.messages.compile import compile_template, render_all
-from toolkit.messages.templates import MessageTemplate
+from toolkit.templating.compile import compile_template, render_all
+from toolkit.templating.environment import MessageTemplate
 from toolkit.samples import generate_orders
 
 SMS = Path(__file__).resolve().parents[2] / "templates" / "sms"

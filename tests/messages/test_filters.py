@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from toolkit.messages.filters import cn_date, cn_hour, cny, duration, num, pickup_hint, truncate_chars, weekday
+from toolkit.templating.filters import cn_date, cn_hour, cny, duration, num, pickup_hint, truncate_chars, weekday
 
 
 @pytest.mark.parametrize(

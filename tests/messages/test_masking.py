@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from toolkit.messages.masking import mask_phone, mask_phone_expr
+from toolkit.masking import mask_phone, mask_phone_expr
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from toolkit.calendar import WorkCalendar
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.errors import ExitCode
 from toolkit.messages.columns import WorkingDaysFromRun, uncovered_warnings, with_config_columns
 from toolkit.pipeline import run_batch

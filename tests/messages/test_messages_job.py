@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import polars as pl
 
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.errors import ExitCode
 from toolkit.pipeline import run_batch
 

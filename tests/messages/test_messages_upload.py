@@ -12,9 +12,9 @@ import openpyxl
 import polars as pl
 import pytest
 
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.errors import ConfigError, ExitCode
-from toolkit.messages.templates import MessageTemplate
+from toolkit.templating.environment import MessageTemplate
 from toolkit.messages.upload import platform_upload, variable_values
 from toolkit.pipeline import run_batch
 

@@ -8,7 +8,7 @@ import polars as pl
 
 from tests.conftest import write
 from toolkit.messages.render import Recipient, SmsRules, render_messages
-from toolkit.messages.templates import MessageTemplate
+from toolkit.templating.environment import MessageTemplate
 
 ORDERS = pl.DataFrame(
     {

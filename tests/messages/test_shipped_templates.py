@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.messages.length import sms_length
-from toolkit.messages.templates import MessageTemplate
+from toolkit.templating.environment import MessageTemplate
 
 SMS = Path(__file__).resolve().parents[2] / "templates" / "sms"
 SIGNATURE = "【顺达物流】"

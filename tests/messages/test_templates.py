@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write
-from toolkit.messages.templates import MessageTemplate, TemplateError
+from toolkit.templating.environment import MessageTemplate, TemplateError
 
 ROW = {"serial": "110310221", "shipper_name": "王先生", "shipper_phone": "13812343212", "goods_name": "配件", "pieces": 5}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 import toolkit as tk
-from toolkit.reports.display import Card, cards, format_value, table, week_over_week_table
+from toolkit.display import Card, cards, format_value, table, week_over_week_table
 
 
 def test_values_are_formatted_for_people() -> None:

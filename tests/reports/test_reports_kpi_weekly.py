@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from toolkit.reports import kpi
-from toolkit.tracking.stages import STAGE_DTYPE
+from toolkit.shipments.stages import STAGE_DTYPE
 
 TZ = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=TZ)

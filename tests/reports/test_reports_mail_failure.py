@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from mail_server import MailServer, free_port
 
 from tests.conftest import write
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.errors import ExitCode
 from toolkit.pipeline import BatchRun, run_batch
 

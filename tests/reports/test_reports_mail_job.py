@@ -14,10 +14,10 @@ from mail_files import CHART, LOGO, write_report
 from mail_server import MailServer, free_port
 
 from tests.conftest import write
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.errors import ConfigError, ExitCode
 from toolkit.pipeline import BatchRun, run_batch
-from toolkit.reports.mail_html import GMAIL_CLIP_BYTES
+from toolkit.mailing.html import GMAIL_CLIP_BYTES
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DAY = date(2026, 11, 22)

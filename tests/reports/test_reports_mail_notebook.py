@@ -12,10 +12,10 @@ from mail_files import CHART
 from mail_server import MailServer
 
 from tests.conftest import write
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.errors import ExitCode
 from toolkit.pipeline import run_batch
-from toolkit.reports.mail_html import GMAIL_CLIP_BYTES
+from toolkit.mailing.html import GMAIL_CLIP_BYTES
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

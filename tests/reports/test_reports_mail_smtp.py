@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, UTC
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +10,9 @@ import pytest
 from mail_server import MailServer, certificate, free_port
 
 from toolkit.config.models import SmtpConfig
-from toolkit.reports.mail_html import MailBody
-from toolkit.reports.mail_message import build_message
-from toolkit.reports.smtp import SendFailed, send
+from toolkit.mailing.html import MailBody
+from toolkit.mailing.message import build_message
+from toolkit.mailing.smtp import SendFailed, send
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 

@@ -13,7 +13,7 @@ from toolkit.calendar import WorkCalendar
 from toolkit.cli import app
 from toolkit.fields import alias_table
 from toolkit.io import TableSource, read_table
-from toolkit.letters.fields import CLAIM_FIELDS
+from toolkit.claims.fields import CLAIM_FIELDS
 from toolkit.samples.claims import AS_OF, generate_claims
 from toolkit.samples.write import write_samples
 

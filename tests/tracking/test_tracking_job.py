@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import Lines
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.pipeline import run_batch
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.pipeline import run_batch
 
 OLIST = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "olist" / "olist_orders_sample.csv"

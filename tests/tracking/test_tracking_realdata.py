@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import REALDATA, Lines, write
-from toolkit.config import load_config
+from toolkit.registry import load_config
 from toolkit.pipeline import BatchRun, run_batch
 
 SCMS = REALDATA / "scms" / "SCMS_Delivery_History_Dataset.csv"

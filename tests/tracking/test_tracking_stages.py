@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from toolkit.i18n import EN, ZH
-from toolkit.tracking.stages import (
+from toolkit.shipments.stages import (
     CLOSED_STAGES,
     FINAL_STAGES,
     REASON_LABELS,

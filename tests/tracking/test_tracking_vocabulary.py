@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from toolkit.tracking.presets import load_preset
-from toolkit.tracking.stages import STAGE_DTYPE
+from toolkit.shipments.stages import STAGE_DTYPE
 from toolkit.tracking.vocabulary import StatusRule, StatusVocabulary, classify_events, unknown_statuses
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "cn_tracking_codes.json"

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from toolkit.config.keys import accepted_keys
+from toolkit.config.models import BatchSettings
 from toolkit.config.secrets import Secrets
 from toolkit.config.yaml_source import YamlDocument, load_yaml
 from toolkit.errors import ConfigError
 from toolkit.suggest import did_you_mean
 
-if TYPE_CHECKING:
-    from toolkit.config.models import BatchConfig
-
 Model = TypeVar("Model", bound=BaseModel)
+Batch = TypeVar("Batch", bound=BatchSettings)
 
 
 class ConfigErrors(ConfigError):
@@ -91,21 +90,22 @@ def load_model(path: Path, model: type[Model], display: str | None = None, **con
 
 
 @dataclass
-class LoadedConfig:
+class LoadedConfig(Generic[Batch]):
     """A validated batch config and where it came from; `document` knows where each key stands."""
 
     path: Path
     display: str
-    model: BatchConfig
+    model: Batch
     document: YamlDocument
 
 
-def load_config(path: str | Path) -> LoadedConfig:
-    from toolkit.config.models import BatchConfig
-
+def load_batch(path: str | Path, model: type[Batch]) -> LoadedConfig[Batch]:
+    """A batch config file validated into `model` (the registry's `BatchConfig`: its jobs are
+    the registered kinds); the job names are known while the jobs are validated, so that
+    `input: orders.valid` can tell a reference from a file name."""
     path = Path(path)
     document = load_yaml(path.resolve(), display=str(path))
     jobs = document.data.get("jobs") if isinstance(document.data, dict) else None
     job_names = tuple(jobs) if isinstance(jobs, dict) else ()
-    model = validate_document(document, BatchConfig, job_names=job_names)
-    return LoadedConfig(path=path.resolve(), display=str(path), model=model, document=document)
+    validated = validate_document(document, model, job_names=job_names)
+    return LoadedConfig(path=path.resolve(), display=str(path), model=validated, document=document)

@@ -21,17 +21,26 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from toolkit.calendar import WorkCalendar
+from toolkit.config.addresses import DEFAULT_SENDER, Address
 from toolkit.config.paths import Folder
-from toolkit.config.references import forward_references
-from toolkit.i18n import normalise_locale
-from toolkit.registry import job_union
-from toolkit.reports.mail_message import DEFAULT_SENDER, Address
+from toolkit.config.references import JOB_NAME, forward_references
+from toolkit.i18n import DEFAULT_LOCALE, normalise_locale
+from toolkit.timezones import DEFAULT_TIMEZONE
 
-_JOB_NAME = r"^[A-Za-z_][A-Za-z0-9_-]*$"
+JobName = Annotated[str, Field(pattern=f"^{JOB_NAME}$")]
 
 
 class Strict(BaseModel):
+    """A config block: a key it does not know is an error (with "did you mean")."""
+
     model_config = ConfigDict(extra="forbid")
+
+
+class JobConfig(Strict):
+    """Base of every job kind's config model; `kind` is the registry key."""
+
+    kind: str
+    description: str | None = None
 
 
 class CalendarConfig(Strict):
@@ -91,17 +100,18 @@ class OnFailureConfig(Strict):
     email: list[Address] = Field(min_length=1)
 
 
-class BatchConfig(Strict):
-    """A batch: settings shared by its jobs and the jobs in the order they run."""
+class BatchSettings(Strict):
+    """A batch: settings shared by its jobs and the jobs in the order they run. The registry's
+    `BatchConfig` narrows `jobs` to the registered job kinds."""
 
-    batch: Annotated[str, Field(pattern=_JOB_NAME)]
-    timezone: str = "Asia/Shanghai"
-    locale: str = "zh_CN"
+    batch: JobName
+    timezone: str = DEFAULT_TIMEZONE
+    locale: str = DEFAULT_LOCALE
     calendar: CalendarConfig = CalendarConfig()
     # beside the config like every other path, also when left out (not wherever cron starts)
     output: Folder = Field(Path("out"), validate_default=True)
     state: Folder = Field(Path("data"), validate_default=True)  # serials and the follow-up log live here
-    jobs: dict[Annotated[str, Field(pattern=_JOB_NAME)], job_union()]  # type: ignore[valid-type]
+    jobs: dict[JobName, JobConfig]
     smtp: SmtpConfig | None = None
     on_failure: OnFailureConfig | None = None
 
@@ -129,7 +139,7 @@ class BatchConfig(Strict):
         return value
 
     @model_validator(mode="after")
-    def _references_point_back(self) -> BatchConfig:
+    def _references_point_back(self) -> BatchSettings:
         """Each reference to a job that does not come earlier, an error at its own key (pydantic
         keeps the location of a ValidationError raised here; a ValueError would stand at the top)."""
         errors = [

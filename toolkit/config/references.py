@@ -1,16 +1,92 @@
-"""The references of a batch that do not point back: a job reads only earlier jobs' outputs.
+"""How a job names what an earlier job wrote, in one grammar, and the check that every such
+reference points back.
 
-Each one is reported at its own key (`jobs.first.input`), saying why: the job's own output, a
-cycle of jobs reading each other (named in order), or simply a job that comes later.
+    orders              the output folder of the job `orders` (a notebook parameter)
+    orders.valid        the table `valid` the job `orders` publishes (orders/valid.parquet)
+    daily_report/x.html a file the job `daily_report` writes
+
+A job reads only earlier jobs' outputs; a reference that does not point back is reported at its
+own key (`jobs.first.input`), saying why: the job's own output, a cycle of jobs reading each
+other (named in order), or simply a job that comes later.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from toolkit.job import JobFileRef, JobOutputRef, Key, located_references
+JOB_NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
+"""A job's name under `jobs:`; also the first part of every reference."""
+_REFERENCE = re.compile(rf"^(?P<job>{JOB_NAME})(?:\.(?P<table>[A-Za-z_][A-Za-z0-9_]*)|/(?P<path>.+))?$")
+
+Key = tuple[str | int, ...]
+"""Where a value stands in a job's config: `("input",)`, `("letters", "apology", "template")`."""
+
+
+@dataclass(frozen=True)
+class JobOutputRef:
+    """`input: orders.valid` in YAML: the table `valid` written by the earlier job `orders`."""
+
+    job: str
+    table: str
+
+    def __str__(self) -> str:
+        return f"{self.job}.{self.table}"
+
+
+@dataclass(frozen=True)
+class JobFileRef:
+    """`daily_report/daily_report.html` in YAML: a file written by the earlier job `daily_report`."""
+
+    job: str
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.job}/{self.path}"
+
+
+@dataclass(frozen=True)
+class JobFolderRef(JobFileRef):
+    """`orders` as a notebook parameter: the output folder of the earlier job `orders` (a
+    JobFileRef, so that whatever finds a job's references finds this one too)."""
+
+    path: str = "."
+
+    def __str__(self) -> str:
+        return self.job
+
+
+def parse_reference(text: str) -> JobOutputRef | JobFileRef | JobFolderRef | None:
+    """The reference `text` is written as, by its form alone, or None; whether it names a job
+    of the batch, and whether that form is accepted where it stands, is for the caller."""
+    match = _REFERENCE.match(text)
+    if match is None:
+        return None
+    if match["table"] is not None:
+        return JobOutputRef(match["job"], match["table"])
+    if match["path"] is not None:
+        return JobFileRef(match["job"], match["path"])
+    return JobFolderRef(match["job"])
+
+
+def located_references(job: BaseModel) -> list[tuple[Key, JobOutputRef | JobFileRef]]:
+    """The earlier jobs' tables and files a job's config names, each with its key in the job:
+    `("input",)`, `("parameters", "orders")`, `("attach", 0)`."""
+    found: list[tuple[Key, JobOutputRef | JobFileRef]] = []
+    for name, value in job:
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else [(None, value)]
+        for key, item in items:
+            if isinstance(item, (JobOutputRef, JobFileRef)):
+                found.append(((name,) if key is None else (name, key), item))
+    return found
+
+
+def job_references(job: BaseModel) -> list[tuple[str, JobOutputRef | JobFileRef]]:
+    """The earlier jobs' tables and files a job's config names, with the field naming each."""
+    return [(str(key[0]), ref) for key, ref in located_references(job)]
 
 
 def forward_references(jobs: Mapping[str, BaseModel]) -> list[tuple[Key, str]]:

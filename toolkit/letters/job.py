@@ -22,8 +22,8 @@ from toolkit.fields import alias_table
 from toolkit.i18n import Text
 from toolkit.io import atomic_path, read_table, write_text
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobResult
-from toolkit.letters.claims import REQUIRED, TIME_FIELDS, Claims, Deadlines, prepare_claims
-from toolkit.letters.fields import CLAIM_FIELDS
+from toolkit.claims.prepare import REQUIRED, TIME_FIELDS, Claims, Deadlines, prepare_claims
+from toolkit.claims.fields import CLAIM_FIELDS
 from toolkit.letters.render import LetterTemplate
 from toolkit.rules import FINDING_SCHEMA, ROW
 
@@ -181,7 +181,7 @@ CLAIM_FACTS = (
     "incident_label", "payer_label", "status_label", "valuation_basis", "valuation_basis_label", "valuation_price",
     "liability_cap", "proposed_amount", "evidence_due", "insurer_due", "proposal_due", "escalation_due", "payment_due",
     "proposal_late", "payment_late",
-)  # toolkit.letters.claims.claim_facts
+)  # toolkit.claims.prepare.claim_facts
 CLAIMS = (ROW, *(f.name for f in CLAIM_FIELDS), *CLAIM_FACTS)
 PUBLISHES = {
     "letters": ("kind", "file", *CLAIMS),  # one per letter, with its claim's columns

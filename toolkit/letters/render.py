@@ -19,7 +19,7 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from toolkit.i18n import EN, ZH
-from toolkit.messages.templates import MessageTemplate, TemplateError, environment
+from toolkit.templating.environment import MessageTemplate, TemplateError, environment
 
 DOCUMENT = "document.html.j2"
 DOCUMENT_VALUES = ("letters", "title", "lang")  # what the document around the letters is rendered with

@@ -19,7 +19,7 @@ from toolkit.messages.columns import ColumnValue, selected, uncovered_warnings, 
 from toolkit.messages.outbox import write_outbox
 from toolkit.messages.render import Recipient, RenderResult, SmsRules, render_messages
 from toolkit.messages.serials import reserve_serials
-from toolkit.messages.templates import MessageTemplate
+from toolkit.templating.environment import MessageTemplate
 from toolkit.messages.upload import platform_upload, variable_values, write_platform_files
 from toolkit.rules import FINDING_SCHEMA, ROW
 

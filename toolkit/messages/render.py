@@ -7,17 +7,19 @@ recipient without a valid mobile number is a finding, never a line in the outbox
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
+from toolkit.display import Card, cards, format_value, table, word
 from toolkit.i18n import ZH, Text
 from toolkit.io import cells
-from toolkit.messages.compile import render_all
-from toolkit.messages.filters import truncate_chars
+from toolkit.templating.compile import render_all
+from toolkit.templating.filters import truncate_chars
 from toolkit.messages.length import CN_MAX, CN_PART, CN_SINGLE, UCS2_PART, UCS2_SINGLE, Counting, cn_length_expr, sms_length
-from toolkit.messages.templates import MessageTemplate
+from toolkit.templating.environment import MessageTemplate
 from toolkit.rules import FINDING_SCHEMA, ROW
 
 MESSAGES = {
@@ -90,10 +92,20 @@ class RenderResult:
         self.findings = pl.concat([self.findings, findings.cast(FINDING_SCHEMA)]).sort("row", "rule")  # type: ignore[arg-type]
         self.counts["findings"] = self.findings.height
 
-    def _repr_html_(self) -> str:
-        from toolkit.reports.display import messages_html
-
-        return messages_html(self)
+    def _repr_html_(self, first: int = 5) -> str:
+        """The counts as cards, the first messages and the first findings, in Jupyter."""
+        locale, counts = self.locale, self.counts
+        keys = ("rows_in", "rendered", "outbox", "over_budget")
+        summary = cards(
+            Card(word(k, locale), format_value(counts.get(k, 0), "int"), breach=k == "over_budget" and counts.get(k, 0) > 0)
+            for k in keys
+        )
+        columns = [c for c in ("role", "recipient", "phone", "content", "chars", "parts") if c in self.outbox.columns]
+        previews = table(self.outbox.select(columns), locale, max_rows=first, caption=word("previews", locale)).to_html()
+        findings = ""
+        if self.findings.height:
+            findings = table(self.findings.head(10), locale, max_rows=10, caption=word("first_findings", locale, n=10)).to_html()
+        return f"<div><h3>{html.escape(word('messages', locale))}</h3>{summary}{previews}{findings}</div>"
 
 
 def render_contents(template: MessageTemplate, frame: pl.DataFrame) -> pl.Series:

@@ -18,9 +18,9 @@ import polars as pl
 
 from toolkit.i18n import ZH
 from toolkit.io import write_json
-from toolkit.messages.compile import render_all
+from toolkit.templating.compile import render_all
 from toolkit.messages.platforms import PHONE, aliyun_batch_requests, check_variables, write_tencent_bulk
-from toolkit.messages.templates import MessageTemplate
+from toolkit.templating.environment import MessageTemplate
 from toolkit.rules import FINDING_SCHEMA, ROW
 
 RULE = "platform_variable"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -11,10 +10,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from toolkit.i18n import Text
 from toolkit.io import XlsxSheet, write_text, write_xlsx
 from toolkit.orders.fields import FIELDS_BY_NAME
+from toolkit.orders.validate import ValidationResult
 from toolkit.rules import ROW
-
-if TYPE_CHECKING:
-    from toolkit.orders.validate import ValidationResult
 
 WORDS = {
     "problem_rows": Text("问题订单", "Problem rows"),

@@ -3,12 +3,14 @@ rejected orders and findings out. No files are opened here."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import polars as pl
 
 from toolkit.calendar import WorkCalendar
+from toolkit.display import LABELS, Card, cards, format_value, table, word
 from toolkit.fields import Kind
 from toolkit.i18n import ZH
 from toolkit.io.dates import SAMPLE_SIZE, TimeReading, UnreadableTimes
@@ -55,10 +57,21 @@ class ValidationResult:
             .sort(["findings", "rule"], descending=[True, False])
         )
 
-    def _repr_html_(self) -> str:
-        from toolkit.reports.display import validation_html
-
-        return validation_html(self)
+    def _repr_html_(self, first: int = 10) -> str:
+        """The counts as cards, the findings per rule and the first findings, in Jupyter."""
+        locale, counts = self.locale, self.counts()
+        summary = cards(
+            [
+                Card(word("rows_in", locale), format_value(counts["rows_in"], "int")),
+                Card(LABELS["accepted"].get(locale), format_value(counts["accepted"], "int")),
+                Card(LABELS["refused"].get(locale), format_value(counts["rejected"], "int"), breach=counts["rejected"] > 0),
+                Card(LABELS["call_needed"].get(locale), format_value(counts["accepted_with_warnings"], "int")),
+            ]
+        )
+        by_rule = table(self.by_rule().select("rule", "severity", "message", "rows", "findings"), locale, max_rows=first)
+        caption = word("first_findings", locale, n=first)
+        findings = table(self.findings.head(first), locale, max_rows=first, caption=caption)
+        return f"<div><h3>{html.escape(word('validation', locale))}</h3>{summary}{by_rule.to_html()}{findings.to_html()}</div>"
 
 
 def validate_orders(

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
-
-from toolkit import __version__
 from toolkit.io import write_text
+from toolkit.version import __version__
+
+if TYPE_CHECKING:  # nbformat and nbconvert are imported where a report is exported: a second at start-up
+    import nbformat
+    from nbconvert import HTMLExporter
 
 TEMPLATES = Path(__file__).parent / "templates"
 REMOVE_TAGS = {"remove_cell", "hide", "papermill-error-cell-tag"}
@@ -48,6 +49,9 @@ def _footer(nb: nbformat.NotebookNode, name: str) -> str:
 
 
 def _exporter() -> HTMLExporter:
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exporter = HTMLExporter(
         extra_template_basedirs=[str(TEMPLATES / "nbconvert")],
         template_name="report",
@@ -73,6 +77,8 @@ def report_html(nb: nbformat.NotebookNode, name: str) -> str:
 
 def export_report_html(executed_nb_path: str | Path, out_path: str | Path) -> Path:
     """Write the report of the executed notebook at `executed_nb_path` to `out_path` (atomic)."""
+    import nbformat
+
     source, target = Path(executed_nb_path), Path(out_path)
     nb = nbformat.read(source, as_version=4)
     write_text(report_html(nb, source.stem), target)

@@ -1,7 +1,6 @@
 """What a report notebook reads: the tables earlier jobs wrote in the run folder, and files such
-as the ticket export. A notebook opened without a batch (in JupyterLab, with its default
-parameters) gets the same tables by running the config's data jobs on the samples into a
-temporary folder, so the team's out/ folder and SMS serial counter are left alone."""
+as the ticket export and the claims ledger. (A notebook opened without a batch gets the same
+tables from `toolkit.workbench.sample_run`.)"""
 
 from __future__ import annotations
 
@@ -13,17 +12,11 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from toolkit.calendar import WorkCalendar
+from toolkit.claims.fields import CLAIM_FIELDS
+from toolkit.claims.prepare import REQUIRED, Deadlines, prepare_claims
+from toolkit.fields import alias_table
+from toolkit.io import TableSource, read_table
 from toolkit.reports.tickets import read_tickets
-
-
-def sample_run(config: str | Path, jobs: tuple[str, ...], as_of: datetime | str | None = None) -> Path:
-    """Run `jobs` of `config` with output and state in a temporary folder; returns the run folder."""
-    import toolkit as tk
-    from toolkit.reports.workbench import scratch
-
-    loaded = scratch(tk.load_config(str(config)))
-    run = tk.run(loaded, only=[name for name in jobs if name in loaded.model.jobs], as_of=as_of)
-    return run.run_dir
 
 
 def _table(folder: str | Path | None, name: str) -> pl.DataFrame | None:
@@ -86,13 +79,8 @@ def load_daily(
 
 
 def read_claims(path: str | Path, as_of: date, timezone: str = "Asia/Shanghai", locale: str = "zh_CN") -> pl.DataFrame:
-    """The claims ledger typed, with every deadline (`toolkit.letters.claims.prepare_claims`);
+    """The claims ledger typed, with every deadline (`toolkit.claims.prepare.prepare_claims`);
     claims the letters job would refuse (unreadable dates, amounts) are left out."""
-    from toolkit.fields import alias_table
-    from toolkit.io import TableSource, read_table
-    from toolkit.letters.claims import REQUIRED, Deadlines, prepare_claims
-    from toolkit.letters.fields import CLAIM_FIELDS
-
     with read_table(TableSource(path=Path(path)), alias_table(CLAIM_FIELDS), required=REQUIRED) as table:
         claims = prepare_claims(table.frame, calendar=WorkCalendar(timezone=timezone), deadlines=Deadlines(),
                                 as_of=as_of, timezone=timezone, locale=locale)

@@ -11,7 +11,6 @@ the working directory, as it does when opened in JupyterLab.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from typing import Any, Literal
 from pydantic import Field, PositiveInt, ValidationInfo, field_validator
 
 from toolkit.config.paths import ExistingFile
+from toolkit.config.references import parse_reference
 from toolkit.errors import JobFailed
 from toolkit.io.faults import disk_full
 from toolkit.job import (
@@ -30,30 +30,16 @@ from toolkit.job import (
     JobCheck,
     JobConfig,
     JobContext,
-    JobFileRef,
+    JobFolderRef,
     JobKind,
     JobOutputRef,
     JobResult,
 )
+from toolkit.reports.export import export_report_html
 from toolkit.reports.kernel import DEFAULT_KERNEL, kernel_spec
 
 # nbformat, nbconvert and papermill are imported where a notebook runs: the registry imports
 # every job module, and nbformat alone (jsonschema's format checkers) costs a second at start-up.
-
-_JOB_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$")
-_STAGING = re.compile(r"^\.(?P<batch>.+)\.staging-\d+$")
-
-
-@dataclass(frozen=True)
-class JobFolderRef(JobFileRef):
-    """`orders` as a parameter value: the output folder of the earlier job `orders` (a JobFileRef
-    so that whatever finds a job's references finds this one too)."""
-
-    path: str = "."
-
-    def __str__(self) -> str:
-        return self.job
-
 
 class NotebookConfig(JobConfig):
     """Run a notebook from notebooks/ with parameters; save it executed and as an HTML report."""
@@ -90,16 +76,9 @@ class NotebookConfig(JobConfig):
 
 
 def _reference(value: Any, jobs: tuple[str, ...] | list[str]) -> Any:
-    if not isinstance(value, str) or not (match := _JOB_REF.match(value)) or match.group(1) not in jobs:
-        return value
-    return JobOutputRef(match.group(1), match.group(2)) if match.group(2) else JobFolderRef(match.group(1))
-
-
-def final_path(path: Path, context: JobContext) -> Path:
-    """Where `path` (in the staging folder the batch is built in) is once the run is swapped in."""
-    staging = context.out_dir.parent
-    match = _STAGING.match(staging.name)
-    return staging.parent / match.group("batch") / path.relative_to(staging) if match else path
+    """`orders` (the job's folder) and `orders.valid` (its table) name an earlier job."""
+    ref = parse_reference(value) if isinstance(value, str) else None
+    return ref if isinstance(ref, (JobOutputRef, JobFolderRef)) and ref.job in jobs else value
 
 
 def resolve_parameters(config: NotebookConfig, context: JobContext) -> dict[str, Any]:
@@ -161,9 +140,6 @@ def execution_error(error: BaseException, notebook: str, shown: Path, timeout: i
     return f"{notebook}: {what}; executed notebook: {shown}"
 
 
-BUILT_IN = ("run_date", "as_of", "run_dir", "output_dir", "locale")
-
-
 def declared(config: NotebookConfig, parameters: dict[str, Any], log: Callable[[str], None]) -> dict[str, Any]:
     """The parameters to inject: the batch's built-in ones the notebook's `parameters` cell
     declares, and every configured one (a configured name the cell lacks is logged)."""
@@ -221,7 +197,7 @@ def run(config: NotebookConfig, context: JobContext) -> JobResult:
     executed = context.output(f"{config.stem}.ipynb")
     job = JobResult(inputs=[InputRecord.of(config.notebook)])
     job.inputs += [InputRecord.of(path) for path in config.files.values()]
-    report = NotebookRun(notebook=final_path(executed, context), html=None, parameters=parameters)
+    report = NotebookRun(notebook=context.final_path(executed), html=None, parameters=parameters)
     job.result = report
     started = time.perf_counter()
     try:
@@ -239,12 +215,10 @@ def run(config: NotebookConfig, context: JobContext) -> JobResult:
     report.seconds["execute"] = round(time.perf_counter() - started, 3)
     job.add_output(executed)
     if config.html:
-        from toolkit.reports.export import export_report_html
-
         started = time.perf_counter()
         html = export_report_html(executed, context.output(f"{config.stem}.html"))
         report.seconds["export"] = round(time.perf_counter() - started, 3)
-        report.html = final_path(html, context)
+        report.html = context.final_path(html)
         job.add_output(html)
         job.counts["html_bytes"] = html.stat().st_size
     job.counts["execute_ms"] = int(report.seconds["execute"] * 1000)

@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from toolkit.calendar import WorkCalendar
-from toolkit.letters.fields import CLAIM_FIELDS, INCIDENT_TYPES, PAYERS, STATUSES
+from toolkit.claims.fields import CLAIM_FIELDS, INCIDENT_TYPES, PAYERS, STATUSES
 from toolkit.samples import vocab
 from toolkit.samples.draw import choice_index, pick
 from toolkit.samples.people import city_table, company_names, person_names

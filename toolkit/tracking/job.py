@@ -20,7 +20,7 @@ from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_plan, unre
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobResult
 from toolkit.timezones import localize
 from toolkit.tracking import follow_up
-from toolkit.tracking.counts import shipment_counts
+from toolkit.shipments.counts import shipment_counts
 from toolkit.tracking.overdue import (
     SHIPMENT_TIMES,
     UNREADABLE,
@@ -37,7 +37,7 @@ from toolkit.tracking.report import (
     write_worklist_xlsx,
 )
 from toolkit.tracking.sla import Sla, load_sla
-from toolkit.tracking.stages import STAGE_DTYPE
+from toolkit.shipments.stages import STAGE_DTYPE
 from toolkit.tracking.vocabulary import (
     classify_events,
     status_text,
@@ -178,7 +178,7 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
         "unmatched_waybills": unmatched.height,
         "repeated_waybills": doubled,
         "bad_order_time": shipments["order_time"].null_count(),
-        **counts,  # delivery states, no_events, status_<stage>: toolkit.tracking.counts
+        **counts,  # delivery states, no_events, status_<stage>: toolkit.shipments.counts
         "picked_up_late": int((~status["picked_up_on_time"]).sum()),  # null (open, or closed before pickup) is not late
         **job.counts,  # unreadable_<time>, counted as the inputs were read
     }

@@ -19,14 +19,14 @@ from toolkit.calendar import WorkCalendar
 from toolkit.io import cells
 from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_plan, unreadable_text, unreadable_times
 from toolkit.timezones import localize
-from toolkit.tracking.counts import delivery_state
+from toolkit.shipments.counts import delivery_state
 from toolkit.tracking.sla import (
     Sla,
     delivery_due,
     with_pickup_due,
     with_table_delivery_due,
 )
-from toolkit.tracking.stages import CLOSED_STAGES, FINAL_STAGES, REASONS, STAGE_DTYPE, STAGES
+from toolkit.shipments.stages import CLOSED_STAGES, FINAL_STAGES, REASONS, STAGE_DTYPE, STAGES
 from toolkit.tracking.vocabulary import StatusVocabulary, stage_of, unknown_statuses_plan
 
 SHIPMENT_TEXT = ("waybill", "order_id", "carrier", "service", "origin", "destination", "customer_name",
@@ -191,7 +191,7 @@ def shipment_status(
     shipments: pl.LazyFrame, reduced: pl.LazyFrame, sla: Sla, calendar: WorkCalendar, as_of: datetime
 ) -> pl.LazyFrame:
     """Every shipment, delivered or not: stage, due times, pickup and delivery times, on-time
-    flags and `delivery_state` (toolkit.tracking.counts).
+    flags and `delivery_state` (toolkit.shipments.counts).
 
     An on-time flag is null while it is still open (not picked up / not arrived and not yet due),
     and for a shipment closed without it (cancelled, closed, returned): that one is not late; the

@@ -10,8 +10,8 @@ from jinja2 import Environment, select_autoescape
 
 from toolkit.i18n import Text
 from toolkit.io import XlsxSheet, write_text, write_xlsx
-from toolkit.tracking.counts import DELIVERY_STATES, NO_EVENTS, STATUS_PREFIX
-from toolkit.tracking.stages import stage_label
+from toolkit.shipments.counts import DELIVERY_STATES, NO_EVENTS, STATUS_PREFIX
+from toolkit.shipments.stages import stage_label
 from toolkit.tracking.worklist import SEVERITY_LABELS
 
 HEADERS: dict[str, Text] = {
@@ -99,7 +99,7 @@ def write_summary_html(
     worklist: pl.DataFrame, batches: pl.DataFrame, unknown: pl.DataFrame, shipments: int, as_of: str, path: Path,
     *, title: str, locale: str, max_rows: int = 50_000, counts: dict[str, int] | None = None,
 ) -> None:
-    """The summary page; `counts` (toolkit.tracking.counts.shipment_counts) adds where the
+    """The summary page; `counts` (toolkit.shipments.counts.shipment_counts) adds where the
     shipments stand against their delivery due time and by their own status."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     counts = counts or {}

@@ -35,7 +35,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from toolkit.tracking.stages import REASONS, STAGE_DTYPE, STAGES
+from toolkit.shipments.stages import REASONS, STAGE_DTYPE, STAGES
 
 Stage = Literal[STAGES]  # type: ignore[valid-type]
 Reason = Literal[REASONS]  # type: ignore[valid-type]

@@ -11,10 +11,10 @@ import polars as pl
 
 from toolkit.calendar import WorkCalendar
 from toolkit.i18n import Text
-from toolkit.messages.compile import render_all
-from toolkit.messages.templates import MessageTemplate
+from toolkit.templating.compile import render_all
+from toolkit.templating.environment import MessageTemplate
 from toolkit.tracking.sla import SEVERITIES, Sla
-from toolkit.tracking.stages import reason_label_expr, stage_label_expr
+from toolkit.shipments.stages import reason_label_expr, stage_label_expr
 
 RULES: dict[str, Text] = {
     "exception": Text("异常件", "Exception"),

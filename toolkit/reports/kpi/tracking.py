@@ -4,7 +4,7 @@ to chase) and shipment_status (every shipment with its due times and on-time fla
 A shipment counts for a rate once it is decided: picked up (or delivered), or still not when its
 due time has passed at `as_of`; one still within its time is in neither count, and so is one
 cancelled, closed or returned before it (`not_chased`). Delivery counts carry the names of the
-job's manifest (toolkit.tracking.counts): delivered_on_time, delivered_late, open_overdue,
+job's manifest (toolkit.shipments.counts): delivered_on_time, delivered_late, open_overdue,
 open_not_due, not_chased, no_due_time.
 """
 
@@ -16,8 +16,8 @@ from datetime import datetime
 import polars as pl
 
 from toolkit.reports.kpi.weeks import instant, week_of
-from toolkit.tracking.counts import delivery_counts, delivery_state, status_counts
-from toolkit.tracking.stages import CLOSED_STAGES
+from toolkit.shipments.counts import delivery_counts, delivery_state, status_counts
+from toolkit.shipments.stages import CLOSED_STAGES
 
 PICKUP_TARGET = 0.98  # 及时提货率 (DOMAIN.md §5)
 SEVERITY_ORDER = ("critical", "high", "medium", "low")

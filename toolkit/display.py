@@ -13,18 +13,13 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
 from toolkit.i18n import EN, ZH, Text
-from toolkit.messages.filters import duration
-from toolkit.tracking.counts import DELIVERY_STATES, NO_EVENTS
-
-if TYPE_CHECKING:
-    from toolkit.messages.render import RenderResult
-    from toolkit.orders.validate import ValidationResult
-    from toolkit.pipeline import BatchRun
+from toolkit.templating.filters import duration
+from toolkit.shipments.counts import DELIVERY_STATES, NO_EVENTS
 
 # Headers for the column names the KPI functions return; a notebook passes its own for others.
 LABELS: dict[str, Text] = {
@@ -285,70 +280,6 @@ def cards(items: Iterable[Card]) -> Html:
             f'{html.escape(item.label)}<b style="{_FIGURE}">{html.escape(item.value)}</b>{note}</div>'
         )
     return Html(f'<div class="kpis">{"".join(parts)}</div>')
-
-
-def counts_cards(counts: Mapping[str, Any], labels: Mapping[str, str]) -> Html:
-    return cards(Card(labels.get(k, k), format_value(v, "int")) for k, v in counts.items() if k in labels)
-
-
-# --- the result objects' _repr_html_ -------------------------------------------------------------
-
-
-def validation_html(result: ValidationResult, first: int = 10) -> str:
-    locale = result.locale
-    counts = result.counts()
-    labels = {k: LABELS[k].get(locale) for k in ("accepted", "refused", "call_needed")}
-    cards_html = cards(
-        [
-            Card(word("rows_in", locale), format_value(counts["rows_in"], "int")),
-            Card(labels["accepted"], format_value(counts["accepted"], "int")),
-            Card(labels["refused"], format_value(counts["rejected"], "int"), breach=counts["rejected"] > 0),
-            Card(labels["call_needed"], format_value(counts["accepted_with_warnings"], "int")),
-        ]
-    )
-    by_rule = table(result.by_rule().select("rule", "severity", "message", "rows", "findings"), locale, max_rows=first).to_html()
-    findings = table(result.findings.head(first), locale, max_rows=first, caption=word("first_findings", locale, n=first)).to_html()
-    return f"<div><h3>{html.escape(word('validation', locale))}</h3>{cards_html}{by_rule}{findings}</div>"
-
-
-def messages_html(result: RenderResult, first: int = 5) -> str:
-    locale = result.locale
-    counts = result.counts
-    keys = ("rows_in", "rendered", "outbox", "over_budget")
-    cards_html = cards(
-        Card(word(k, locale), format_value(counts.get(k, 0), "int"), breach=k == "over_budget" and counts.get(k, 0) > 0) for k in keys
-    )
-    columns = [c for c in ("role", "recipient", "phone", "content", "chars", "parts") if c in result.outbox.columns]
-    previews = table(result.outbox.select(columns), locale, max_rows=first, caption=word("previews", locale)).to_html()
-    findings = ""
-    if result.findings.height:
-        findings = table(result.findings.head(10), locale, max_rows=10, caption=word("first_findings", locale, n=10)).to_html()
-    return f"<div><h3>{html.escape(word('messages', locale))}</h3>{cards_html}{previews}{findings}</div>"
-
-
-def _counts_text(counts: Mapping[str, int]) -> str:
-    return ", ".join(f"{k} {v:,}" for k, v in counts.items())
-
-
-def batch_html(run: BatchRun, locale: str = ZH) -> str:
-    rows = [
-        {
-            "name": name,
-            "kind": record.kind,
-            "status": record.status,
-            "duration_s": record.duration_s,
-            "counts": _counts_text(record.counts),
-            "error": record.error or "",
-            "failed": record.status in ("failed", "error", "skipped"),
-        }
-        for name, record in run.jobs.items()
-    ]
-    schema = {"name": pl.String, "kind": pl.String, "status": pl.String, "duration_s": pl.Float64,
-              "counts": pl.String, "error": pl.String, "failed": pl.Boolean}
-    frame = pl.DataFrame(rows, schema=schema)
-    title = word("batch", locale, batch=run.batch, date=run.run_date.isoformat(), status=run.status)
-    body = table(frame, locale, breach="failed", formats={"duration_s": "num"}).to_html()
-    return f'<div><h3>{html.escape(title)}</h3><p class="meta">{html.escape(str(run.run_dir))}</p>{body}</div>'
 
 
 def _signed(value: float | None, kind: str, locale: str) -> str:

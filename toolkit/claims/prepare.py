@@ -19,7 +19,7 @@ from toolkit.calendar import WorkCalendar
 from toolkit.fields import Kind
 from toolkit.i18n import Text
 from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_times
-from toolkit.letters.fields import (
+from toolkit.claims.fields import (
     CLAIM_FIELDS,
     FIELDS_BY_NAME,
     INCIDENT_TYPES,

@@ -23,7 +23,7 @@ import css_inline
 from bs4 import BeautifulSoup, Comment, Tag
 
 from toolkit.errors import InputError
-from toolkit.reports.mail_text import html_to_text
+from toolkit.mailing.text import html_to_text
 
 GMAIL_CLIP_BYTES = 100_000  # Gmail shows "[Message clipped]" past about 102 KB of HTML
 CID_DOMAIN = "cs-toolkit"

@@ -17,12 +17,9 @@ import ssl
 import time
 from collections.abc import Callable
 from email.message import EmailMessage
-from typing import TYPE_CHECKING
 
+from toolkit.config.models import SmtpConfig
 from toolkit.errors import JobFailed
-
-if TYPE_CHECKING:
-    from toolkit.config.models import SmtpConfig
 
 
 class SendFailed(JobFailed):

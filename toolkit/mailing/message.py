@@ -24,25 +24,10 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
-from typing import Annotated
-
-from pydantic import AfterValidator
 
 from toolkit.io.atomic import atomic_path
-from toolkit.reports.mail_html import MailBody
+from toolkit.mailing.html import MailBody
 
-DEFAULT_SENDER = "cs-toolkit <toolkit@localhost>"
-
-
-def _address(value: str) -> str:
-    _, address = parseaddr(value)
-    local, _, domain = address.rpartition("@")
-    if not local or "." not in domain or any(c.isspace() for c in address):
-        raise ValueError(f"not an email address: {value!r} (e.g. ops@example.com or 张三 <zhang@example.com>)")
-    return value
-
-
-Address = Annotated[str, AfterValidator(_address)]
 
 
 def build_message(

@@ -14,22 +14,23 @@ import os
 import shutil
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from toolkit import __version__
+from toolkit.version import __version__
 from toolkit.config import LoadedConfig
 from toolkit.errors import ConfigError, ExitCode, InputError, OutputError, ToolkitError
 from toolkit.io import write_json
 from toolkit.io.faults import disk_full, writable_folder, writing
 from toolkit.job import InputRecord, JobContext, JobFileRef, JobOutputRef, JobResult, job_references
-from toolkit.lock import BatchLock
-from toolkit.registry import job_kinds
-from toolkit.reports.mail_failure import notify_failure
-from toolkit.run_folder import MANIFEST, RunFolder
+from toolkit.pipeline.failure import notify_failure
+from toolkit.pipeline.lock import BatchLock
+from toolkit.pipeline.record import BatchRun, JobRecord
+from toolkit.pipeline.run_folder import MANIFEST, RunFolder
+from toolkit.registry import JOB_KINDS, load_config
 
 
 class Reporter(Protocol):
@@ -38,49 +39,15 @@ class Reporter(Protocol):
     def log(self, message: str) -> None: ...
 
 
-@dataclass
-class JobRecord:
-    name: str
-    kind: str
-    status: str = "pending"  # done | failed | error (input) | skipped | kept (from an earlier run)
-    started_at: str | None = None
-    duration_s: float | None = None
-    counts: dict[str, int] = field(default_factory=dict)
-    inputs: list[dict[str, Any]] = field(default_factory=list)
-    outputs: list[dict[str, Any]] = field(default_factory=list)
-    tables: dict[str, str] = field(default_factory=dict)
-    error: str | None = None
-    result: Any = field(default=None, repr=False)
-
-    def manifest(self) -> dict[str, Any]:
-        entry = asdict(self)
-        entry.pop("result")
-        return entry
-
-
-@dataclass
-class BatchRun:
-    batch: str
-    run_date: date
-    as_of: datetime
-    run_dir: Path
-    jobs: dict[str, JobRecord]
-    exit_code: ExitCode = ExitCode.DONE
-    failure_mail: dict[str, Any] | None = None  # the `on_failure` notice: where it went, or why not
-    earlier_good_run: Path | None = None  # where the good run this failed one replaced is kept
-
-    @property
-    def status(self) -> str:
-        return {ExitCode.DONE: "done", ExitCode.JOB_FAILED: "failed"}.get(self.exit_code, "error")
-
-    def __getitem__(self, job: str) -> Any:
-        """The rich result of a job (e.g. a ValidationResult), for notebooks."""
-        return self.jobs[job].result
-
-    def _repr_html_(self) -> str:
-        from toolkit.reports.display import batch_html
-
-        return batch_html(self)
+def batch_moment(as_of: datetime | str | None, timezone: str) -> datetime:
+    """The run's 'now' in the batch's time zone: an ISO string or a datetime, a naive one read
+    in that zone."""
+    zone = ZoneInfo(timezone)
+    if isinstance(as_of, str):
+        as_of = datetime.fromisoformat(as_of)
+    if as_of is None:
+        return datetime.now(zone)
+    return (as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=zone)).astimezone(zone)
 
 
 def _dependencies(job: Any) -> list[JobOutputRef | JobFileRef]:
@@ -108,17 +75,19 @@ class _PlainReporter:
 
 
 def run_batch(
-    loaded: LoadedConfig,
+    config: LoadedConfig | str | Path,
     *,
     run_date: date | None = None,
     only: list[str] | None = None,
-    as_of: datetime | None = None,
+    as_of: datetime | str | None = None,
     reporter: Reporter | None = None,
 ) -> BatchRun:
-    config = loaded.model
+    """Run a batch (or the jobs `only` names) as of a moment: `as_of` without a time zone is in
+    the batch's, and it defaults to now; the run date defaults to the as-of day."""
+    loaded = config if isinstance(config, LoadedConfig) else load_config(config)
     reporter = reporter or _PlainReporter()
-    zone = ZoneInfo(config.timezone)
-    as_of = (as_of or datetime.now(zone)).astimezone(zone)
+    as_of = batch_moment(as_of, loaded.model.timezone)
+    config = loaded.model
     run_date = run_date or as_of.date()
     selected = list(config.jobs) if not only else only
     unknown = [name for name in selected if name not in config.jobs]
@@ -157,7 +126,7 @@ def _run_jobs(
     for name, job in config.jobs.items():
         if name not in selected:
             continue
-        records[name] = _run_job(name, job, records, loaded, run_date, as_of, staging, reporter)
+        records[name] = _run_job(name, job, records, loaded, run_date, as_of, folder, reporter)
     batch = BatchRun(config.batch, run_date, as_of, folder.path, records, _exit_code(list(records.values())))
     batch.failure_mail = notify_failure(batch, config, staging, reporter.log)
     batch.earlier_good_run = folder.earlier_good_run(failed=batch.exit_code != ExitCode.DONE)
@@ -197,10 +166,10 @@ def _run_job(
     loaded: LoadedConfig,
     run_date: date,
     as_of: datetime,
-    staging: Path,
+    folder: RunFolder,
     reporter: Reporter,
 ) -> JobRecord:
-    config = loaded.model
+    config, staging = loaded.model, folder.staging
     record = JobRecord(name=name, kind=job.kind, started_at=datetime.now(as_of.tzinfo).isoformat(timespec="seconds"))
     blocked = [ref.job for ref in _dependencies(job) if records.get(ref.job) is None or records[ref.job].status not in ("done", "kept")]
     if blocked:
@@ -231,11 +200,12 @@ def _run_job(
         table_of=table_of,
         log=lambda message: reporter.log(f"{name}: {message}"),
         smtp=config.smtp,
+        final_run_dir=folder.path,
     )
     reporter.job_started(name, job.kind)
     started = time.perf_counter()
     try:
-        result: JobResult = job_kinds()[job.kind].run(job, context)
+        result: JobResult = JOB_KINDS[job.kind].run(job, context)
     except OutputError:
         raise
     except ToolkitError as error:

@@ -21,7 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from toolkit.errors import ConfigError
 from toolkit.i18n import ZH
-from toolkit.messages.filters import filters_for
+from toolkit.templating.filters import filters_for
 
 
 class TemplateError(ConfigError):

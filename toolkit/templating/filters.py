@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from toolkit.i18n import EN
-from toolkit.messages.masking import mask_phone
+from toolkit.masking import mask_phone
 
 _WEEKDAYS_ZH = "一二三四五六日"
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

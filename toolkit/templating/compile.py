@@ -46,9 +46,9 @@ from jinja2 import nodes
 from jinja2.filters import do_default
 
 from toolkit.i18n import EN
-from toolkit.messages import filters as _filters
-from toolkit.messages.masking import mask_phone, mask_phone_expr
-from toolkit.messages.templates import MessageTemplate
+from toolkit.templating import filters as _filters
+from toolkit.masking import mask_phone, mask_phone_expr
+from toolkit.templating.environment import MessageTemplate
 
 __all__ = ["compile_template", "render_all"]
 

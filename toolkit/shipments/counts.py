@@ -19,7 +19,7 @@ from __future__ import annotations
 import polars as pl
 
 from toolkit.i18n import Text
-from toolkit.tracking.stages import CLOSED_STAGES, STAGES
+from toolkit.shipments.stages import CLOSED_STAGES, STAGES
 
 DELIVERY_STATES: dict[str, Text] = {
     "delivered_on_time": Text("按时送达", "Delivered on time"),

@@ -1,10 +1,12 @@
 """Helpers for trying jobs by hand in a notebook (notebooks/workbench.ipynb): a config whose runs go
-to a scratch folder, one job pointed at another file, and the batch's jobs as a table."""
+to a scratch folder, one job pointed at another file, the batch's jobs as a table, and a run of
+a config's data jobs on the samples for a report notebook opened without a batch."""
 
 from __future__ import annotations
 
 import dataclasses
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,8 @@ import polars as pl
 from toolkit.config import LoadedConfig
 from toolkit.config.inputs import InputFile
 from toolkit.errors import ConfigError
+from toolkit.pipeline import run_batch
+from toolkit.registry import load_config
 
 
 def scratch(loaded: LoadedConfig, folder: str | Path | None = None) -> LoadedConfig:
@@ -43,3 +47,12 @@ def jobs_table(loaded: LoadedConfig) -> pl.DataFrame:
         for name, job in loaded.model.jobs.items()
     ]
     return pl.DataFrame(rows, schema=["name", "kind", "description"], orient="row")
+
+
+def sample_run(config: str | Path, jobs: tuple[str, ...], as_of: datetime | str | None = None) -> Path:
+    """Run `jobs` of `config` with output and state in a temporary folder; returns the run folder
+    (a report notebook opened in JupyterLab gets the tables a batch would give it, and the
+    team's out/ folder and SMS serial counter are left alone)."""
+    loaded = scratch(load_config(config))
+    run = run_batch(loaded, only=[name for name in jobs if name in loaded.model.jobs], as_of=as_of)
+    return run.run_dir

@@ -11,21 +11,19 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from datetime import datetime
+from email.message import EmailMessage
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from toolkit.config.addresses import DEFAULT_SENDER
+from toolkit.config.models import BatchSettings
 from toolkit.errors import ExitCode, ToolkitError
 from toolkit.i18n import Text
 from toolkit.job import OUTBOX
-from toolkit.reports.mail_html import MailBody
-from toolkit.reports.mail_message import DEFAULT_SENDER, build_message, write_eml
-from toolkit.reports.smtp import send
-
-if TYPE_CHECKING:
-    from email.message import EmailMessage
-
-    from toolkit.config.models import BatchConfig
-    from toolkit.pipeline import BatchRun
+from toolkit.mailing.html import MailBody
+from toolkit.mailing.message import build_message, write_eml
+from toolkit.mailing.smtp import send
+from toolkit.pipeline.record import BatchRun
 
 FAILURE_EML = "on_failure.eml"
 SUBJECT = Text("【批处理失败】{batch} {date}：{jobs}", "[batch failed] {batch} {date}: {jobs}")
@@ -35,7 +33,7 @@ RUN_FOLDER = Text("运行目录：{path}", "Run folder: {path}")
 ATTACHED = Text("附件（执行过的 notebook）：{names}", "Attached (the executed notebooks): {names}")
 
 
-def failure_message(run: BatchRun, config: BatchConfig, root: Path) -> EmailMessage:
+def failure_message(run: BatchRun, config: BatchSettings, root: Path) -> EmailMessage:
     """The notice for a run that did not finish; `root` is the folder the jobs wrote into."""
     locale = config.locale
     failed = {name: r for name, r in run.jobs.items() if r.status in ("failed", "error")}
@@ -59,7 +57,7 @@ def failure_message(run: BatchRun, config: BatchConfig, root: Path) -> EmailMess
     )
 
 
-def notify_failure(run: BatchRun, config: BatchConfig, root: Path, log: Callable[[str], None]) -> dict[str, Any] | None:
+def notify_failure(run: BatchRun, config: BatchSettings, root: Path, log: Callable[[str], None]) -> dict[str, Any] | None:
     """Write (and send) the notice when the run did not finish; what happened, for the manifest."""
     if config.on_failure is None or run.exit_code == ExitCode.DONE:
         return None

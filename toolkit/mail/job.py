@@ -6,7 +6,6 @@ it is also sent, and a send that fails leaves the .eml there and fails the job w
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from email.message import EmailMessage
 from functools import partial
@@ -18,12 +17,12 @@ from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo,
 from toolkit.config.paths import ExistingFile, base_dir
 from toolkit.i18n import Text
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobFileRef, JobKind, JobResult
-from toolkit.messages.templates import MessageTemplate, TemplateError
-from toolkit.reports.mail_html import GMAIL_CLIP_BYTES, MailBody, mail_safe
-from toolkit.reports.mail_message import DEFAULT_SENDER, Address, build_message, write_eml
-from toolkit.reports.smtp import SendFailed, send
-
-_FILE_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)/(.+)$")
+from toolkit.templating.environment import MessageTemplate, TemplateError
+from toolkit.mailing.html import GMAIL_CLIP_BYTES, MailBody, mail_safe
+from toolkit.config.addresses import DEFAULT_SENDER, Address
+from toolkit.config.references import parse_reference
+from toolkit.mailing.message import build_message, write_eml
+from toolkit.mailing.smtp import SendFailed, send
 
 OVER_BUDGET = Text(
     "邮件正文 {size} KB，超过 Gmail 约 {limit} KB 的截断上限（Gmail 会显示“[邮件已截断]”）：请精简报表或改为附件",
@@ -40,15 +39,15 @@ def parse_file_input(value: Any, info: ValidationInfo) -> Any:
     if not isinstance(value, str):
         return value
     jobs = (info.context or {}).get("job_names", ())
-    match = _FILE_REF.match(value)
-    if match and match.group(1) in jobs:
-        if ".." in PurePosixPath(match.group(2)).parts:
+    ref = parse_reference(value)
+    if type(ref) is not JobFileRef:
+        return value
+    if ref.job in jobs:
+        if ".." in PurePosixPath(ref.path).parts:
             raise ValueError(f"{value}: a job's file cannot lie outside its folder ('..')")
-        return JobFileRef(match.group(1), match.group(2))
-    if match and not (base_dir(info) / value).exists():
-        raise ValueError(
-            f"{value}: no job named {match.group(1)!r} (jobs: {', '.join(jobs)}) and no such file next to the config"
-        )
+        return ref
+    if not (base_dir(info) / value).exists():
+        raise ValueError(f"{value}: no job named {ref.job!r} (jobs: {', '.join(jobs)}) and no such file next to the config")
     return value
 
 
