@@ -14,7 +14,7 @@ from toolkit.errors import ExitCode
 from toolkit.io import TableSource, read_table
 from toolkit.pipeline import run_batch
 from toolkit.registry import JOB_KINDS
-from toolkit.rules import ROW
+from toolkit.fields import ROW
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 EXTRA = "remark"  # a column no job knows, which the tables that pass their input through keep

@@ -13,10 +13,10 @@ from typing import Literal
 
 import polars as pl
 
+from toolkit.fields import ROW
 from toolkit.i18n import Text
 
 Severity = Literal["error", "warning"]
-ROW = "_row"
 RAW = ":raw"  # suffix of the column holding a field's text as the user typed it
 
 FINDING_SCHEMA = {

@@ -37,7 +37,7 @@ from toolkit.io.encoding import (
     utf8_by_its_head,
 )
 from toolkit.io.escaped import unescaped
-from toolkit.io.headers import ROW_COLUMN
+from toolkit.fields import ROW
 from toolkit.io.raw import RawTable, not_blank, positional
 from toolkit.io.source import TableSource
 
@@ -94,7 +94,7 @@ def _parsed(path: Path, text: TextFile, dialect: Dialect, header_row: int, sourc
     columns = [positional(i) for i in keep]
     if rows < records:  # the survey counted blank rows: leave them out (a regex per cell, so only then)
         frame = frame.filter(not_blank(columns))
-    frame = frame.select(ROW_COLUMN, *columns)
+    frame = frame.select(ROW, *columns)
     frame = frame.rename({positional(i): positional(n) for n, i in enumerate(keep)})
     return RawTable(
         frame=frame,
@@ -176,9 +176,9 @@ def _body(text: TextFile, dialect: Dialect, header_row: int, width: int) -> pl.L
     pushes a slice into the CSV reader, which then returns no rows at all for a malformed
     file instead of raising.
     """
-    scan = _scan(text, dialect, header_row).with_row_index(ROW_COLUMN, offset=header_row)
-    return scan.filter(pl.col(ROW_COLUMN) > header_row).select(
-        pl.col(ROW_COLUMN).cast(pl.Int64), *(pl.nth(i + 1).alias(positional(i)) for i in range(width))
+    scan = _scan(text, dialect, header_row).with_row_index(ROW, offset=header_row)
+    return scan.filter(pl.col(ROW) > header_row).select(
+        pl.col(ROW).cast(pl.Int64), *(pl.nth(i + 1).alias(positional(i)) for i in range(width))
     )
 
 
@@ -204,7 +204,7 @@ def _survey(
         first = not_blank(columns[:1])
         summary, rest = pl.collect_all([
             body.select(
-                pl.col(ROW_COLUMN).len().alias("records"),
+                pl.col(ROW).len().alias("records"),
                 first.sum().alias("rows"),
                 *(pl.col(c).is_not_null().any().alias(c) for c in nameless),
             ),
@@ -245,7 +245,7 @@ def _numbered(body: pl.LazyFrame, text: TextFile, dialect: Dialect, header_row: 
     starts = _record_starts(text, dialect, header_row)
     if starts.len() != records:
         return body
-    return pl.concat([starts.to_frame(ROW_COLUMN).lazy(), body.drop(ROW_COLUMN)], how="horizontal")
+    return pl.concat([starts.to_frame(ROW).lazy(), body.drop(ROW)], how="horizontal")
 
 
 def _line_stats(text: TextFile, dialect: Dialect, **measures: pl.Expr) -> pl.DataFrame:
@@ -280,7 +280,7 @@ def _record_starts(text: TextFile, dialect: Dialect, header_row: int) -> pl.Seri
     stats = _line_stats(text, dialect).filter(pl.col("line") >= header_row)
     quotes_before = pl.col("quotes").cum_sum().shift(1, fill_value=0)
     starts = stats.filter((quotes_before % 2 == 0) & ~pl.col("comment"))["line"]
-    return starts.slice(1).rename(ROW_COLUMN)  # the first is the header
+    return starts.slice(1).rename(ROW)  # the first is the header
 
 
 def _too_many_fields(path: Path, text: TextFile, dialect: Dialect, header_row: int, width: int) -> InputError:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import InputError
+from toolkit.fields import ROW
 
-ROW_COLUMN = "_row"
 _SPACES = re.compile(r"\s+")
 
 
@@ -79,7 +79,7 @@ def map_columns(
             names[i] = canonical
 
     _check_required(required, claimed, aliases, overrides, texts, path)
-    taken = set(claimed) | {ROW_COLUMN}
+    taken = set(claimed) | {ROW}
     given: dict[str, list[str]] = {}  # the name an unmapped header asks for → the names its columns got
     for i, name in enumerate(names):
         if name is None:

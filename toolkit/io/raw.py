@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from toolkit.errors import InputError
-from toolkit.io.headers import ROW_COLUMN
+from toolkit.fields import ROW
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def grid_table(
     keep = [i for i, h in enumerate(headers) if (h or "").strip() or body[positional(i)].is_not_null().any()]
     columns = [positional(i) for i in keep]
     frame = with_row_numbers(body.lazy(), header_row + 1).filter(not_blank(columns))
-    frame = frame.select(ROW_COLUMN, *columns).rename({positional(i): positional(n) for n, i in enumerate(keep)})
+    frame = frame.select(ROW, *columns).rename({positional(i): positional(n) for n, i in enumerate(keep)})
     rows = int(body.select(not_blank(columns).sum()).item())
     return RawTable(
         frame=frame, headers=[headers[i] for i in keep], rows=rows, format=format, sheet=sheet,
@@ -74,7 +74,7 @@ def grid_table(
 
 def with_row_numbers(frame: pl.LazyFrame, first: int) -> pl.LazyFrame:
     """Prepend `_row`, counting from `first` for the frame's first row."""
-    return frame.with_row_index(ROW_COLUMN, offset=first).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
+    return frame.with_row_index(ROW, offset=first).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
 @contextmanager

@@ -14,7 +14,8 @@ from toolkit.io.delimited import read_delimited
 from toolkit.io.digest import start_sha256
 from toolkit.io.encoding import discard_temporary
 from toolkit.io.excel import read_xlsx
-from toolkit.io.headers import ROW_COLUMN, map_columns
+from toolkit.fields import ROW
+from toolkit.io.headers import map_columns
 from toolkit.io.html_table import read_html
 from toolkit.io.raw import RawTable, positional, reading_errors, with_row_numbers
 from toolkit.io.sniff import Content, sniff
@@ -171,11 +172,11 @@ def _read_parquet(path: Path, source: TableSource) -> RawTable:
         scan = pl.scan_parquet(path, glob=False)
         names = scan.collect_schema().names()
         rows = scan.select(pl.len()).collect().item()
-    if ROW_COLUMN in names and scan.collect_schema()[ROW_COLUMN].is_integer():
+    if ROW in names and scan.collect_schema()[ROW].is_integer():
         # an earlier job's table (`input: orders.valid`): its rows keep the numbers of the file
         # they came from, so a message or letter names the row of the original export
-        names = [name for name in names if name != ROW_COLUMN]
-        frame = scan.select(pl.col(ROW_COLUMN).cast(pl.Int64), *(pl.col(name).alias(positional(i)) for i, name in enumerate(names)))
+        names = [name for name in names if name != ROW]
+        frame = scan.select(pl.col(ROW).cast(pl.Int64), *(pl.col(name).alias(positional(i)) for i, name in enumerate(names)))
     else:
         body = scan.select(pl.col(name).alias(positional(i)) for i, name in enumerate(names))
         frame = with_row_numbers(body, source.header_row + 1)

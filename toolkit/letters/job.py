@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from toolkit.config.inputs import TableInput
 from toolkit.config.paths import ExistingFile
@@ -25,17 +25,15 @@ from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, J
 from toolkit.claims.prepare import REQUIRED, TIME_FIELDS, Claims, Deadlines, prepare_claims
 from toolkit.claims.fields import CLAIM_FIELDS
 from toolkit.letters.render import LetterTemplate
-from toolkit.rules import FINDING_SCHEMA, ROW
+from toolkit.fields import ROW
+from toolkit.rules import FINDING_SCHEMA
+from toolkit.config.models import Strict
 
 LetterKind = Literal["apology", "negotiation"]
 Status = Literal["open", "proposed", "settled", "rejected"]
 DEFAULT_STATUSES: dict[str, list[Status]] = {"apology": ["open"], "negotiation": ["open", "proposed"]}
 TITLES = {"apology": Text("致歉信", "Letters of apology"), "negotiation": Text("商洽函", "Negotiation letters")}
 PDF_MISSING = "PDF not written: WeasyPrint is not installed (pip install 'cs-toolkit[pdf]'); the HTML letters are written"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Company(Strict):

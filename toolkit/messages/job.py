@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import polars as pl
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt, field_validator, model_validator
+from pydantic import BeforeValidator, Field, PositiveInt, field_validator, model_validator
 
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.paths import ExistingFile
@@ -21,11 +21,9 @@ from toolkit.messages.render import Recipient, RenderResult, SmsRules, render_me
 from toolkit.messages.serials import reserve_serials
 from toolkit.templating.environment import MessageTemplate
 from toolkit.messages.upload import platform_upload, variable_values, write_platform_files
-from toolkit.rules import FINDING_SCHEMA, ROW
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from toolkit.fields import ROW
+from toolkit.rules import FINDING_SCHEMA
+from toolkit.config.models import Strict
 
 
 class RecipientConfig(Strict):

@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 
+from toolkit.fields import ROW
 from toolkit.i18n import ZH, Text
 from toolkit.io.write import XlsxSheet, write_csv, write_xlsx
 
@@ -176,7 +177,7 @@ def check_variables(
     template order.
     """
     _require(messages, variables, with_phone=False)
-    index = "_row" if "_row" in messages.columns else None
+    index = ROW if ROW in messages.columns else None
     long = (
         messages.select(
             (pl.col(index) if index else pl.int_range(pl.len())).cast(pl.Int64).alias("_finding_row"),

@@ -20,7 +20,8 @@ from toolkit.templating.compile import render_all
 from toolkit.templating.filters import truncate_chars
 from toolkit.messages.length import CN_MAX, CN_PART, CN_SINGLE, UCS2_PART, UCS2_SINGLE, Counting, cn_length_expr, sms_length
 from toolkit.templating.environment import MessageTemplate
-from toolkit.rules import FINDING_SCHEMA, ROW
+from toolkit.fields import ROW
+from toolkit.rules import FINDING_SCHEMA
 
 MESSAGES = {
     "over_budget": Text("短信{parts}条，超过预算{max_parts}条", "{parts} SMS parts, over the budget of {max_parts}"),

@@ -21,7 +21,8 @@ from toolkit.io import write_json
 from toolkit.templating.compile import render_all
 from toolkit.messages.platforms import PHONE, aliyun_batch_requests, check_variables, write_tencent_bulk
 from toolkit.templating.environment import MessageTemplate
-from toolkit.rules import FINDING_SCHEMA, ROW
+from toolkit.fields import ROW
+from toolkit.rules import FINDING_SCHEMA
 
 RULE = "platform_variable"
 _SERIAL = "_serial"  # the row's serial, for findings; `serial` may well be a variable too

@@ -13,7 +13,8 @@ from toolkit.i18n import Text
 from toolkit.io import cells
 from toolkit.orders.fields import FIELDS_BY_NAME, ORDER_FIELDS
 from toolkit.orders.ruleset import OrderRules
-from toolkit.rules import ROW, Check, Rule, raw
+from toolkit.fields import ROW
+from toolkit.rules import Check, Rule, raw
 
 CHECKS: dict[str, Check] = {
     check.id: check

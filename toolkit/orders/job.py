@@ -18,7 +18,8 @@ from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.orders.report import write_findings_xlsx, write_summary_html
 from toolkit.orders.ruleset import OrderRules
 from toolkit.orders.validate import FIELD_NAMES, ValidationResult, validate_orders
-from toolkit.rules import FINDING_SCHEMA, ROW
+from toolkit.fields import ROW
+from toolkit.rules import FINDING_SCHEMA
 
 TIME_FIELDS = tuple(f.name for f in ORDER_FIELDS if f.kind is Kind.DATETIME)
 

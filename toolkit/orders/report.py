@@ -11,7 +11,7 @@ from toolkit.i18n import Text
 from toolkit.io import XlsxSheet, write_text, write_xlsx
 from toolkit.orders.fields import FIELDS_BY_NAME
 from toolkit.orders.validate import ValidationResult
-from toolkit.rules import ROW
+from toolkit.fields import ROW
 
 WORDS = {
     "problem_rows": Text("问题订单", "Problem rows"),

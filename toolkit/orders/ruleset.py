@@ -3,18 +3,12 @@ DOMAIN.md section 1. A team may leave out anything; what it writes must be well-
 
 from __future__ import annotations
 
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, field_validator, model_validator
+from pydantic import Field, PositiveFloat, PositiveInt, field_validator, model_validator
 
 from toolkit.orders.fields import FIELDS_BY_NAME
-
-Severity = Literal["error", "warning"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+from toolkit.config.models import Strict
+from toolkit.rules import Severity
 
 class Limits(Strict):
     max_piece_weight_kg: PositiveFloat = 500

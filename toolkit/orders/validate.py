@@ -18,7 +18,8 @@ from toolkit.orders.checks import build_rules, canonical_payment, mark_possible_
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.orders.ruleset import OrderRules
 from toolkit.parse import parse_fields
-from toolkit.rules import ROW, evaluate, raw
+from toolkit.fields import ROW
+from toolkit.rules import evaluate, raw
 
 FIELD_NAMES = [f.name for f in ORDER_FIELDS]
 DERIVED = ("review_by", "needs_call", "warnings", "errors")  # added by validation, replaced on re-checking

@@ -12,7 +12,7 @@ from toolkit.i18n import Text
 from toolkit.io import TableSource, read_table
 from toolkit.io.dates import TimeReading
 from toolkit.parse import parse_fields
-from toolkit.rules import ROW
+from toolkit.fields import ROW
 
 TICKET_FIELDS: tuple[Field, ...] = (
     Field("ticket_id", Kind.TEXT, "工单号", "Ticket ID", ("工单编号",)),

@@ -10,8 +10,6 @@ from typing import Literal
 
 import polars as pl
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     NonNegativeFloat,
     NonNegativeInt,
@@ -23,13 +21,11 @@ from pydantic import (
 from toolkit.calendar import WorkCalendar
 from toolkit.config.loader import load_model
 from toolkit.timezones import localize
+from toolkit.config.models import Strict
 
-Severity = Literal["low", "medium", "high", "critical"]
-SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Urgency = Literal["low", "medium", "high", "critical"]
+"""How urgent an overdue shipment is (not a finding's error or warning: `toolkit.rules.Severity`)."""
+SEVERITIES: tuple[Urgency, ...] = ("low", "medium", "high", "critical")
 
 
 class Pickup(Strict):
@@ -85,11 +81,11 @@ class Delivery(Strict):
 class SeverityRules(Strict):
     """Severity from the working hours overdue; urgent and high-value shipments go up a level."""
 
-    hours: dict[Severity, NonNegativeFloat] = {"medium": 4, "high": 8.5, "critical": 17}
+    hours: dict[Urgency, NonNegativeFloat] = {"medium": 4, "high": 8.5, "critical": 17}
     urgent_raise: int = Field(1, ge=0, le=3)
     high_value: PositiveFloat | None = 5000  # declared value (yuan) from which a shipment goes up a level
     high_value_raise: int = Field(1, ge=0, le=3)
-    exception_at_least: Severity = "high"
+    exception_at_least: Urgency = "high"
 
 
 class Escalation(Strict):
