@@ -1,4 +1,6 @@
-"""Shared fixtures: a team folder (config/, samples/) laid out in a temporary directory."""
+"""Shared fixtures: a team folder (config/, samples/) laid out in a temporary directory.
+
+Fixtures only: what a test imports lives in tests/support/ (see tests/support/__init__.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-REALDATA = REPO.parent / "shared" / "realdata"
+from tests.support.files import REPO
 
 
 @pytest.fixture
@@ -17,23 +18,3 @@ def team_folder(tmp_path: Path) -> Path:
     for folder in ("config", "templates", "samples", "notebooks"):
         shutil.copytree(REPO / folder, tmp_path / folder)
     return tmp_path
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-class Lines:
-    """A reporter that keeps the log lines."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def job_started(self, name: str, kind: str) -> None: ...
-
-    def job_finished(self, record: object) -> None: ...
-
-    def log(self, message: str) -> None:
-        self.lines.append(message)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import write
+from tests.support.files import replace_once, write
 
 AS_OF = ["--date", "2026-11-22", "--as-of", "2026-11-22 09:00"]
 
@@ -33,7 +33,7 @@ def test_run_prints_plain_timestamped_lines_under_cron_and_exits_0(team_folder: 
 
 def test_a_config_error_is_one_line_and_exit_2(team_folder: Path) -> None:
     config = team_folder / "config" / "daily.yaml"
-    write(config, config.read_text(encoding="utf-8").replace("orders.xlsx", "ordres.xlsx"))
+    write(config, replace_once(config.read_text(encoding="utf-8"), "orders.xlsx", "ordres.xlsx"))
     done = toolkit("run", "config/daily.yaml", cwd=team_folder)
     assert done.returncode == 2
     assert done.stderr == (
@@ -56,7 +56,7 @@ def test_an_unreadable_input_is_one_line_and_exit_2(team_folder: Path) -> None:
 
 def test_a_broken_export_fails_the_job_with_exit_1(team_folder: Path) -> None:
     rules = team_folder / "config" / "rules" / "orders.yaml"
-    write(rules, rules.read_text(encoding="utf-8").replace("per_rule_share: {}", "per_rule_share: {invalid_phone: 0.001}"))
+    write(rules, replace_once(rules.read_text(encoding="utf-8"), "per_rule_share: {}", "per_rule_share: {invalid_phone: 0.001}"))
     done = toolkit("run", "config/daily.yaml", *AS_OF, cwd=team_folder)
     assert done.returncode == 1
     assert "rule invalid_phone:" in done.stderr
@@ -74,7 +74,7 @@ def test_check_validates_without_running(team_folder: Path) -> None:
     assert (done.returncode, done.stdout) == (0, "config/daily.yaml: ok (8 jobs)\n")
     assert not (team_folder / "out").exists()
     rules = team_folder / "config" / "rules" / "orders.yaml"
-    write(rules, rules.read_text(encoding="utf-8").replace("max_piece_weight_kg: 500", "max_piece_weight_kg: -5"))
+    write(rules, replace_once(rules.read_text(encoding="utf-8"), "max_piece_weight_kg: 500", "max_piece_weight_kg: -5"))
     done = toolkit("check", "config/daily.yaml", cwd=team_folder)
     assert done.returncode == 2
     assert done.stderr == "error: config/rules/orders.yaml:10:3: limits.max_piece_weight_kg: Input should be greater than 0 (got -5)\n"

@@ -9,8 +9,8 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from tests.conftest import write
-from tests.io.io_files import write_workbook
+from tests.support.files import replace_once, write
+from tests.support.io_files import write_workbook
 from toolkit.cli import app
 from toolkit.orders.fields import ORDER_FIELDS
 
@@ -121,7 +121,7 @@ def test_a_reference_to_no_job_names_the_job_it_may_mean(folder: Path) -> None:
 
 
 def test_an_unknown_job_kind_and_an_unknown_key_say_what_they_may_mean(folder: Path) -> None:
-    jobs = ORDERS_JOB.replace("kind: validate_orders", "kind: validate_order") + sms_job("../samples/orders.csv", more="    recipents: []\n")
+    jobs = replace_once(ORDERS_JOB, "kind: validate_orders", "kind: validate_order") + sms_job("../samples/orders.csv", more="    recipents: []\n")
     assert problems(batch(folder, jobs)) == [
         "error: config/batch.yaml:4:5: jobs.orders.kind: unknown job kind 'validate_order' (did you mean validate_orders?)",
         "error: config/batch.yaml:12:5: jobs.sms.recipents: unknown key 'recipents' (did you mean recipients?)",
@@ -129,7 +129,8 @@ def test_an_unknown_job_kind_and_an_unknown_key_say_what_they_may_mean(folder: P
 
 
 def test_columns_the_config_names_must_be_in_the_input(folder: Path) -> None:
-    config = batch(folder, ORDERS_JOB + sms_job("orders.valid", more="    where: {brnch: [上海嘉定营业所]}\n").replace("consignee_phone}", "consignee_phon}"))
+    sms = sms_job("orders.valid", more="    where: {brnch: [上海嘉定营业所]}\n")
+    config = batch(folder, ORDERS_JOB + replace_once(sms, "consignee_phone}", "consignee_phon}"))
     assert problems(config) == [
         "error: config/batch.yaml:12:13: jobs.sms.where.brnch: no column 'brnch' (did you mean branch?)",
         "error: config/batch.yaml:11:20: jobs.sms.recipients[0].phone: no column 'consignee_phon' (did you mean consignee_phone?)",
@@ -157,7 +158,7 @@ def test_an_unknown_preset_is_reported_at_its_key(folder: Path) -> None:
 def test_a_misspelt_name_in_a_letters_layout_is_found_in_the_layout(team_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(team_folder)
     base = team_folder / "templates" / "letters" / "base.html.j2"
-    write(base, base.read_text(encoding="utf-8").replace('<div class="company">{{ company.name }}', '<div class="company">{{ compnay.name }}'))
+    write(base, replace_once(base.read_text(encoding="utf-8"), '<div class="company">{{ company.name }}', '<div class="company">{{ compnay.name }}'))
     assert problems("config/daily.yaml") == [
         "error: config/daily.yaml:77:17: jobs.claim_letters.letters.apology.template: templates/letters/base.html.j2:5: "
         "undefined variable 'compnay' (did you mean company?)",
@@ -203,28 +204,28 @@ def test_order_times_that_do_not_read_say_which_date_formats_line_would(folder: 
         ' are not dates or times, e.g. "22/11/2026 09:05", "23/11/2026 10:00", "24/11/2026 11:30";'
         ' date_formats: {order_time: "%d/%m/%Y %H:%M"} would read them'
     ]
-    fixed = batch(folder, ORDERS_JOB.replace("input: ../samples/orders.csv",
-                                             'input: {path: ../samples/orders.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}'))
+    fixed = batch(folder, replace_once(ORDERS_JOB, "input: ../samples/orders.csv",
+                                       'input: {path: ../samples/orders.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}'))
     assert check(fixed).stdout == "config/batch.yaml: ok (1 job)\n"
 
 
 def test_a_wrong_date_formats_pattern_is_a_problem_and_a_few_bad_dates_are_not(folder: Path) -> None:
     _orders_with_times(folder, ["11/22/2026 09:05", "11/23/2026 10:00", "2026-11-24 11:30", "待定"])
-    wrong = batch(folder, ORDERS_JOB.replace("input: ../samples/orders.csv",
-                                             'input: {path: ../samples/orders.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}'))
+    wrong = batch(folder, replace_once(ORDERS_JOB, "input: ../samples/orders.csv",
+                                       'input: {path: ../samples/orders.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}'))
     assert problems(wrong) == [
         "error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.csv: order_time (column \"下单时间\"): 3 of 4 sampled values"
         ' are not dates or times, e.g. "11/22/2026 09:05", "11/23/2026 10:00", "待定" (date_formats "%d/%m/%Y %H:%M" did not'
         ' read them); date_formats: {order_time: ["%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M"]} would read them'
     ]
-    right = batch(folder, ORDERS_JOB.replace("input: ../samples/orders.csv",
-                                             'input: {path: ../samples/orders.csv, date_formats: {order_time: "%m/%d/%Y %H:%M"}}'))
+    right = batch(folder, replace_once(ORDERS_JOB, "input: ../samples/orders.csv",
+                                       'input: {path: ../samples/orders.csv, date_formats: {order_time: "%m/%d/%Y %H:%M"}}'))
     assert check(right).stdout == "config/batch.yaml: ok (1 job)\n"  # 待定 alone is a finding of the run, not a problem
 
 
 def test_date_formats_for_a_field_that_is_not_a_time_is_a_problem(folder: Path) -> None:
-    config = batch(folder, ORDERS_JOB.replace("input: ../samples/orders.csv",
-                                              'input: {path: ../samples/orders.csv, date_formats: {ordr_time: "%d/%m/%Y"}}'))
+    config = batch(folder, replace_once(ORDERS_JOB, "input: ../samples/orders.csv",
+                                        'input: {path: ../samples/orders.csv, date_formats: {ordr_time: "%d/%m/%Y"}}'))
     assert problems(config) == [
         "error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.csv: date_formats: 'ordr_time' is not a time field"
         " of this input (did you mean 'order_time'?)"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from tests.conftest import write
+from tests.support.files import replace_once, write
 from toolkit.registry import load_config
 from toolkit.errors import ExitCode
 from toolkit.io import TableSource, read_table
@@ -31,8 +31,8 @@ def test_every_job_publishes_exactly_the_declared_tables_with_at_least_their_col
     with_extra_column(TableSource(path=samples / "orders.xlsx", sheet="订单"), samples / "orders_extra.csv")
     with_extra_column(TableSource(path=samples / "claims.csv"), samples / "claims_extra.csv")
     text = config.read_text(encoding="utf-8")
-    write(config, text.replace("{path: ../samples/orders.xlsx, sheet: 订单}", "../samples/orders_extra.csv")
-          .replace("../samples/claims.csv", "../samples/claims_extra.csv"))
+    text = replace_once(text, "{path: ../samples/orders.xlsx, sheet: 订单}", "../samples/orders_extra.csv")
+    write(config, replace_once(text, "../samples/claims.csv", "../samples/claims_extra.csv"))
 
     run = run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF)
     assert run.exit_code == ExitCode.DONE, {name: record.error for name, record in run.jobs.items()}

@@ -18,106 +18,14 @@ from typing import Any
 import polars as pl
 
 from toolkit.i18n import EN, ZH, Text
-from toolkit.templating.filters import duration
+from toolkit.labels import LABELS as VOCABULARY
+from toolkit.labels import label
 from toolkit.shipments.counts import DELIVERY_STATES, NO_EVENTS
+from toolkit.templating.filters import duration
 
-# Headers for the column names the KPI functions return; a notebook passes its own for others.
-LABELS: dict[str, Text] = {
-    "received": Text("收到订单", "Orders received"),
-    "accepted": Text("接收", "Accepted"),
-    "refused": Text("拒收", "Refused"),
-    "refused_rate": Text("拒收率", "Refused"),
-    "call_needed": Text("接收但需致电", "Accepted, call needed"),
-    "rule": Text("规则", "Rule"),
-    "severity": Text("级别", "Severity"),
-    "message": Text("说明", "Message"),
-    "orders": Text("订单数", "Orders"),
-    "findings": Text("问题数", "Findings"),
-    "share": Text("占比", "Share"),
-    "branch": Text("营业所", "Branch"),
-    "role": Text("角色", "Role"),
-    "sms": Text("短信条数", "SMS"),
-    "parts": Text("计费条数", "Billed parts"),
-    "recipients": Text("接收号码数", "Numbers"),
-    "tickets": Text("工单数", "Tickets"),
-    "label": Text("类型", "Type"),
-    "problem": Text("问题分类", "Problem"),
-    "open": Text("未结案", "Open"),
-    "handling_min": Text("处理时长（中位）", "Handling (median)"),
-    "first_response_min": Text("首次响应（中位）", "First response (median)"),
-    "satisfaction_rate": Text("满意率", "Satisfied"),
-    "channel": Text("渠道", "Channel"),
-    "agent": Text("客服工号", "Agent"),
-    "on_time_rate": Text("及时率", "On time"),
-    "met": Text("达标", "Met"),
-    "missed": Text("超时", "Missed"),
-    "pending": Text("处理中", "Pending"),
-    "rate": Text("达标率", "Rate"),
-    "target": Text("目标", "Target"),
-    "ticket_id": Text("工单号", "Ticket"),
-    "created_at": Text("创建时间", "Created"),
-    "elapsed_min": Text("用时", "Elapsed"),
-    "still_open": Text("仍未结案", "Still open"),
-    "waybill": Text("运单号", "Waybill"),
-    "day": Text("日期", "Day"),
-    "name": Text("作业", "Job"),
-    "kind": Text("类型", "Kind"),
-    "status": Text("状态", "Status"),
-    "duration_s": Text("用时（秒）", "Seconds"),
-    "counts": Text("计数", "Counts"),
-    "error": Text("错误", "Error"),
-    "row": Text("行号", "Row"),
-    "record_id": Text("单号", "Record"),
-    "column": Text("列", "Column"),
-    "value": Text("值", "Value"),
-    "content": Text("短信内容", "Text"),
-    "phone": Text("号码", "Phone"),
-    "recipient": Text("接收人", "Recipient"),
-    "chars": Text("字数", "Characters"),
-    "shipments": Text("票数", "Shipments"),
-    "on_time": Text("及时", "On time"),
-    "late": Text("延误", "Late"),
-    "origin": Text("发货地", "Origin"),
-    "picked_up": Text("已提货", "Picked up"),
-    "not_picked_up": Text("未提货", "Not picked up"),
-    "pickup_rate": Text("及时提货率", "Picked up on time"),
-    "late_rate": Text("延误率", "Late"),
-    **DELIVERY_STATES,  # the overdue job's counts, in its own words
-    "no_events": NO_EVENTS,
-    "carrier": Text("承运商", "Carrier"),
-    "route": Text("线路", "Route"),
-    "rule_label": Text("规则", "Rule"),
-    "severity_label": Text("级别", "Severity"),
-    "overdue_by_text": Text("超时", "Overdue by"),
-    "stage_label": Text("当前状态", "Stage"),
-    "last_location": Text("最后位置", "Last place"),
-    "escalate_to": Text("升级给", "Escalate to"),
-    "rounds": Text("跟进轮次", "Rounds"),
-    "next_follow_up": Text("下次跟进", "Next follow-up"),
-    "salesperson": Text("业务员", "Salesperson"),
-    "measure": Text("指标", "Measure"),
-    "this_week": Text("本周", "This week"),
-    "last_week": Text("上周", "Last week"),
-    "change": Text("变化", "Change"),
-    "incidents": Text("出险次数", "Incidents"),
-    "paid_claims": Text("赔付票数", "Claims paid"),
-    "paid_amount": Text("赔付金额", "Amount paid"),
-    "claim_id": Text("理赔单号", "Claim"),
-    "customer": Text("客户", "Customer"),
-    "incident_label": Text("出险类型", "Incident"),
-    "status_label": Text("状态", "Status"),
-    "filed_at": Text("受理时间", "Filed"),
-    "proposal_due": Text("方案期限", "Proposal due"),
-    "proposal_late": Text("方案超期", "Proposal late"),
-    "payment_due": Text("赔付期限", "Payment due"),
-    "payment_late": Text("赔付超期", "Payment late"),
-    "amount_claimed": Text("索赔金额", "Claimed"),
-    "week": Text("周", "Week"),
-    "complaints": Text("投诉", "Complaints"),
-    "queries": Text("查询类", "Queries"),
-    "complaint_4h_rate": Text("投诉4小时处理率", "Complaints closed in 4 h"),
-    "query_1h_rate": Text("查询1小时答复率", "Queries answered in 1 h"),
-}
+# Headers for the column names the KPI functions return: the toolkit's one vocabulary and the overdue
+# job's counts, in its own words; a notebook passes its own headers for other columns.
+LABELS: dict[str, Text] = {**VOCABULARY, **DELIVERY_STATES, "no_events": NO_EVENTS}
 # Measures for which a rise is bad news (week-over-week changes are shown red when they rise).
 LOWER_IS_BETTER = {"late_rate", "handling_min", "complaints", "incidents", "paid_amount", "late", "missed", "delivered_late", "open_overdue"}
 WORDS = {
@@ -160,9 +68,7 @@ def word(key: str, locale: str, **values: object) -> str:
 
 
 def header(name: str, locale: str, headers: Mapping[str, str] | None = None) -> str:
-    if headers and name in headers:
-        return headers[name]
-    return LABELS[name].get(locale) if name in LABELS else name
+    return label(name, locale, headers, LABELS)
 
 
 def guess_format(name: str, dtype: pl.DataType) -> str:

@@ -1,4 +1,4 @@
-"""Phone numbers shown to third parties are masked (DOMAIN.md section 2): 138****3212.
+"""Phone numbers shown to third parties are masked (docs/DOMAIN.md §3): 138****3212.
 
 Works on any phone as people type it (`toolkit.io.cells.parse_phone` normalises it first):
 a mobile keeps its first three and last four digits; a landline keeps its area code and last

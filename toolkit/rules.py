@@ -3,13 +3,14 @@
 A rule says which rows break it (`failed`), which column the finding points at, how severe it is
 and what to tell the user. `evaluate` adds one flag column per rule to the frame, then derives
 the accepted rows, the rejected rows and one finding per (row, rule) from that single frame.
+`findings` builds finding rows, here and in every job that finds problems without rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 import polars as pl
 
@@ -30,8 +31,33 @@ FINDING_SCHEMA = {
 }
 
 
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
 def raw(name: str) -> str:
     return f"{name}{RAW}"
+
+
+def findings(
+    frame: Frame,
+    *,
+    record_id: pl.Expr,
+    column: str | pl.Expr,
+    value: pl.Expr,
+    rule: str,
+    severity: Severity,
+    message: str | pl.Expr,
+    row: pl.Expr = pl.col(ROW),
+) -> Frame:
+    """One finding per row of `frame`, with the columns and types of `FINDING_SCHEMA`.
+
+    Every job builds its findings here, so that they concatenate and publish alike. A text is
+    the same for every finding (a rule's column or message); an expression is read per row.
+    """
+    cells = {"row": row, "record_id": record_id, "column": column, "value": value, "rule": rule, "severity": severity, "message": message}
+    return frame.select(
+        (cell if isinstance(cell, pl.Expr) else pl.lit(cell)).cast(FINDING_SCHEMA[name]).alias(name) for name, cell in cells.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -103,24 +129,20 @@ def evaluate(frame: pl.LazyFrame, rules: Sequence[Rule], *, record_id: str) -> E
     flagged = frame.with_columns(flags).with_columns(errors=ids("error"), warnings=ids("warning")).collect().lazy()
     refused = pl.col("errors").list.len() > 0
     flag_names = [_flag(i) for i in range(len(rules))]
-    findings = [
-        flagged.filter(pl.col(_flag(i))).select(
-            row=pl.col(ROW).cast(pl.Int64),
+    per_rule = [
+        findings(
+            flagged.filter(pl.col(_flag(i))),
             record_id=pl.col(raw(record_id)),
-            column=pl.lit(rule.column),
+            column=rule.column,
             value=pl.col(raw(rule.column)).fill_null(""),
-            rule=pl.lit(rule.id),
-            severity=pl.lit(rule.severity),
-            message=pl.lit(rule.message),
-            _order=pl.lit(i, dtype=pl.Int32),
+            rule=rule.id,
+            severity=rule.severity,
+            message=rule.message,
         )
         for i, rule in enumerate(rules)
     ]
-    all_findings = (
-        pl.concat(findings).sort(["row", "_order"]).drop("_order")
-        if findings
-        else pl.LazyFrame(schema=FINDING_SCHEMA)
-    )
+    # Concatenated rule by rule, so a stable sort on the row lists a row's findings in rule order.
+    all_findings = pl.concat(per_rule).sort("row", maintain_order=True) if per_rule else pl.LazyFrame(schema=FINDING_SCHEMA)
     return Evaluation(
         accepted=flagged.filter(~refused).drop(flag_names),
         rejected=flagged.filter(refused).drop(flag_names),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write
+from tests.support.files import REPO, replace_once, write
 from toolkit.registry import load_config
 from toolkit.errors import ConfigError, ExitCode
 
@@ -36,7 +36,8 @@ def test_output_and_state_left_out_are_beside_the_config_not_the_working_directo
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n").rename(tmp_path / "plain.yaml")
-    path.write_text(path.read_text(encoding="utf-8").replace("output: ../out\n", "").replace("../samples", "samples"), encoding="utf-8")
+    text = replace_once(path.read_text(encoding="utf-8"), "output: ../out\n", "")
+    path.write_text(replace_once(text, "../samples", "samples"), encoding="utf-8")
     monkeypatch.chdir(tmp_path / "samples")  # wherever cron happens to start
     loaded = load_config(path)
     assert loaded.model.output == (tmp_path / "out").resolve()
@@ -159,7 +160,7 @@ def test_a_reference_to_a_later_job_is_an_error(tmp_path: Path) -> None:
 
 
 def test_the_shipped_daily_config_is_valid() -> None:
-    loaded = load_config(Path(__file__).resolve().parents[2] / "config" / "daily.yaml")
+    loaded = load_config(REPO / "config" / "daily.yaml")
     assert list(loaded.model.jobs) == [
         "orders", "dispatch_sms", "overdue", "follow_up_sms", "delay_notice", "claim_letters", "daily_report", "daily_mail",
     ]
@@ -171,5 +172,5 @@ def test_a_job_cannot_take_the_mail_outboxs_name(tmp_path: Path) -> None:
 
 
 def test_the_shipped_weekly_config_is_valid() -> None:
-    loaded = load_config(Path(__file__).resolve().parents[2] / "config" / "weekly.yaml")
+    loaded = load_config(REPO / "config" / "weekly.yaml")
     assert list(loaded.model.jobs) == ["overdue", "weekly_kpi", "weekly_mail"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.hostile_files import Team
+from tests.support.hostile_files import Team
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from tests.conftest import write
+from tests.support.files import write
 from toolkit.messages.render import Recipient, SmsRules, render_messages
 from toolkit.templating.environment import MessageTemplate
 

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.files import REPO
 from toolkit.errors import InputError, JobFailed
 from toolkit.messages.serials import COUNTER_FILE, format_serial, reserve_serials
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def run_python(code: str) -> subprocess.Popen[str]:

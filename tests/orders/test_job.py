@@ -11,7 +11,8 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests.conftest import REPO, Lines, write
+from tests.support.files import REPO, replace_once, write
+from tests.support.reporting import Lines
 from toolkit.registry import load_config
 from toolkit.pipeline import BatchRun, run_batch
 
@@ -23,7 +24,7 @@ def run_on(team_folder: Path, input_line: str | None = None, reporter: Lines | N
     config = team_folder / "config" / "daily.yaml"
     if input_line:
         text = config.read_text(encoding="utf-8")
-        write(config, text.replace("    input: {path: ../samples/orders.xlsx, sheet: 订单}", input_line))
+        write(config, replace_once(text, "    input: {path: ../samples/orders.xlsx, sheet: 订单}", input_line))
     return run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS, reporter=reporter)
 
 
@@ -109,7 +110,7 @@ def test_findings_xlsx_highlights_exactly_the_problem_cells(sample_run: BatchRun
 
 def test_english_findings_with_locale_en(team_folder: Path) -> None:
     config = team_folder / "config" / "daily.yaml"
-    write(config, config.read_text(encoding="utf-8").replace("locale: zh_CN", "locale: en"))
+    write(config, replace_once(config.read_text(encoding="utf-8"), "locale: zh_CN", "locale: en"))
     run = run_on(team_folder)
     messages = pl.read_parquet(run.run_dir / "orders" / "findings.parquet")["message"]
     assert "prohibited goods: refused" in messages.to_list()

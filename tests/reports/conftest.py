@@ -9,8 +9,6 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture
 def report_team(team_folder: Path) -> Path:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from samples_reference import canonical_rows, load_rules
 
+from tests.support.samples_reference import canonical_rows, load_rules
 from toolkit.samples import GeneratedOrders, generate_orders
 
 SAMPLE_ORDERS = 2000

@@ -1,33 +1,35 @@
-"""The claim fields (理赔台账) of DOMAIN.md section 4, with the headers Chinese claim ledgers use,
+"""The claim fields (理赔台账) of docs/DOMAIN.md §5, with the headers Chinese claim ledgers use,
 and the words people type for the coded columns (出险类型, 运费支付方, 理赔状态, 是/否)."""
 
 from __future__ import annotations
 
 from toolkit.fields import Field, Kind
 from toolkit.i18n import Text
+from toolkit.labels import CLAIM_LABELS, field
 
+# Each field's labels are the claim vocabulary's (toolkit.labels); the aliases are the other headers ledgers use.
 CLAIM_FIELDS: tuple[Field, ...] = (
-    Field("claim_id", Kind.TEXT, "理赔单号", "Claim ID", ("索赔单号", "理赔编号", "案件号", "claim no")),
-    Field("customer", Kind.TEXT, "客户", "Customer", ("客户名称", "索赔人", "索赔方", "customer name")),
-    Field("customer_phone", Kind.PHONE, "客户电话", "Customer phone", ("联系电话", "索赔人电话", "phone")),
-    Field("waybill", Kind.TEXT, "运单号", "Waybill", ("单号", "运单编号", "waybill no")),
-    Field("branch", Kind.TEXT, "营业所", "Branch", ("网点", "营业部")),
-    Field("carrier", Kind.TEXT, "承运商", "Carrier", ("承运公司", "快递公司")),
-    Field("incident_date", Kind.DATETIME, "出险日期", "Incident date", ("事故日期", "出险时间", "incident")),
-    Field("incident_type", Kind.TEXT, "出险类型", "Incident type", ("事故类型", "异常类型", "理赔类型")),
-    Field("goods_name", Kind.TEXT, "货物名称", "Goods", ("品名", "货物", "货名", "goods name")),
-    Field("declared_value", Kind.NUMBER, "保价金额", "Declared value", ("声明价值", "declared value")),
-    Field("insured", Kind.TEXT, "是否保价", "Insured", ("保价", "投保")),
-    Field("freight_paid_by", Kind.TEXT, "运费支付方", "Freight paid by", ("运费付款方", "付款方", "freight payer")),
-    Field("purchase_price", Kind.NUMBER, "进货价", "Purchase price", ("进价", "采购价", "purchase")),
-    Field("selling_price", Kind.NUMBER, "售价", "Selling price", ("销售价", "销售价格", "selling")),
-    Field("amount_claimed", Kind.NUMBER, "索赔金额", "Amount claimed", ("申报金额", "claimed")),
-    Field("status", Kind.TEXT, "理赔状态", "Status", ("状态", "处理状态")),
-    Field("filed_at", Kind.DATETIME, "受理时间", "Filed at", ("索赔时间", "索赔日期", "受理日期", "filed")),
-    Field("proposal_at", Kind.DATETIME, "方案时间", "Proposal at", ("方案提出时间", "方案日期", "proposal")),
-    Field("settled_at", Kind.DATETIME, "结案时间", "Settled at", ("结案日期", "赔付时间", "settled")),
-    Field("amount_paid", Kind.NUMBER, "实赔金额", "Amount paid", ("赔付金额", "已赔金额", "paid")),
-    Field("goodwill", Kind.TEXT, "通融赔付", "Goodwill", ("是否通融", "通融")),
+    field("claim_id", Kind.TEXT, ("索赔单号", "理赔编号", "案件号", "claim no"), CLAIM_LABELS),
+    field("customer", Kind.TEXT, ("客户名称", "索赔人", "索赔方", "customer name"), CLAIM_LABELS),
+    field("customer_phone", Kind.PHONE, ("联系电话", "索赔人电话", "phone"), CLAIM_LABELS),
+    field("waybill", Kind.TEXT, ("单号", "运单编号", "waybill no"), CLAIM_LABELS),
+    field("branch", Kind.TEXT, ("网点", "营业部"), CLAIM_LABELS),
+    field("carrier", Kind.TEXT, ("承运公司", "快递公司"), CLAIM_LABELS),
+    field("incident_date", Kind.DATETIME, ("事故日期", "出险时间", "incident"), CLAIM_LABELS),
+    field("incident_type", Kind.TEXT, ("事故类型", "异常类型", "理赔类型"), CLAIM_LABELS),
+    field("goods_name", Kind.TEXT, ("品名", "货物", "货名", "goods name"), CLAIM_LABELS),
+    field("declared_value", Kind.NUMBER, ("声明价值", "declared value"), CLAIM_LABELS),
+    field("insured", Kind.TEXT, ("保价", "投保"), CLAIM_LABELS),
+    field("freight_paid_by", Kind.TEXT, ("运费付款方", "付款方", "freight payer"), CLAIM_LABELS),
+    field("purchase_price", Kind.NUMBER, ("进价", "采购价", "purchase"), CLAIM_LABELS),
+    field("selling_price", Kind.NUMBER, ("销售价", "销售价格", "selling"), CLAIM_LABELS),
+    field("amount_claimed", Kind.NUMBER, ("申报金额", "claimed"), CLAIM_LABELS),
+    field("status", Kind.TEXT, ("状态", "处理状态"), CLAIM_LABELS),
+    field("filed_at", Kind.DATETIME, ("索赔时间", "索赔日期", "受理日期", "filed"), CLAIM_LABELS),
+    field("proposal_at", Kind.DATETIME, ("方案提出时间", "方案日期", "proposal"), CLAIM_LABELS),
+    field("settled_at", Kind.DATETIME, ("结案日期", "赔付时间", "settled"), CLAIM_LABELS),
+    field("amount_paid", Kind.NUMBER, ("赔付金额", "已赔金额", "paid"), CLAIM_LABELS),
+    field("goodwill", Kind.TEXT, ("是否通融", "通融"), CLAIM_LABELS),
 )
 
 FIELDS_BY_NAME = {f.name: f for f in CLAIM_FIELDS}

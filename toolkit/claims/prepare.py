@@ -1,6 +1,6 @@
 """The facts a claim letter states, as polars expressions over the whole claims table (pure).
 
-DOMAIN.md section 4: who paid the freight decides the valuation (shipper paid → purchase price,
+docs/DOMAIN.md §5: who paid the freight decides the valuation (shipper paid → purchase price,
 consignee paid → selling price); evidence and the insurer's report within 3 working days of the
 written claim, a compensation proposal within 5, escalation within 10, and the customer paid
 within 2 months of the incident. Working days come from `toolkit.calendar.WorkCalendar`.

@@ -22,7 +22,7 @@ written by xlsxwriter:
   stays a number: `46348.378472`.
 - booleans `true`/`false`; formulas their cached value; error cells (#N/A) null.
 So apart from those numbers no normalisation is needed: phones read as their digits and dates
-as ISO text that `cells.parse_datetime` reads. tests/io/test_io_read_xlsx.py pins this down so
+as ISO text that `cells.parse_datetime` reads. tests/io/test_excel.py pins this down so
 an upgrade that changes it fails loudly.
 
 The second read parses the sheet again (calamine keeps no parsed sheet between loads, and no

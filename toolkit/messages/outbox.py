@@ -9,20 +9,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from toolkit.i18n import Text
 from toolkit.io import sheets_of, write_csv, write_text, write_xlsx
+from toolkit.labels import column_labels
 from toolkit.messages.render import RenderResult
 
-HEADERS = {
-    "role": Text("角色", "Role"),
-    "recipient": Text("收信人", "Recipient"),
-    "phone": Text("手机号", "Phone"),
-    "content": Text("短信内容", "Content"),
-    "chars": Text("字数", "Characters"),
-    "encoding": Text("计数方式", "Encoding"),
-    "parts": Text("条数", "Parts"),
-    "serial": Text("流水号", "Serial"),
-    "source_row": Text("来源行", "Source row"),
-    "shortened": Text("已缩短", "Shortened"),
-}
 WORDS = {
     "title": Text("短信预览", "SMS preview"),
     "outbox": Text("待发送", "In the outbox"),
@@ -52,7 +41,7 @@ def preview_html(result: RenderResult, *, signature: str = "", title: str | None
 
 def write_outbox(result: RenderResult, folder: Path, *, signature: str = "", title: str | None = None) -> list[tuple[Path, int | None]]:
     """Write outbox.csv, outbox.xlsx and preview.html; returns (path, rows) for the manifest."""
-    shown = result.outbox.rename({c: HEADERS[c].get(result.locale) for c in result.outbox.columns})
+    shown = result.outbox.rename(column_labels(result.outbox.columns, result.locale))
     csv, xlsx, html = folder / "outbox.csv", folder / "outbox.xlsx", folder / "preview.html"
     write_csv(shown, csv)
     write_xlsx(xlsx, sheets_of(WORDS["outbox"].get(result.locale), shown))

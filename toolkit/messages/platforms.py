@@ -1,5 +1,5 @@
 """What the Chinese SMS platforms take for bulk sending, which is registered templates plus
-variables rather than rendered text (facts: ../shared/reference/cn_tracking_codes.json, `sms`).
+variables rather than rendered text (facts: docs/DOMAIN.md §2).
 
 Every function takes `messages`: a frame with a `phone` column (normalised digits) and one column
 per template variable; `variables` names those columns in template order. Values that are not

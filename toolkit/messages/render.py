@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from toolkit.display import Card, cards, format_value, table, word
+from toolkit.fields import ROW
 from toolkit.i18n import ZH, Text
 from toolkit.io import cells
-from toolkit.templating.compile import render_all
-from toolkit.templating.filters import truncate_chars
 from toolkit.messages.length import CN_MAX, CN_PART, CN_SINGLE, UCS2_PART, UCS2_SINGLE, Counting, cn_length_expr, sms_length
+from toolkit.rules import FINDING_SCHEMA, findings
+from toolkit.templating.compile import render_all
 from toolkit.templating.environment import MessageTemplate
-from toolkit.fields import ROW
-from toolkit.rules import FINDING_SCHEMA
+from toolkit.templating.filters import truncate_chars
 
 MESSAGES = {
     "over_budget": Text("短信{parts}条，超过预算{max_parts}条", "{parts} SMS parts, over the budget of {max_parts}"),
@@ -127,16 +127,9 @@ def measure(contents: pl.Series, sms: SmsRules) -> pl.DataFrame:
     )
 
 
-def _finding(frame: pl.DataFrame, column: str, value: pl.Expr, rule: str, message: str | pl.Expr) -> pl.DataFrame:
-    return frame.select(
-        row=pl.col(ROW).cast(pl.Int64),
-        record_id=pl.col("serial"),
-        column=pl.lit(column),
-        value=value.cast(pl.String),
-        rule=pl.lit(rule),
-        severity=pl.lit("error"),
-        message=message if isinstance(message, pl.Expr) else pl.lit(message),
-    )
+def _refused(frame: pl.DataFrame, column: str, value: pl.Expr, rule: str, message: str | pl.Expr) -> pl.DataFrame:
+    """A finding for every row of `frame`: a message or recipient that is not sent."""
+    return findings(frame, record_id=pl.col("serial"), column=column, value=value, rule=rule, severity="error", message=message)
 
 
 def _shortened(messages: pl.DataFrame, rows: pl.DataFrame, template: MessageTemplate, sms: SmsRules) -> pl.DataFrame:
@@ -176,11 +169,10 @@ def render_messages(
 
     over = messages.filter(pl.col("parts") > sms.max_parts)
     too_long = messages.filter(pl.col("chars") > CN_MAX) if sms.counting == "cn" else messages.clear()
-    findings = [
-        _finding(over, "content", pl.col("content"), "over_budget", "").with_columns(
-            message=pl.Series([MESSAGES["over_budget"].format(locale, parts=n, max_parts=sms.max_parts) for n in over["parts"]], dtype=pl.String)
-        ),
-        _finding(too_long, "content", pl.col("content"), "too_long", MESSAGES["too_long"].get(locale)),
+    over_budget = [MESSAGES["over_budget"].format(locale, parts=n, max_parts=sms.max_parts) for n in over["parts"]]
+    refused = [
+        _refused(over, "content", pl.col("content"), "over_budget", pl.lit(pl.Series(over_budget, dtype=pl.String))),
+        _refused(too_long, "content", pl.col("content"), "too_long", MESSAGES["too_long"].get(locale)),
     ]
     sendable = messages.filter(pl.col("parts") <= sms.max_parts).join(rows.drop("serial"), on=ROW, how="left")
 
@@ -195,7 +187,8 @@ def render_messages(
         )
         valid = cells.phone_kind(pl.col("phone")) == "mobile"
         message = MESSAGES["invalid_recipient_phone"].format(locale, role=recipient.role)
-        findings.append(_finding(to.filter(~valid.fill_null(False)), recipient.phone, pl.col("phone_raw").fill_null(""), "invalid_recipient_phone", message))
+        unreachable = to.filter(~valid.fill_null(False))
+        refused.append(_refused(unreachable, recipient.phone, pl.col("phone_raw").fill_null(""), "invalid_recipient_phone", message))
         addressed.append(to.filter(valid.fill_null(False)))
     outbox_columns = ["role", "recipient", "phone", "content", "chars", "encoding", "parts", "serial", ROW, "shortened"]
     outbox = (
@@ -203,7 +196,7 @@ def render_messages(
         if addressed
         else pl.DataFrame(schema={c: pl.String for c in outbox_columns})
     ).rename({ROW: "source_row"})
-    all_findings = pl.concat([f.cast(FINDING_SCHEMA) for f in findings]).sort("row", "rule")
+    all_findings = pl.concat(refused).sort("row", "rule")
     return RenderResult(
         messages=messages,
         outbox=outbox,

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import polars as pl
 
+from toolkit.fields import ROW
 from toolkit.i18n import ZH
 from toolkit.io import write_json
-from toolkit.templating.compile import render_all
 from toolkit.messages.platforms import PHONE, aliyun_batch_requests, check_variables, write_tencent_bulk
+from toolkit.rules import findings
+from toolkit.templating.compile import render_all
 from toolkit.templating.environment import MessageTemplate
-from toolkit.fields import ROW
-from toolkit.rules import FINDING_SCHEMA
 
 RULE = "platform_variable"
 _SERIAL = "_serial"  # the row's serial, for findings; `serial` may well be a variable too
@@ -55,20 +55,21 @@ def platform_upload(
     """Check every row's variables once, then address the passing rows to the outbox's phones."""
     names = tuple(c for c in values.columns if c not in (ROW, _SERIAL))
     problems = check_variables(values, names, max_chars=max_chars, min_chars=min_chars, locale=locale)
-    findings = problems.join(values.select(ROW, _SERIAL), left_on="row", right_on=ROW, how="left").select(
-        "row",
+    refused = findings(
+        problems.join(values.select(ROW, _SERIAL), left_on="row", right_on=ROW, how="left"),
+        row=pl.col("row"),
         record_id=pl.col(_SERIAL),
-        column="variable",
-        value="value",
-        rule=pl.lit(RULE),
-        severity=pl.lit("error"),
-        message="message",
+        column=pl.col("variable"),
+        value=pl.col("value"),
+        rule=RULE,
+        severity="error",
+        message=pl.col("message"),
     )
     passing = values.filter(~pl.col(ROW).is_in(problems["row"].implode()))
     sendable = outbox.select(PHONE, "source_row").join(
         passing.drop(_SERIAL), left_on="source_row", right_on=ROW, how="inner", maintain_order="left"
     )
-    return PlatformUpload(sendable.drop("source_row"), names, findings.cast(FINDING_SCHEMA))  # type: ignore[arg-type]
+    return PlatformUpload(sendable.drop("source_row"), names, refused)
 
 
 def write_platform_files(

@@ -1,47 +1,26 @@
-"""The order checks (核单) of DOMAIN.md section 1: each registered with its id, default severity
-and message, and turned into polars rules from the team's rule file."""
+"""The order checks (核单) of docs/DOMAIN.md §1, each declared once: its id, default severity,
+message, and the failures it finds in the parsed order frame under the team's rule file. The
+order of the declarations is the order of a row's findings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 
 import polars as pl
 
 from toolkit.calendar import WorkCalendar
-from toolkit.fields import Kind
+from toolkit.fields import ROW, Kind
 from toolkit.i18n import Text
 from toolkit.io import cells
-from toolkit.orders.fields import FIELDS_BY_NAME, ORDER_FIELDS
-from toolkit.orders.ruleset import OrderRules
-from toolkit.fields import ROW
-from toolkit.rules import Check, Rule, raw
+from toolkit.orders.check_registry import CheckRegistry, Failure
+from toolkit.orders.fields import ORDER_FIELDS
+from toolkit.orders.settings import OrderSettings
+from toolkit.rules import Rule, raw
 
-CHECKS: dict[str, Check] = {
-    check.id: check
-    for check in (
-        Check("required", "error", Text("{label}为空", "{label} is empty")),
-        Check("not_a_date", "error", Text("{label}不是有效的日期时间", "{label} is not a valid date and time")),
-        Check("not_a_number", "error", Text("{label}不是有效的数字", "{label} is not a valid number")),
-        Check("not_an_integer", "error", Text("{label}不是整数", "{label} is not a whole number")),
-        Check("invalid_phone", "error", Text("{label}不是有效的手机号或带区号的座机号", "{label} is not a valid mobile or landline with area code")),
-        Check("non_positive", "error", Text("{label}必须大于0", "{label} must be greater than 0")),
-        Check("piece_overweight", "error", Text("单件重量超过{limit}公斤（超重）", "a piece weighs more than {limit} kg (overweight)")),
-        Check("order_overweight", "error", Text("订单总重量超过{limit}公斤（超重）", "the order weighs more than {limit} kg (overweight)")),
-        Check("piece_oversize", "error", Text("单件体积超过{limit}方（超长超大）", "a piece is larger than {limit} m³ (oversize)")),
-        Check("order_oversize", "error", Text("订单总体积超过{limit}方（超长超大）", "the order is larger than {limit} m³ (oversize)")),
-        Check("prohibited_goods", "error", Text("违禁品，不予承运", "prohibited goods: refused")),
-        Check("embargoed", "error", Text("禁运，不予承运", "embargoed: refused")),
-        Check("no_packaging", "error", Text("裸装货物，不予承运", "goods without packaging: refused")),
-        Check("used_goods_insured", "warning", Text("旧货不予保价，请联系客户取消保价", "used goods cannot be insured: call the customer")),
-        Check("bad_payment_method", "error", Text("付款方式只能是{allowed}", "payment method must be one of {allowed}")),
-        Check("duplicate_order_id", "error", Text("订单号重复，前面已有同号订单", "duplicate order id: an earlier row has the same id")),
-        Check("possible_duplicate", "warning", Text("疑似重复下单：{minutes}分钟内同一发货人、收货人和货物", "possible duplicate: same shipper, consignee and goods within {minutes} minutes")),
-        Check("destination_not_served", "error", Text("目的地不在服务范围内", "destination is not served")),
-        Check("future_order_time", "error", Text("下单时间晚于当前时间", "order time is in the future")),
-    )
-}
-
-_NOT_PARSED = {Kind.DATETIME: "not_a_date", Kind.NUMBER: "not_a_number", Kind.INTEGER: "not_an_integer"}
+CHECKS = CheckRegistry()
+"""Every order check by id, as declared below."""
+order_check = CHECKS.declare
 
 
 def _city(expr: pl.Expr) -> pl.Expr:
@@ -49,12 +28,12 @@ def _city(expr: pl.Expr) -> pl.Expr:
     return expr.str.strip_chars().str.strip_suffix("市")
 
 
-def _allowed_spellings(rules: OrderRules) -> dict[str, str]:
+def _allowed_spellings(rules: OrderSettings) -> dict[str, str]:
     """Lower-cased accepted spelling → canonical payment method."""
     return {s.strip().lower(): method for method, spellings in rules.payment_methods.items() for s in [method, *spellings]}
 
 
-def canonical_payment(rules: OrderRules) -> pl.Expr:
+def canonical_payment(rules: OrderSettings) -> pl.Expr:
     spelling = pl.col(raw("payment_method")).str.to_lowercase()
     table = _allowed_spellings(rules)
     return spelling.replace_strict(list(table), list(table.values()), default=None, return_dtype=pl.String)
@@ -71,69 +50,145 @@ def review_by(calendar: WorkCalendar, day_minutes: int) -> pl.Expr:
     )
 
 
-def build_rules(rules: OrderRules, *, as_of: datetime, locale: str) -> list[Rule]:
-    """Every rule of the rule file as a polars expression over the parsed order frame."""
-    severity = rules.severity
-
-    def rule(check_id: str, column: str, failed: pl.Expr, **values: object) -> Rule:
-        return CHECKS[check_id].rule(column, failed, locale, severity.get(check_id), **values)
-
-    def label(name: str) -> str:
-        return FIELDS_BY_NAME[name].label(locale)
-
-    built: list[Rule] = []
-    for name in rules.required:
-        built.append(rule("required", name, pl.col(raw(name)).is_null(), label=label(name)))
+def _unread(kind: Kind, read: Callable[[pl.Expr], pl.Expr] = lambda parsed: parsed) -> Iterator[Failure]:
+    """A value typed into a field of `kind` that does not `read` as one (the parsed cell is null)."""
     for field in ORDER_FIELDS:
-        if field.kind in _NOT_PARSED:
-            failed = pl.col(raw(field.name)).is_not_null() & pl.col(field.name).is_null()
-            built.append(rule(_NOT_PARSED[field.kind], field.name, failed, label=label(field.name)))
-        if field.kind is Kind.PHONE:
-            phone = pl.col(raw(field.name))
-            failed = phone.is_not_null() & cells.phone_kind(pl.col(field.name)).is_null()
-            built.append(rule("invalid_phone", field.name, failed, label=label(field.name)))
+        if field.kind is kind:
+            yield Failure(field.name, pl.col(raw(field.name)).is_not_null() & read(pl.col(field.name)).is_null())
+
+
+def _per_piece(column: str, limit: float) -> Failure:
+    """More than `limit` a piece, where the pieces can be counted."""
+    pieces = pl.col("pieces")
+    return Failure(column, (pieces > 0) & (pl.col(column) / pieces > limit), {"limit": f"{limit:g}"})
+
+
+def _over(column: str, limit: float) -> Failure:
+    return Failure(column, pl.col(column) > limit, {"limit": f"{limit:g}"})
+
+
+@order_check("required", "error", Text("{label}为空", "{label} is empty"))
+def required(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
+    for name in rules.required:
+        yield Failure(name, pl.col(raw(name)).is_null())
+
+
+@order_check("not_a_date", "error", Text("{label}不是有效的日期时间", "{label} is not a valid date and time"), by_field=True)
+def not_a_date(rules: OrderSettings, as_of: datetime) -> Iterable[Failure]:
+    return _unread(Kind.DATETIME)
+
+
+@order_check("not_a_number", "error", Text("{label}不是有效的数字", "{label} is not a valid number"), by_field=True)
+def not_a_number(rules: OrderSettings, as_of: datetime) -> Iterable[Failure]:
+    return _unread(Kind.NUMBER)
+
+
+@order_check("not_an_integer", "error", Text("{label}不是整数", "{label} is not a whole number"), by_field=True)
+def not_an_integer(rules: OrderSettings, as_of: datetime) -> Iterable[Failure]:
+    return _unread(Kind.INTEGER)
+
+
+@order_check(
+    "invalid_phone", "error", Text("{label}不是有效的手机号或带区号的座机号", "{label} is not a valid mobile or landline with area code"), by_field=True
+)
+def invalid_phone(rules: OrderSettings, as_of: datetime) -> Iterable[Failure]:
+    return _unread(Kind.PHONE, cells.phone_kind)
+
+
+@order_check("non_positive", "error", Text("{label}必须大于0", "{label} must be greater than 0"))
+def non_positive(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     for name in ("pieces", "weight_kg", "volume_m3"):
-        built.append(rule("non_positive", name, pl.col(name) <= 0, label=label(name)))
+        yield Failure(name, pl.col(name) <= 0)
 
-    limits = rules.limits
-    pieces, weight, volume = pl.col("pieces"), pl.col("weight_kg"), pl.col("volume_m3")
-    countable = pieces > 0
-    built += [
-        rule("piece_overweight", "weight_kg", countable & (weight / pieces > limits.max_piece_weight_kg), limit=f"{limits.max_piece_weight_kg:g}"),
-        rule("order_overweight", "weight_kg", weight > limits.max_order_weight_kg, limit=f"{limits.max_order_weight_kg:g}"),
-        rule("piece_oversize", "volume_m3", countable & (volume / pieces > limits.max_piece_volume_m3), limit=f"{limits.max_piece_volume_m3:g}"),
-        rule("order_oversize", "volume_m3", volume > limits.max_order_volume_m3, limit=f"{limits.max_order_volume_m3:g}"),
-    ]
 
-    goods = pl.col("goods_name")
-    prohibited = rules.prohibited_goods
+@order_check("piece_overweight", "error", Text("单件重量超过{limit}公斤（超重）", "a piece weighs more than {limit} kg (overweight)"))
+def piece_overweight(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
+    yield _per_piece("weight_kg", rules.limits.max_piece_weight_kg)
+
+
+@order_check("order_overweight", "error", Text("订单总重量超过{limit}公斤（超重）", "the order weighs more than {limit} kg (overweight)"))
+def order_overweight(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
+    yield _over("weight_kg", rules.limits.max_order_weight_kg)
+
+
+@order_check("piece_oversize", "error", Text("单件体积超过{limit}方（超长超大）", "a piece is larger than {limit} m³ (oversize)"))
+def piece_oversize(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
+    yield _per_piece("volume_m3", rules.limits.max_piece_volume_m3)
+
+
+@order_check("order_oversize", "error", Text("订单总体积超过{limit}方（超长超大）", "the order is larger than {limit} m³ (oversize)"))
+def order_oversize(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
+    yield _over("volume_m3", rules.limits.max_order_volume_m3)
+
+
+@order_check("prohibited_goods", "error", Text("违禁品，不予承运", "prohibited goods: refused"))
+def prohibited_goods(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
+    """A prohibited word (or a synonym) in the goods name, once the allowed look-alikes are taken out."""
+    prohibited, goods = rules.prohibited_goods, pl.col("goods_name")
     if words := prohibited.all_words():
         checked = goods.str.replace_many(prohibited.allow, [""] * len(prohibited.allow)) if prohibited.allow else goods
-        built.append(rule("prohibited_goods", "goods_name", checked.str.contains_any(words)))
+        yield Failure("goods_name", checked.str.contains_any(words))
+
+
+@order_check("embargoed", "error", Text("禁运，不予承运", "embargoed: refused"))
+def embargoed(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     if rules.embargoed.goods:
-        built.append(rule("embargoed", "goods_name", goods.str.contains_any(rules.embargoed.goods)))
+        yield Failure("goods_name", pl.col("goods_name").str.contains_any(rules.embargoed.goods))
     if rules.embargoed.destinations:
         embargoed_cities = [c.removesuffix("市") for c in rules.embargoed.destinations]
-        built.append(rule("embargoed", "destination", _city(pl.col("destination")).is_in(embargoed_cities)))
-    built.append(rule("no_packaging", "packaging", pl.col("packaging").is_in(rules.no_packaging.words)))
+        yield Failure("destination", _city(pl.col("destination")).is_in(embargoed_cities))
+
+
+@order_check("no_packaging", "error", Text("裸装货物，不予承运", "goods without packaging: refused"))
+def no_packaging(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
+    yield Failure("packaging", pl.col("packaging").is_in(rules.no_packaging.words))
+
+
+@order_check("used_goods_insured", "warning", Text("旧货不予保价，请联系客户取消保价", "used goods cannot be insured: call the customer"))
+def used_goods_insured(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     used = pl.col("goods_condition").str.to_lowercase().is_in([w.lower() for w in rules.used_goods.words])
-    built.append(rule("used_goods_insured", "declared_value", used & (pl.col("declared_value") > 0)))
+    yield Failure("declared_value", used & (pl.col("declared_value") > 0))
 
-    payment_given = pl.col(raw("payment_method")).is_not_null()
-    built.append(rule("bad_payment_method", "payment_method", payment_given & pl.col("payment_method").is_null(), allowed="/".join(rules.payment_methods)))
 
+@order_check("bad_payment_method", "error", Text("付款方式只能是{allowed}", "payment method must be one of {allowed}"))
+def bad_payment_method(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
+    """Given, but not a spelling of an accepted method (`canonical_payment` made it null)."""
+    failed = pl.col(raw("payment_method")).is_not_null() & pl.col("payment_method").is_null()
+    yield Failure("payment_method", failed, {"allowed": "/".join(rules.payment_methods)})
+
+
+@order_check("duplicate_order_id", "error", Text("订单号重复，前面已有同号订单", "duplicate order id: an earlier row has the same id"))
+def duplicate_order_id(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     order_id = pl.col("order_id")
-    built.append(rule("duplicate_order_id", "order_id", order_id.is_not_null() & ~order_id.is_first_distinct()))
-    built.append(rule("possible_duplicate", "order_id", pl.col(POSSIBLE_DUPLICATE), minutes=rules.duplicates.window_minutes))
+    yield Failure("order_id", order_id.is_not_null() & ~order_id.is_first_distinct())
 
+
+@order_check(
+    "possible_duplicate", "warning",
+    Text("疑似重复下单：{minutes}分钟内同一发货人、收货人和货物", "possible duplicate: same shipper, consignee and goods within {minutes} minutes"),
+)
+def possible_duplicate(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
+    """Flagged beforehand by `mark_possible_duplicates`, which compares each order with the one before it."""
+    yield Failure("order_id", pl.col(POSSIBLE_DUPLICATE), {"minutes": rules.duplicates.window_minutes})
+
+
+@order_check("destination_not_served", "error", Text("目的地不在服务范围内", "destination is not served"))
+def destination_not_served(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     if rules.served_cities:
         served = [c.removesuffix("市") for c in rules.served_cities]
         destination = pl.col("destination")
-        built.append(rule("destination_not_served", "destination", destination.is_not_null() & ~_city(destination).is_in(served)))
+        yield Failure("destination", destination.is_not_null() & ~_city(destination).is_in(served))
 
+
+@order_check("future_order_time", "error", Text("下单时间晚于当前时间", "order time is in the future"))
+def future_order_time(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     latest = as_of + timedelta(minutes=rules.future_tolerance_minutes)
-    built.append(rule("future_order_time", "order_time", pl.col("order_time") > pl.lit(latest)))
-    return built
+    yield Failure("order_time", pl.col("order_time") > pl.lit(latest))
+
+
+def build_rules(rules: OrderSettings, *, as_of: datetime, locale: str) -> list[Rule]:
+    """Every rule of the rule file as a polars expression over the parsed order frame."""
+    return CHECKS.rules(rules, as_of=as_of, locale=locale)
 
 
 DUPLICATE_KEYS = ("shipper_phone", "consignee_phone", "goods_name")

@@ -7,25 +7,17 @@ from pathlib import Path
 import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from toolkit.fields import ROW
 from toolkit.i18n import Text
 from toolkit.io import XlsxSheet, write_text, write_xlsx
+from toolkit.labels import column_labels, label
 from toolkit.orders.fields import FIELDS_BY_NAME
 from toolkit.orders.validate import ValidationResult
-from toolkit.fields import ROW
 
 WORDS = {
     "problem_rows": Text("问题订单", "Problem rows"),
     "findings": Text("问题清单", "Findings"),
     "by_rule": Text("按规则统计", "By rule"),
-    "row": Text("行号", "Row"),
-    "record_id": Text("订单号", "Order ID"),
-    "column": Text("列", "Column"),
-    "value": Text("值", "Value"),
-    "rule": Text("规则", "Rule"),
-    "severity": Text("级别", "Severity"),
-    "message": Text("说明", "Message"),
-    "problems": Text("问题说明", "Problems"),
-    "rows": Text("行数", "Rows"),
     "error": Text("拒收", "refused"),
     "warning": Text("需致电", "call needed"),
     "title": Text("核单结果", "Order check"),
@@ -70,9 +62,9 @@ def problem_sheet(result: ValidationResult, headers: dict[str, str], max_rows: i
         .with_columns(pl.col("column").replace_strict({c: _header(c, headers, locale) for c in columns}, default=pl.col("column")))
     )
     shown = rows.select(
-        pl.col(ROW).alias(word("row", locale)),
+        pl.col(ROW).alias(label("row", locale)),
         *[pl.col(c).alias(_header(c, headers, locale)) for c in columns],
-        pl.col("problems").alias(word("problems", locale)),
+        pl.col("problems").alias(label("problems", locale)),
     )
     return XlsxSheet(word("problem_rows", locale), shown, highlights=highlights, comments=True)
 
@@ -82,17 +74,18 @@ def findings_sheet(result: ValidationResult) -> XlsxSheet:
     shown = result.findings.with_columns(
         pl.col("severity").replace_strict({"error": word("error", locale), "warning": word("warning", locale)}),
         pl.col("column").replace_strict({n: f.label(locale) for n, f in FIELDS_BY_NAME.items()}, default=pl.col("column")),
-    ).rename({c: word(c, locale) for c in result.findings.columns})
+    ).rename(column_labels(result.findings.columns, locale, {"record_id": label("order_id", locale)}))  # the record is the order
     return XlsxSheet(word("findings", locale), shown)
 
 
 def by_rule_sheet(result: ValidationResult) -> XlsxSheet:
     locale = result.locale
+    severity = {"error": word("error", locale), "warning": word("warning", locale)}
     shown = result.by_rule().select(
-        pl.col("rule").alias(word("rule", locale)),
-        pl.col("severity").replace_strict({"error": word("error", locale), "warning": word("warning", locale)}).alias(word("severity", locale)),
-        pl.col("message").alias(word("message", locale)),
-        pl.col("rows").alias(word("rows", locale)),
+        pl.col("rule").alias(label("rule", locale)),
+        pl.col("severity").replace_strict(severity).alias(label("severity", locale)),
+        pl.col("message").alias(label("message", locale)),
+        pl.col("rows").alias(label("rows", locale)),
     )
     return XlsxSheet(word("by_rule", locale), shown)
 
@@ -125,7 +118,8 @@ def summary_html(result: ValidationResult, title: str | None, max_rows: int | No
         title=word("title", locale) + (f" · {title}" if title else ""),
         counts=[(word(k, locale), counts[k]) for k in ("rows_in", "accepted", "rejected", "accepted_with_warnings")],
         by_rule=result.by_rule().iter_rows(named=True),
-        labels={k: word(k, locale) for k in ("rule", "severity", "message", "rows", "error", "warning", "top_shippers", "top_branches")},
+        labels=column_labels(("rule", "severity", "message", "rows"), locale)
+        | {k: word(k, locale) for k in ("error", "warning", "top_shippers", "top_branches")},
         top_shippers=_top(result, "shipper_name"),
         top_branches=_top(result, "branch"),
         truncated=word("truncated", locale, limit=max_rows) if max_rows and result.problem_rows.height > max_rows else None,

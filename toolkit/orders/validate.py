@@ -11,14 +11,13 @@ import polars as pl
 
 from toolkit.calendar import WorkCalendar
 from toolkit.display import LABELS, Card, cards, format_value, table, word
-from toolkit.fields import Kind
+from toolkit.fields import ROW, Kind
 from toolkit.i18n import ZH
 from toolkit.io.dates import SAMPLE_SIZE, TimeReading, UnreadableTimes
 from toolkit.orders.checks import build_rules, canonical_payment, mark_possible_duplicates, review_by
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.orders.ruleset import OrderRules
 from toolkit.parse import parse_fields
-from toolkit.fields import ROW
 from toolkit.rules import evaluate, raw
 
 FIELD_NAMES = [f.name for f in ORDER_FIELDS]

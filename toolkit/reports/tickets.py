@@ -7,26 +7,27 @@ from pathlib import Path
 
 import polars as pl
 
-from toolkit.fields import Field, Kind, alias_table
+from toolkit.fields import ROW, Field, Kind, alias_table
 from toolkit.i18n import Text
 from toolkit.io import TableSource, read_table
 from toolkit.io.dates import TimeReading
+from toolkit.labels import field
 from toolkit.parse import parse_fields
-from toolkit.fields import ROW
 
+# Each field's labels are the vocabulary's (toolkit.labels); the aliases are the other headers exports use.
 TICKET_FIELDS: tuple[Field, ...] = (
-    Field("ticket_id", Kind.TEXT, "工单号", "Ticket ID", ("工单编号",)),
-    Field("channel", Kind.TEXT, "渠道", "Channel", ("来源", "受理渠道")),
-    Field("ticket_type", Kind.TEXT, "工单类型", "Type", ("类型", "业务类型")),
-    Field("problem", Kind.TEXT, "问题分类", "Problem", ("问题类型", "原因")),
-    Field("created_at", Kind.DATETIME, "创建时间", "Created", ("受理时间",)),
-    Field("first_response_at", Kind.DATETIME, "首次响应时间", "First response", ("响应时间",)),
-    Field("closed_at", Kind.DATETIME, "结案时间", "Closed", ("完结时间", "关闭时间")),
-    Field("agent", Kind.TEXT, "客服工号", "Agent", ("客服", "处理人")),
-    Field("satisfaction", Kind.INTEGER, "满意度", "Satisfaction", ("评分", "客户评价")),
-    Field("waybill", Kind.TEXT, "运单号", "Waybill", ("单号",)),
-    Field("branch", Kind.TEXT, "营业所", "Branch", ("网点",)),
-    Field("amount", Kind.NUMBER, "涉及金额", "Amount (yuan)", ("金额",)),
+    field("ticket_id", Kind.TEXT, ("工单编号",)),
+    field("channel", Kind.TEXT, ("来源", "受理渠道")),
+    field("ticket_type", Kind.TEXT, ("类型", "业务类型")),
+    field("problem", Kind.TEXT, ("问题类型", "原因")),
+    field("created_at", Kind.DATETIME, ("受理时间",)),
+    field("first_response_at", Kind.DATETIME, ("响应时间",)),
+    field("closed_at", Kind.DATETIME, ("完结时间", "关闭时间")),
+    field("agent", Kind.TEXT, ("客服", "处理人")),
+    field("satisfaction", Kind.INTEGER, ("评分", "客户评价")),
+    field("waybill", Kind.TEXT, ("单号",)),
+    field("branch", Kind.TEXT, ("网点",)),
+    field("amount", Kind.NUMBER, ("金额",)),
 )
 
 # The type as the system writes it → the code the KPIs use.
@@ -39,8 +40,7 @@ TICKET_TYPES: dict[str, Text] = {
     "claim": Text("理赔", "Claim"),
     "order": Text("下单", "Order"),
 }
-QUERY_TYPES = ("query", "inquiry", "urge")  # answered within 1 h (DOMAIN.md §5)
-CHANNELS = ("电话", "在线客服", "微信", "邮件")
+QUERY_TYPES = ("query", "inquiry", "urge")  # answered within 1 h (docs/DOMAIN.md §6)
 
 
 def type_code(label: pl.Expr) -> pl.Expr:

@@ -3,8 +3,8 @@
 
 Volumes follow the office day (peaks at 10:00 and 15:00, quiet nights, weekends at 40%); phone
 tickets are answered at once, online ones in minutes, mail in hours; queries are mostly closed
-within the hour and complaints within 4 hours, with a tail that misses the standards of DOMAIN.md
-§5 (about 80% and 70% on time); about 45% of closed tickets carry a 1-5 rating.
+within the hour and complaints within 4 hours, with a tail that misses the standards
+of docs/DOMAIN.md §6 (about 80% and 70% on time); about 45% of closed tickets carry a 1-5 rating.
 """
 
 from __future__ import annotations

@@ -29,33 +29,42 @@ from toolkit.config.yaml_source import load_yaml
 from toolkit.errors import ConfigError
 from toolkit.fields import Field, Kind
 from toolkit.io.headers import normalise_header
+from toolkit.labels import SHIPMENT_LABELS, field
 from toolkit.tracking.vocabulary import StatusRule, StatusVocabulary
 
-SHIPMENT_FIELDS: tuple[Field, ...] = (
-    Field("waybill", Kind.TEXT, "运单号", "Waybill"),
-    Field("order_id", Kind.TEXT, "订单号", "Order ID"),
-    Field("order_time", Kind.DATETIME, "下单时间", "Order time"),
-    Field("carrier", Kind.TEXT, "快递公司", "Carrier"),
-    Field("service", Kind.TEXT, "服务类型", "Service"),
-    Field("origin", Kind.TEXT, "始发地", "Origin"),
-    Field("destination", Kind.TEXT, "目的地", "Destination"),
-    Field("urgent", Kind.TEXT, "加急", "Urgent"),
-    Field("declared_value", Kind.NUMBER, "保价金额", "Declared value"),
-    Field("customer_name", Kind.TEXT, "收件人", "Customer"),
-    Field("customer_phone", Kind.PHONE, "收件人电话", "Customer phone"),
-    Field("branch", Kind.TEXT, "网点", "Branch"),
-    Field("promised_at", Kind.DATETIME, "承诺时效", "Promised delivery"),
-    Field("status", Kind.TEXT, "运单状态", "Shipment status"),  # its own status, read with the preset's rules
+SHIPMENT_FIELDS: tuple[Field, ...] = tuple(
+    field(name, kind, vocabulary=SHIPMENT_LABELS)
+    for name, kind in (
+        ("waybill", Kind.TEXT),
+        ("order_id", Kind.TEXT),
+        ("order_time", Kind.DATETIME),
+        ("carrier", Kind.TEXT),
+        ("service", Kind.TEXT),
+        ("origin", Kind.TEXT),
+        ("destination", Kind.TEXT),
+        ("urgent", Kind.TEXT),
+        ("declared_value", Kind.NUMBER),
+        ("customer_name", Kind.TEXT),
+        ("customer_phone", Kind.PHONE),
+        ("branch", Kind.TEXT),
+        ("promised_at", Kind.DATETIME),
+        ("status", Kind.TEXT),  # its own status, read with the preset's rules
+    )
 )
 
-EVENT_FIELDS: tuple[Field, ...] = (
-    Field("waybill", Kind.TEXT, "运单号", "Waybill"),
-    Field("event_time", Kind.DATETIME, "时间", "Event time"),
-    Field("status", Kind.TEXT, "状态", "Status"),
-    Field("location", Kind.TEXT, "地点", "Location"),
-    Field("description", Kind.TEXT, "描述", "Description"),
-    Field("code", Kind.TEXT, "状态码", "Status code"),
+EVENT_FIELDS: tuple[Field, ...] = tuple(
+    field(name, kind)
+    for name, kind in (
+        ("waybill", Kind.TEXT),
+        ("event_time", Kind.DATETIME),
+        ("status", Kind.TEXT),
+        ("location", Kind.TEXT),
+        ("description", Kind.TEXT),
+        ("code", Kind.TEXT),
+    )
 )
+"""The headers each field is read from are its labels (`toolkit.labels`) and the preset's
+`columns:` aliases (presets/generic.yaml)."""
 
 BUILTIN_FOLDER = resources.files("toolkit.tracking") / "presets"
 

@@ -10,55 +10,41 @@ from jinja2 import Environment, select_autoescape
 
 from toolkit.i18n import Text
 from toolkit.io import XlsxSheet, write_text, write_xlsx
+from toolkit.labels import column_labels, label
 from toolkit.shipments.counts import DELIVERY_STATES, NO_EVENTS, STATUS_PREFIX
 from toolkit.shipments.stages import stage_label
 from toolkit.tracking.worklist import SEVERITY_LABELS
 
-HEADERS: dict[str, Text] = {
-    "waybill": Text("运单号", "Waybill"), "order_id": Text("订单号", "Order ID"), "carrier": Text("快递公司", "Carrier"),
-    "service": Text("服务类型", "Service"), "route": Text("线路", "Route"), "branch": Text("网点", "Branch"),
-    "agent_id": Text("客服工号", "Agent ID"), "rule_label": Text("问题", "Problem"), "severity_label": Text("级别", "Severity"),
-    "escalate_to": Text("催办对象", "Escalate to"), "rounds": Text("已跟进轮次", "Rounds chased"),
-    "next_follow_up": Text("下次跟进", "Next follow-up"), "due_at": Text("应完成时间", "Due at"),
-    "overdue_by_text": Text("超时(工作时间)", "Overdue by (working time)"), "stage_label": Text("当前状态", "Stage"),
-    "reason": Text("异常原因", "Reason"), "last_event_time": Text("最后轨迹时间", "Last event"),
-    "last_location": Text("最后轨迹地点", "Last place"), "last_status": Text("最后轨迹", "Last status"),
-    "urgent": Text("加急", "Urgent"), "declared_value": Text("保价金额", "Declared value"),
-    "customer_name": Text("收件人", "Customer"), "customer_phone": Text("收件人电话", "Customer phone"),
-    "order_time": Text("下单时间", "Order time"), "pickup_due": Text("应揽收时间", "Pickup due"),
-    "delivery_due": Text("应送达时间", "Delivery due"), "late": Text("超时件数", "Late shipments"),
-    "worst_severity": Text("最高级别", "Worst severity"), "max_overdue_by": Text("最长超时(工作小时)", "Max overdue (working h)"),
-    "oldest_due": Text("最早应完成", "Oldest due"), "rules": Text("问题类型", "Problems"), "waybills": Text("运单号", "Waybills"),
-    "origin": Text("始发地", "Origin"), "destination": Text("目的地", "Destination"),
-}
 WORDS = {
     "all": Text("全部", "All"), "title": Text("超时件跟进", "Overdue shipments"), "batches": Text("批量反馈承运商", "Raise with carrier"),
     "shipments": Text("运单", "Shipments"), "flagged": Text("需跟进", "Need attention"), "by_rule": Text("按问题", "By problem"),
     "by_severity": Text("按级别", "By severity"), "unknown": Text("未识别的状态", "Unrecognised statuses"),
-    "as_of": Text("统计时间", "As of"), "count": Text("件数", "Count"), "status": Text("状态", "Status"),
+    "as_of": Text("统计时间", "As of"),
     "delivery": Text("按送达时效", "Against the delivery due time"), "own_status": Text("运单表中的状态", "Status in the shipments table"),
-    "source": Text("来源", "Source"), "no_events": NO_EVENTS,
+    "no_events": NO_EVENTS,
     "truncated": Text("需跟进超过{limit}件，worklist.xlsx 每页只列出最紧急的{limit}件；全部见 worklist.parquet。",
                       "More than {limit} shipments need attention: each sheet of worklist.xlsx lists the {limit} most "
                       "urgent; worklist.parquet has all."),
 }
 SOURCES = {"events": Text("轨迹", "Tracking events"), "shipments": Text("运单表", "Shipments table")}
 _LEVELS = {"critical": "error", "high": "error", "medium": "warning"}
-_PEOPLE_COLUMNS = ("waybill", "severity_label", "rule_label", "overdue_by_text", "escalate_to", "rounds", "next_follow_up",
-                   "due_at", "stage_label", "reason", "last_event_time", "last_location", "last_status", "carrier", "service",
-                   "route", "branch", "order_id", "urgent", "declared_value", "customer_name", "customer_phone", "order_time")
+_UNKNOWN_COLUMNS = ("status", "count", "source")  # the table of unrecognised statuses, headed `w.status` …
+PEOPLE_COLUMNS = ("waybill", "severity_label", "rule_label", "overdue_by_text", "escalate_to", "rounds", "next_follow_up",
+                  "due_at", "stage_label", "reason", "last_event_time", "last_location", "last_status", "carrier", "service",
+                  "route", "branch", "order_id", "urgent", "declared_value", "customer_name", "customer_phone", "order_time")
+"""The worklist's columns on each sheet of worklist.xlsx, in this order, headed with the vocabulary's words."""
 
 
 def _people(frame: pl.DataFrame, locale: str) -> pl.DataFrame:
-    present = [c for c in _PEOPLE_COLUMNS if c in frame.columns]
-    return frame.select(present).rename({c: HEADERS[c].get(locale) for c in present})
+    present = [c for c in PEOPLE_COLUMNS if c in frame.columns]
+    return frame.select(present).rename(column_labels(present, locale))
 
 
 def _sheet(name: str, worklist: pl.DataFrame, locale: str) -> XlsxSheet:
     people = _people(worklist, locale)
     marked = worklist.with_row_index("row").select("row", level=pl.col("severity").replace_strict(_LEVELS, default=None))
     highlights = marked.filter(pl.col("level").is_not_null()).join(
-        pl.DataFrame({"column": [HEADERS[c].get(locale) for c in ("waybill", "severity_label", "overdue_by_text")]}), how="cross"
+        pl.DataFrame({"column": [label(c, locale) for c in ("waybill", "severity_label", "overdue_by_text")]}), how="cross"
     ).select(pl.col("row").cast(pl.Int64), "column", "level")
     return XlsxSheet(name, people, highlights)
 
@@ -74,7 +60,7 @@ def write_worklist_xlsx(worklist: pl.DataFrame, path: Path, locale: str, max_row
 
 
 def write_batches_xlsx(batches: pl.DataFrame, path: Path, locale: str) -> None:
-    frame = batches.rename({c: HEADERS[c].get(locale) for c in batches.columns if c in HEADERS})
+    frame = batches.rename(column_labels(batches.columns, locale))
     write_xlsx(path, [XlsxSheet(WORDS["batches"].get(locale), frame)])
 
 
@@ -107,11 +93,12 @@ def write_summary_html(
     by_rule = worklist.group_by("rule_label").len().sort("len", descending=True).rows()
     by_severity = worklist.group_by("severity", "severity_label").agg(n=pl.len(), r=pl.col("severity_rank").first()).sort("r", descending=True)
     batch_columns = ["carrier", "route", "late", "worst_severity", "max_overdue_by"]
+    words = {k: v.get(locale) for k, v in WORDS.items()} | column_labels(_UNKNOWN_COLUMNS, locale)
     html = env.from_string(_HTML).render(
         lang="en" if locale == "en" else "zh", title=f"{WORDS['title'].get(locale)} · {title}",
-        w={k: v.get(locale) for k, v in WORDS.items()}, as_of=as_of, shipments=shipments, flagged=worklist.height,
+        w=words, as_of=as_of, shipments=shipments, flagged=worklist.height,
         by_rule=by_rule, by_severity=by_severity.select("severity", "severity_label", "n").rows(),
-        batch_headers=[HEADERS[c].get(locale) for c in batch_columns],
+        batch_headers=[label(c, locale) for c in batch_columns],
         batches=batches.head(50).select(batch_columns).with_columns(
             pl.col("max_overdue_by").round(1),
             pl.col("worst_severity").replace_strict({k: v.get(locale) for k, v in SEVERITY_LABELS.items()}),

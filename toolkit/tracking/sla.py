@@ -1,4 +1,4 @@
-"""The time limits of config/sla.yaml as a pydantic model (DOMAIN.md section 3), and the
+"""The time limits of config/sla.yaml as a pydantic model (docs/DOMAIN.md §4), and the
 polars expressions that turn them into due times for every shipment at once."""
 
 from __future__ import annotations

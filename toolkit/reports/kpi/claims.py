@@ -1,4 +1,4 @@
-"""Claims KPIs (DOMAIN.md §4) from the claims ledger as `toolkit.claims.prepare.prepare_claims`
+"""Claims KPIs (docs/DOMAIN.md §8) from the claims ledger as `toolkit.claims.prepare.prepare_claims`
 makes it (typed, with every deadline and `proposal_late` / `payment_late`):
 投保率, 赔付率, 票均赔付金额, 通融赔付次数, 当月出险次数 and the claims past their deadlines.
 

@@ -1,4 +1,4 @@
-"""Service-ticket KPIs (DOMAIN.md §5): volume, problem types, handling time, satisfaction, and the
+"""Service-ticket KPIs (docs/DOMAIN.md §6): volume, problem types, handling time, satisfaction, and the
 call-centre standards with their on-time rates.
 
 Tickets are typed as `toolkit.reports.tickets.read_tickets` returns them. Times are elapsed

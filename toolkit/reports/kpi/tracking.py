@@ -19,7 +19,7 @@ from toolkit.reports.kpi.weeks import instant, week_of
 from toolkit.shipments.counts import delivery_counts, delivery_state, status_counts
 from toolkit.shipments.stages import CLOSED_STAGES
 
-PICKUP_TARGET = 0.98  # 及时提货率 (DOMAIN.md §5)
+PICKUP_TARGET = 0.98  # 及时提货率 (docs/DOMAIN.md §8)
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
 
