@@ -41,9 +41,9 @@ import numpy as np
 
 from bench.overdue_data import AS_OF
 from toolkit.calendar import FIRST_DAY, WorkCalendar
+from toolkit.shipments.stages import FINAL_STAGES, STAGES
 from toolkit.tracking.presets import load_preset
 from toolkit.tracking.sla import Sla, load_sla
-from toolkit.shipments.stages import FINAL_STAGES, STAGES
 from toolkit.tracking.vocabulary import StatusVocabulary
 from toolkit.tracking.worklist import RULES
 

@@ -56,9 +56,7 @@ def _normalise_digits(value: str) -> str:
     digits = _NON_DIGIT.sub("", value)
     if digits.startswith("0086"):
         digits = digits[4:]
-    elif value.startswith("+") and digits.startswith("86"):
-        digits = digits[2:]
-    elif len(digits) == 13 and _CC_MOBILE.match(digits):
+    elif value.startswith("+") and digits.startswith("86") or len(digits) == 13 and _CC_MOBILE.match(digits):
         digits = digits[2:]
     if not digits.startswith("0") and not _MOBILE.fullmatch(digits) and _LANDLINE.fullmatch("0" + digits):
         digits = "0" + digits

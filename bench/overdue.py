@@ -146,8 +146,8 @@ def local_as_of(as_of: str | None) -> datetime:
 
 def toolkit(watch: Stopwatch, shipments: str, events: str, engine: str = "streaming", as_of: str | None = None) -> dict:
 
-    from toolkit.registry import load_config
     from toolkit.pipeline import run_batch
+    from toolkit.registry import load_config
 
     with tempfile.TemporaryDirectory(prefix="overdue-bench-") as tmp:
         config = Path(tmp) / "batch.yaml"

@@ -43,10 +43,10 @@ REPO = BENCH.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-import polars as pl  # noqa: E402
+import polars as pl
 
-from bench._measure import Stopwatch, machine, measure  # noqa: E402
-from toolkit.samples.vocab import GIVEN_NAMES, SERVED_CITIES, SURNAMES  # noqa: E402
+from bench._measure import Stopwatch, machine, measure
+from toolkit.samples.vocab import GIVEN_NAMES, SERVED_CITIES, SURNAMES
 
 AS_OF = datetime(2025, 10, 29, 9, 0)
 FIRST_ORDER = datetime(2025, 9, 1, 0, 0)

@@ -32,8 +32,8 @@ REPO = BENCH.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench._measure import Stopwatch, load_average, machine, markdown_table, measure, seconds, save_report  # noqa: E402
-from bench.render_messages import prepare_data  # noqa: E402
+from bench._measure import Stopwatch, load_average, machine, markdown_table, measure, save_report, seconds
+from bench.render_messages import prepare_data
 
 RESULTS = BENCH / "results" / "render_job.md"
 TEMPLATE = REPO / "templates" / "sms" / "dispatch.txt.j2"

@@ -53,9 +53,18 @@ REPO = BENCH.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-import polars as pl  # noqa: E402
+import polars as pl
 
-from bench._measure import Measurement, Stopwatch, load_average, machine, markdown_table, run_isolated, seconds, save_report  # noqa: E402
+from bench._measure import (
+    Measurement,
+    Stopwatch,
+    load_average,
+    machine,
+    markdown_table,
+    run_isolated,
+    save_report,
+    seconds,
+)
 
 SHIPPED = REPO / "templates" / "sms" / "dispatch.txt.j2"
 PLAIN_NAME = "dispatch_plain.txt.j2"

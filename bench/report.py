@@ -37,7 +37,7 @@ REPO = BENCH.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench._measure import Stopwatch, load_average, machine, markdown_table, measure, seconds, save_report  # noqa: E402
+from bench._measure import Stopwatch, load_average, machine, markdown_table, measure, save_report, seconds
 
 RESULTS = BENCH / "results" / "report.md"
 AS_OF = "2026-11-22 09:00"

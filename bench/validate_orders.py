@@ -54,9 +54,19 @@ REPO = BENCH.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-import polars as pl  # noqa: E402
+import polars as pl
 
-from bench._measure import Measurement, Run, Stopwatch, load_average, machine, markdown_table, run_isolated, seconds, save_report  # noqa: E402
+from bench._measure import (
+    Measurement,
+    Run,
+    Stopwatch,
+    load_average,
+    machine,
+    markdown_table,
+    run_isolated,
+    save_report,
+    seconds,
+)
 
 RULES_FILE = REPO / "config" / "rules" / "orders.yaml"
 TIMEZONE = "Asia/Shanghai"
@@ -297,9 +307,8 @@ def toolkit_job(watch: Stopwatch, csv_path: str, out_dir: str, **_: Any) -> dict
     max_rows = ValidateOrdersConfig.model_fields["xlsx_max_rows"].default
     with watch.phase("read"):  # sniff, transcode GBK, count records, map headers
         table = toolkit_read(csv_path, rules)
-    with table:
-        with watch.phase("check"):  # the csv scan itself runs here, fused into the check's plan
-            result = validate_orders(table.frame, rules, as_of=AS_OF, calendar=calendar, locale=LOCALE)
+    with table, watch.phase("check"):  # the csv scan itself runs here, fused into the check's plan
+        result = validate_orders(table.frame, rules, as_of=AS_OF, calendar=calendar, locale=LOCALE)
     with watch.phase("write"):
         for name, frame in (("valid", result.valid), ("rejected", result.rejected), ("findings", result.findings)):
             write_parquet(frame, out / f"{name}.parquet")

@@ -20,7 +20,7 @@ def at(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=TZ)
 
 
-def apply(expr_of, moments: list[datetime]) -> list[datetime]:  # noqa: ANN001
+def apply(expr_of, moments: list[datetime]) -> list[datetime]:
     frame = pl.DataFrame({"t": moments}, schema={"t": pl.Datetime("us", "Asia/Shanghai")})
     return frame.select(expr_of(pl.col("t")))["t"].to_list()
 

@@ -23,7 +23,7 @@ def at(*parts: int) -> datetime:
 
 
 def frame(**columns: list) -> pl.DataFrame:
-    return pl.DataFrame(columns, schema={name: SCHEMA for name in columns})
+    return pl.DataFrame(columns, schema=dict.fromkeys(columns, SCHEMA))
 
 
 def test_adding_working_days_skips_weekends_and_holidays_and_keeps_the_working_clock() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.support.files import REPO
-from toolkit.fields import Field
 from toolkit.claims.fields import CLAIM_FIELDS
+from toolkit.fields import Field
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.tracking.presets import EVENT_FIELDS, SHIPMENT_FIELDS
 

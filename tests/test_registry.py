@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from tests.support.files import replace_once, write
-from toolkit.registry import load_config
 from toolkit.errors import ExitCode
+from toolkit.fields import ROW
 from toolkit.io import TableSource, read_table
 from toolkit.pipeline import run_batch
-from toolkit.registry import JOB_KINDS
-from toolkit.fields import ROW
+from toolkit.registry import JOB_KINDS, load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 EXTRA = "remark"  # a column no job knows, which the tables that pass their input through keep

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-
 ROW = "_row"
 """The column every table read carries: the row's number in its file (the spreadsheet's row, a
 CSV's record counted from its header), kept through every job so a finding names the row the

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.files import REPO, replace_once, write
-from toolkit.registry import load_config
 from toolkit.errors import ConfigError, ExitCode
+from toolkit.registry import load_config
 
 
 def batch(tmp_path: Path, jobs: str, head: str = "batch: daily\n") -> Path:

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from tests.support.files import write
 from toolkit.cli import app
-from toolkit.registry import load_config
 from toolkit.orders.fields import ORDER_FIELDS
+from toolkit.registry import load_config
 
 CONFIG = "config/batch.yaml"
 AS_OF = ["--date", "2026-11-22", "--as-of", "2026-11-22 09:00"]

@@ -42,14 +42,14 @@ from tests.support.faults import (
 )
 from tests.support.files import replace_once, write
 from tests.support.reporting import Lines
-from toolkit.registry import load_config
 from toolkit.config.models import SmtpConfig
 from toolkit.errors import DiskFull, ExitCode
 from toolkit.io import write_parquet
-from toolkit.pipeline import run_batch
 from toolkit.mailing.html import MailBody
 from toolkit.mailing.message import build_message
 from toolkit.mailing.smtp import SendFailed, send
+from toolkit.pipeline import run_batch
+from toolkit.registry import load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -12,7 +12,15 @@ import pytest
 
 from tests.support.io_files import write_workbook
 from toolkit.io import TableSource, read_table
-from toolkit.io.dates import TimeReading, has_year, pattern_problem, reading_for, unreadable_plan, unreadable_text, unreadable_times
+from toolkit.io.dates import (
+    TimeReading,
+    has_year,
+    pattern_problem,
+    reading_for,
+    unreadable_plan,
+    unreadable_text,
+    unreadable_times,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)

@@ -14,9 +14,9 @@ import pytest
 from tests.support.files import replace_once
 from tests.support.letters import letters_config
 from tests.support.reporting import Lines
-from toolkit.registry import load_config
 from toolkit.errors import ExitCode
 from toolkit.pipeline import BatchRun, run_batch
+from toolkit.registry import load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 RUN_DATE = date(2026, 11, 22)

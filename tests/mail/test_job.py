@@ -15,10 +15,10 @@ from tests.support.files import replace_once, write
 from tests.support.mail_files import CHART, LOGO, write_report
 from tests.support.mail_server import MailServer, free_port
 from tests.support.reporting import Lines
-from toolkit.registry import load_config
 from toolkit.errors import ConfigError, ExitCode
-from toolkit.pipeline import BatchRun, run_batch
 from toolkit.mailing.html import GMAIL_CLIP_BYTES
+from toolkit.pipeline import BatchRun, run_batch
+from toolkit.registry import load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DAY = date(2026, 11, 22)

@@ -12,10 +12,10 @@ import nbformat
 from tests.support.files import write
 from tests.support.mail_files import CHART
 from tests.support.mail_server import MailServer
-from toolkit.registry import load_config
 from toolkit.errors import ExitCode
-from toolkit.pipeline import run_batch
 from toolkit.mailing.html import GMAIL_CLIP_BYTES
+from toolkit.pipeline import run_batch
+from toolkit.registry import load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from tests.support.mail_files import CHART, LOGO, report_html, write_report
-from toolkit.mailing.html import GMAIL_CLIP_BYTES, mail_safe
 from toolkit.mail.job import body_warnings
+from toolkit.mailing.html import GMAIL_CLIP_BYTES, mail_safe
 
 
 def test_css_is_inlined_with_its_variables_resolved_and_the_rest_dropped(tmp_path: Path) -> None:

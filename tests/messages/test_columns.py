@@ -11,10 +11,10 @@ import pytest
 
 from tests.support.files import replace_once, write
 from toolkit.calendar import WorkCalendar
-from toolkit.registry import load_config
 from toolkit.errors import ExitCode
 from toolkit.messages.columns import WorkingDaysFromRun, uncovered_warnings, with_config_columns
 from toolkit.pipeline import run_batch
+from toolkit.registry import load_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -10,9 +10,9 @@ import openpyxl
 import polars as pl
 
 from tests.support.files import replace_once
-from toolkit.registry import load_config
 from toolkit.errors import ExitCode
 from toolkit.pipeline import run_batch
+from toolkit.registry import load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 FIRST_JOBS = ["orders", "dispatch_sms"]  # the jobs these tests are about; the whole batch runs in test_cli

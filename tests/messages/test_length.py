@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import polars as pl
 
 from toolkit.messages.length import SmsLength, cn_length_expr, sms_length
 

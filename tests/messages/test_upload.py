@@ -13,11 +13,11 @@ import polars as pl
 import pytest
 
 from tests.support.files import replace_all, replace_once
-from toolkit.registry import load_config
 from toolkit.errors import ConfigError, ExitCode
-from toolkit.templating.environment import MessageTemplate
 from toolkit.messages.upload import platform_upload, variable_values
 from toolkit.pipeline import run_batch
+from toolkit.registry import load_config
+from toolkit.templating.environment import MessageTemplate
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 FIRST_JOBS = ["orders", "dispatch_sms"]  # the jobs these tests are about; the whole batch runs in test_cli

@@ -169,7 +169,7 @@ def test_every_row_is_either_accepted_or_rejected() -> None:
     assert result.counts() == {"rows_in": 4, "accepted": 2, "rejected": 2, "accepted_with_warnings": 1, "findings": 3}
 
 
-def test_a_rule_file_naming_an_unknown_rule_is_a_config_error(tmp_path) -> None:  # noqa: ANN001
+def test_a_rule_file_naming_an_unknown_rule_is_a_config_error(tmp_path) -> None:
     from toolkit.config import load_model
     from toolkit.errors import ConfigError
 

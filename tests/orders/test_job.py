@@ -13,8 +13,8 @@ import pytest
 
 from tests.support.files import REPO, replace_once, write
 from tests.support.reporting import Lines
-from toolkit.registry import load_config
 from toolkit.pipeline import BatchRun, run_batch
+from toolkit.registry import load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 FIRST_JOBS = ["orders"]  # the jobs these tests are about; the whole batch runs in test_cli

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from tests.support.files import replace_once, write
 from tests.support.mail_server import MailServer, free_port
-from toolkit.registry import load_config
 from toolkit.errors import ExitCode
 from toolkit.pipeline import BatchRun, run_batch
+from toolkit.registry import load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DAY = date(2026, 11, 22)

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.support.files import replace_once, write
-from toolkit.registry import load_config
 from toolkit.errors import ExitCode, LockedError
-from toolkit.pipeline.lock import BatchLock
 from toolkit.pipeline import run_batch
+from toolkit.pipeline.lock import BatchLock
+from toolkit.registry import load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 FIRST_JOBS = ["orders"]  # the jobs these tests are about; the whole batch runs in test_cli
@@ -93,9 +93,8 @@ def test_only_reruns_one_job_and_keeps_the_others(team_folder: Path) -> None:
 
 def test_a_second_run_of_the_same_batch_is_locked_out(team_folder: Path) -> None:
     loaded = load_config(team_folder / "config" / "daily.yaml")
-    with BatchLock(loaded.model.output / ".daily.lock", "daily"):
-        with pytest.raises(LockedError) as caught:
-            run_batch(loaded, run_date=DAY, as_of=AS_OF, only=FIRST_JOBS)
+    with BatchLock(loaded.model.output / ".daily.lock", "daily"), pytest.raises(LockedError) as caught:
+        run_batch(loaded, run_date=DAY, as_of=AS_OF, only=FIRST_JOBS)
     assert caught.value.exit_code == ExitCode.LOCKED
     assert "batch 'daily' is already running (pid" in caught.value.one_line()
     assert run_batch(loaded, run_date=DAY, as_of=AS_OF, only=FIRST_JOBS).exit_code == ExitCode.DONE

@@ -9,10 +9,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.ft2font import FT2Font  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.ft2font import FT2Font
 
-from toolkit.reports import charts  # noqa: E402
+from toolkit.reports import charts
 
 CHART_TEXT = "及时提货率（目标98%）杭州萧山营业所义乌营业所查询1小时答复投诉4小时处理满意率近14天工单量日期比例"
 

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from tests.support.files import REPO
 from toolkit.calendar import WorkCalendar
+from toolkit.claims.fields import CLAIM_FIELDS
 from toolkit.cli import app
 from toolkit.fields import alias_table
 from toolkit.io import TableSource, read_table
-from toolkit.claims.fields import CLAIM_FIELDS
 from toolkit.samples.claims import AS_OF, generate_claims
 from toolkit.samples.write import write_samples
 

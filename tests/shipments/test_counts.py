@@ -10,10 +10,10 @@ import polars as pl
 
 from toolkit.calendar import WorkCalendar
 from toolkit.shipments.counts import DELIVERY_STATES, delivery_counts, shipment_counts, status_counts
+from toolkit.shipments.stages import STAGE_DTYPE
 from toolkit.tracking.overdue import reduce_events, shipment_status, typed_shipments
 from toolkit.tracking.presets import load_preset
 from toolkit.tracking.sla import Sla
-from toolkit.shipments.stages import STAGE_DTYPE
 from toolkit.tracking.vocabulary import classify_events
 from toolkit.tracking.worklist import flag_rules
 

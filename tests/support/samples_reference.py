@@ -102,7 +102,7 @@ def findings(rows: list[dict[str, str]], rules: dict[str, Any]) -> set[Finding]:
         cell = {k: v.strip() for k, v in raw.items()}
         row = i + 2
 
-        def flag(rule: str, column: str) -> None:
+        def flag(rule: str, column: str, row: int = row) -> None:
             out.add(Finding(row, rule, column))
 
         for name in rules["required"]:

@@ -467,4 +467,4 @@ def test_a_simple_if_on_a_column_compiles_and_renders_like_jinja(tmp_path: Path,
 
 
 def test_the_written_out_whitespace_is_what_str_strip_removes() -> None:
-    assert PY_WHITESPACE == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    assert "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()) == PY_WHITESPACE

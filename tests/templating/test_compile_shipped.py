@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 
 from tests.support.files import REPO
+from toolkit.samples import generate_orders
 from toolkit.templating.compile import compile_template, render_all
 from toolkit.templating.environment import MessageTemplate
-from toolkit.samples import generate_orders
 
 SMS = REPO / "templates" / "sms"
 TZ = ZoneInfo("Asia/Shanghai")

@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from tests.support.reporting import Lines
-from toolkit.registry import load_config
 from toolkit.pipeline import run_batch
+from toolkit.registry import load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 BATCH = """\

@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from tests.support.files import REALDATA
-from toolkit.registry import load_config
 from toolkit.pipeline import run_batch
+from toolkit.registry import load_config
 
 OLIST = REALDATA / "olist" / "olist_orders_sample.csv"
 BATCH = """\

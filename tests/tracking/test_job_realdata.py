@@ -14,8 +14,8 @@ import pytest
 
 from tests.support.files import REALDATA, write
 from tests.support.reporting import Lines
-from toolkit.registry import load_config
 from toolkit.pipeline import BatchRun, run_batch
+from toolkit.registry import load_config
 
 SCMS = REALDATA / "scms" / "SCMS_Delivery_History_Dataset.csv"
 LADE = REALDATA / "cn" / "lade_delivery_shanghai_sample5000.csv"

@@ -9,10 +9,10 @@ import polars as pl
 
 from toolkit.calendar import WorkCalendar
 from toolkit.io.dates import reading_for
+from toolkit.shipments.stages import STAGE_DTYPE
 from toolkit.tracking.overdue import reduce_events, shipment_status, typed_shipments, unknown_shipment_statuses
 from toolkit.tracking.presets import load_preset
 from toolkit.tracking.sla import Sla
-from toolkit.shipments.stages import STAGE_DTYPE
 from toolkit.tracking.vocabulary import classify_events
 from toolkit.tracking.worklist import flag_rules
 

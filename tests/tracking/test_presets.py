@@ -77,7 +77,7 @@ def test_the_jd_scan_types_are_the_reference_ones() -> None:
     if not REFERENCE.exists():
         pytest.skip("../shared/reference is not here")
     listed = json.loads(REFERENCE.read_text(encoding="utf-8"))["other_carriers"]["JD(jingdong scanType)"]
-    assert JD_SCAN_TYPES == {code: name for code, name in listed.items() if code != "source"}
+    assert {code: name for code, name in listed.items() if code != "source"} == JD_SCAN_TYPES
 
 
 @pytest.mark.parametrize("by", ["code", "name"])

@@ -55,7 +55,8 @@ def test_the_delivery_table_first_matching_row_with_provinces_and_wildcards() ->
         "start": [at(2026, 9, 30, 10)] * 7,
     }, schema_overrides={"start": pl.Datetime("us", "Asia/Shanghai")})
     due = with_table_delivery_due(shipments.lazy(), pl.col("start"), SHIPPED.delivery, CALENDAR).collect()["table_due"].to_list()
-    end = lambda *d: at(*d, 23, 59, 59)
+    def end(*d):
+        return at(*d, 23, 59, 59)
     assert due == [
         end(2026, 10, 1),  # 即日: 1 calendar day
         end(2026, 10, 8),  # 上海 → 杭州 (浙江 by the provinces map): 1 working day, over National Day
@@ -103,7 +104,8 @@ def test_same_day_service_with_days_0(tmp_path: Path) -> None:
         "start": [at(2026, 11, 20, 10), at(2026, 11, 21, 10), at(2026, 10, 3, 18), at(2026, 11, 21, 10)],
     }, schema_overrides={"start": pl.Datetime("us", "Asia/Shanghai")})
     due = with_table_delivery_due(shipments.lazy(), pl.col("start"), delivery, CALENDAR).collect()["table_due"].to_list()
-    end = lambda *d: at(*d, 23, 59, 59)
+    def end(*d):
+        return at(*d, 23, 59, 59)
     assert due == [
         end(2026, 11, 20),  # a working Friday: the end of that day
         end(2026, 11, 23),  # a Saturday: the next working day

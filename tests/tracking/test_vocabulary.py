@@ -9,8 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from tests.support.files import SHARED
-from toolkit.tracking.presets import load_preset
 from toolkit.shipments.stages import STAGE_DTYPE
+from toolkit.tracking.presets import load_preset
 from toolkit.tracking.vocabulary import StatusRule, StatusVocabulary, classify_events, unknown_statuses
 
 REFERENCE = SHARED / "reference" / "cn_tracking_codes.json"

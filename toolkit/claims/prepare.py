@@ -16,9 +16,6 @@ import polars.selectors as cs
 from pydantic import BaseModel, ConfigDict, PositiveInt
 
 from toolkit.calendar import WorkCalendar
-from toolkit.fields import Kind
-from toolkit.i18n import Text
-from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_times
 from toolkit.claims.fields import (
     CLAIM_FIELDS,
     FIELDS_BY_NAME,
@@ -29,6 +26,9 @@ from toolkit.claims.fields import (
     YES,
     code_table,
 )
+from toolkit.fields import Kind
+from toolkit.i18n import Text
+from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_times
 from toolkit.parse import parse_fields, unreadable_times_plan
 from toolkit.rules import RAW, Check, Rule, evaluate, raw
 

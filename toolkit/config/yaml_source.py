@@ -46,9 +46,7 @@ class YamlDocument:
         node: Any = self.data
         walked: KeyPath = ()
         for index, part in enumerate(loc):
-            if isinstance(node, dict) and part in node:
-                node, walked = node[part], (*walked, part)
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
                 node, walked = node[part], (*walked, part)
             elif index < len(loc) - 1:
                 continue  # a union tag or validator name that pydantic puts in the location

@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from toolkit.errors import InputError
+from toolkit.fields import ROW
 from toolkit.io.dialect import (
     SAMPLE_CHARS,
     SAMPLE_LINES,
@@ -37,7 +38,6 @@ from toolkit.io.encoding import (
     utf8_by_its_head,
 )
 from toolkit.io.escaped import unescaped
-from toolkit.fields import ROW
 from toolkit.io.raw import RawTable, not_blank, positional
 from toolkit.io.source import TableSource
 

@@ -99,7 +99,7 @@ def _clevercsv_dialect(sample: str, delimiters: list[str] | None) -> SimpleDiale
     """CleverCSV's answer for a sample. clevercsv is imported here, on the first CSV read, not
     with the module: its import costs 0.12 s (toolkit.io went from 0.27 to 0.56 s with it and
     bs4 at the top), which a run or check that reads no CSV would pay for nothing."""
-    from clevercsv.detect import Detector  # noqa: PLC0415 - deferred for start-up time, see above
+    from clevercsv.detect import Detector
 
     return Detector().detect(sample, delimiters=delimiters)
 

@@ -229,7 +229,7 @@ def _declared_encoding(data: bytes) -> str | None:
     """The charset a page declares (`<meta charset>`, `http-equiv`, an XML declaration), found by
     beautifulsoup4. Imported on the first HTML page read: bs4's import costs 0.12 s, which every
     run would pay at start-up for a format few teams are sent."""
-    from bs4.dammit import EncodingDetector  # noqa: PLC0415 - deferred for start-up time, see above
+    from bs4.dammit import EncodingDetector
 
     return EncodingDetector.find_declared_encoding(data, is_html=True)
 

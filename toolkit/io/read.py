@@ -10,11 +10,11 @@ from types import TracebackType
 import polars as pl
 
 from toolkit.errors import InputError
+from toolkit.fields import ROW
 from toolkit.io.delimited import read_delimited
 from toolkit.io.digest import start_sha256
 from toolkit.io.encoding import discard_temporary
 from toolkit.io.excel import read_xlsx
-from toolkit.fields import ROW
 from toolkit.io.headers import map_columns
 from toolkit.io.html_table import read_html
 from toolkit.io.raw import RawTable, positional, reading_errors, with_row_numbers

@@ -16,18 +16,17 @@ from typing import Literal
 import polars as pl
 from pydantic import Field
 
+from toolkit.claims.fields import CLAIM_FIELDS
+from toolkit.claims.prepare import REQUIRED, TIME_FIELDS, Claims, Deadlines, prepare_claims
 from toolkit.config.inputs import TableInput
+from toolkit.config.models import Strict
 from toolkit.config.paths import ExistingFile
-from toolkit.fields import alias_table
+from toolkit.fields import ROW, alias_table
 from toolkit.i18n import Text
 from toolkit.io import atomic_path, read_table, write_text
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobResult
-from toolkit.claims.prepare import REQUIRED, TIME_FIELDS, Claims, Deadlines, prepare_claims
-from toolkit.claims.fields import CLAIM_FIELDS
 from toolkit.letters.render import LetterTemplate
-from toolkit.fields import ROW
 from toolkit.rules import FINDING_SCHEMA
-from toolkit.config.models import Strict
 
 LetterKind = Literal["apology", "negotiation"]
 Status = Literal["open", "proposed", "settled", "rejected"]

@@ -14,15 +14,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator
 
+from toolkit.config.addresses import DEFAULT_SENDER, Address
 from toolkit.config.paths import ExistingFile, base_dir
+from toolkit.config.references import parse_reference
 from toolkit.i18n import Text
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobFileRef, JobKind, JobResult
-from toolkit.templating.environment import MessageTemplate, TemplateError
 from toolkit.mailing.html import GMAIL_CLIP_BYTES, MailBody, mail_safe
-from toolkit.config.addresses import DEFAULT_SENDER, Address
-from toolkit.config.references import parse_reference
 from toolkit.mailing.message import build_message, write_eml
 from toolkit.mailing.smtp import SendFailed, send
+from toolkit.templating.environment import MessageTemplate, TemplateError
 
 OVER_BUDGET = Text(
     "邮件正文 {size} KB，超过 Gmail 约 {limit} KB 的截断上限（Gmail 会显示“[邮件已截断]”）：请精简报表或改为附件",

@@ -29,7 +29,6 @@ from toolkit.io.atomic import atomic_path
 from toolkit.mailing.html import MailBody
 
 
-
 def build_message(
     *,
     sender: str,

@@ -11,19 +11,19 @@ import polars as pl
 from pydantic import BeforeValidator, Field, PositiveInt, field_validator, model_validator
 
 from toolkit.config.inputs import InputFile, TableInput
+from toolkit.config.models import Strict
 from toolkit.config.paths import ExistingFile
 from toolkit.errors import InputError
+from toolkit.fields import ROW
 from toolkit.io import Table, read_table
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.messages.columns import ColumnValue, selected, uncovered_warnings, with_config_columns
 from toolkit.messages.outbox import write_outbox
 from toolkit.messages.render import Recipient, RenderResult, SmsRules, render_messages
 from toolkit.messages.serials import reserve_serials
-from toolkit.templating.environment import MessageTemplate
 from toolkit.messages.upload import platform_upload, variable_values, write_platform_files
-from toolkit.fields import ROW
 from toolkit.rules import FINDING_SCHEMA
-from toolkit.config.models import Strict
+from toolkit.templating.environment import MessageTemplate
 
 
 class RecipientConfig(Strict):

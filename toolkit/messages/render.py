@@ -17,7 +17,16 @@ from toolkit.display import Card, cards, format_value, table, word
 from toolkit.fields import ROW
 from toolkit.i18n import ZH, Text
 from toolkit.io import cells
-from toolkit.messages.length import CN_MAX, CN_PART, CN_SINGLE, UCS2_PART, UCS2_SINGLE, Counting, cn_length_expr, sms_length
+from toolkit.messages.length import (
+    CN_MAX,
+    CN_PART,
+    CN_SINGLE,
+    UCS2_PART,
+    UCS2_SINGLE,
+    Counting,
+    cn_length_expr,
+    sms_length,
+)
 from toolkit.rules import FINDING_SCHEMA, findings
 from toolkit.templating.compile import render_all
 from toolkit.templating.environment import MessageTemplate
@@ -194,7 +203,7 @@ def render_messages(
     outbox = (
         pl.concat([a.select(outbox_columns) for a in addressed]).sort(ROW, "role")
         if addressed
-        else pl.DataFrame(schema={c: pl.String for c in outbox_columns})
+        else pl.DataFrame(schema=dict.fromkeys(outbox_columns, pl.String))
     ).rename({ROW: "source_row"})
     all_findings = pl.concat(refused).sort("row", "rule")
     return RenderResult(

@@ -11,14 +11,13 @@ import polars as pl
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.loader import load_model
 from toolkit.config.paths import ExistingFile
-from toolkit.fields import Kind, alias_table
+from toolkit.fields import ROW, Kind, alias_table
 from toolkit.io import Table, read_table
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.orders.report import write_findings_xlsx, write_summary_html
 from toolkit.orders.ruleset import OrderRules
 from toolkit.orders.validate import FIELD_NAMES, ValidationResult, validate_orders
-from toolkit.fields import ROW
 from toolkit.rules import FINDING_SCHEMA
 
 TIME_FIELDS = tuple(f.name for f in ORDER_FIELDS if f.kind is Kind.DATETIME)

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from toolkit.version import __version__
 from toolkit.config import LoadedConfig
 from toolkit.errors import ConfigError, ExitCode, InputError, OutputError, ToolkitError
 from toolkit.io import write_json
@@ -31,6 +30,7 @@ from toolkit.pipeline.lock import BatchLock
 from toolkit.pipeline.record import BatchRun, JobRecord
 from toolkit.pipeline.run_folder import MANIFEST, RunFolder
 from toolkit.registry import JOB_KINDS, load_config
+from toolkit.version import __version__
 
 
 class Reporter(Protocol):
@@ -89,7 +89,7 @@ def run_batch(
     as_of = batch_moment(as_of, loaded.model.timezone)
     config = loaded.model
     run_date = run_date or as_of.date()
-    selected = list(config.jobs) if not only else only
+    selected = only if only else list(config.jobs)
     unknown = [name for name in selected if name not in config.jobs]
     if unknown:
         raise ConfigError(

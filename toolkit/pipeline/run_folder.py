@@ -12,6 +12,7 @@ and stays until a run of that date is good again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -43,10 +44,8 @@ def _contents(folder: Path) -> str:
     for root, _, names in os.walk(folder):
         for name in names:
             files += 1
-            try:
+            with contextlib.suppress(OSError):
                 size += os.lstat(os.path.join(root, name)).st_size
-            except OSError:
-                pass
     return f"{files} file{'' if files == 1 else 's'}, {size / 1e6:.1f} MB"
 
 
@@ -90,10 +89,8 @@ class RunFolder:
     def discard_staging(self) -> None:
         """Remove the staging folder of a run that stopped, and the date folder if that leaves it empty."""
         shutil.rmtree(self.staging, ignore_errors=True)
-        try:
+        with contextlib.suppress(OSError):  # not empty (other runs of the date), or already gone
             self.path.parent.rmdir()
-        except OSError:  # not empty (other runs of the date), or already gone
-            pass
 
     def earlier_good_run(self, failed: bool) -> Path | None:
         """Where the earlier good run of this date is kept when this run `failed`: the run

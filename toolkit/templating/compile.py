@@ -46,8 +46,8 @@ from jinja2 import nodes
 from jinja2.filters import do_default
 
 from toolkit.i18n import EN
-from toolkit.templating import filters as _filters
 from toolkit.masking import mask_phone, mask_phone_expr
+from toolkit.templating import filters as _filters
 from toolkit.templating.environment import MessageTemplate
 
 __all__ = ["compile_template", "render_all"]
@@ -222,7 +222,7 @@ class _Compiler:
         if isinstance(value, _Const):  # evaluated once, by the filter itself
             try:
                 return _Const(function(value.value, *args, **kwargs))
-            except Exception:  # noqa: BLE001 - whatever it raises, Jinja raises it per row
+            except Exception:  # whatever it raises, Jinja raises it per row
                 raise _NotCompilable(node.name) from None
         if value.mixed:
             raise _NotCompilable("filter of a mixed default")

@@ -18,9 +18,10 @@ from toolkit.io import read_table, write_csv
 from toolkit.io.date_detect import none_read
 from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_plan, unreadable_text, unreadable_times
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobResult
+from toolkit.shipments.counts import shipment_counts
+from toolkit.shipments.stages import STAGE_DTYPE
 from toolkit.timezones import localize
 from toolkit.tracking import follow_up
-from toolkit.shipments.counts import shipment_counts
 from toolkit.tracking.overdue import (
     SHIPMENT_TIMES,
     UNREADABLE,
@@ -37,7 +38,6 @@ from toolkit.tracking.report import (
     write_worklist_xlsx,
 )
 from toolkit.tracking.sla import Sla, load_sla
-from toolkit.shipments.stages import STAGE_DTYPE
 from toolkit.tracking.vocabulary import (
     classify_events,
     status_text,

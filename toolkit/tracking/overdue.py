@@ -18,15 +18,15 @@ import polars as pl
 from toolkit.calendar import WorkCalendar
 from toolkit.io import cells
 from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_plan, unreadable_text, unreadable_times
-from toolkit.timezones import localize
 from toolkit.shipments.counts import delivery_state
+from toolkit.shipments.stages import CLOSED_STAGES, FINAL_STAGES, REASONS, STAGE_DTYPE, STAGES
+from toolkit.timezones import localize
 from toolkit.tracking.sla import (
     Sla,
     delivery_due,
     with_pickup_due,
     with_table_delivery_due,
 )
-from toolkit.shipments.stages import CLOSED_STAGES, FINAL_STAGES, REASONS, STAGE_DTYPE, STAGES
 from toolkit.tracking.vocabulary import StatusVocabulary, stage_of, unknown_statuses_plan
 
 SHIPMENT_TEXT = ("waybill", "order_id", "carrier", "service", "origin", "destination", "customer_name",
@@ -87,7 +87,8 @@ def typed_shipments(
     the text of each time that did not read, for counting (see `unreadable_shipment_times`)."""
     times = times or TimeReading(timezone=timezone)
     schema = shipments.collect_schema()
-    have = lambda name: schema.get(name)
+    def have(name):
+        return schema.get(name)
     text = [(pl.col(c).cast(pl.String).str.strip_chars() if have(c) else pl.lit(None, pl.String)).alias(c) for c in SHIPMENT_TEXT]
     urgent = (
         pl.col("urgent").cast(pl.String).str.strip_chars().str.to_lowercase().is_in(TRUTHY).fill_null(False)

@@ -20,8 +20,8 @@ from pydantic import (
 
 from toolkit.calendar import WorkCalendar
 from toolkit.config.loader import load_model
-from toolkit.timezones import localize
 from toolkit.config.models import Strict
+from toolkit.timezones import localize
 
 Urgency = Literal["low", "medium", "high", "critical"]
 """How urgent an overdue shipment is (not a finding's error or warning: `toolkit.rules.Severity`)."""

@@ -11,10 +11,10 @@ import polars as pl
 
 from toolkit.calendar import WorkCalendar
 from toolkit.i18n import Text
+from toolkit.shipments.stages import reason_label_expr, stage_label_expr
 from toolkit.templating.compile import render_all
 from toolkit.templating.environment import MessageTemplate
 from toolkit.tracking.sla import SEVERITIES, Sla
-from toolkit.shipments.stages import reason_label_expr, stage_label_expr
 
 RULES: dict[str, Text] = {
     "exception": Text("异常件", "Exception"),
@@ -41,7 +41,7 @@ def _rule_due(sla: Sla, calendar: WorkCalendar) -> dict[str, tuple[pl.Expr, pl.E
     """For each rule: (does it apply, when it was due)."""
     stage, final = pl.col("stage"), pl.col("final")
     stalled_after = stage.cast(pl.String).replace_strict(
-        {s: h for s, h in sla.stalled_hours.items()}, default=None, return_dtype=pl.Float64)
+        dict(sla.stalled_hours.items()), default=None, return_dtype=pl.Float64)
     since = pl.coalesce("last_event_time", "order_time")
     if sla.stalled_clock == "working":
         stalled_due = calendar.add_working_time(since, stalled_after * 60)
