@@ -145,7 +145,9 @@ def run_isolated(script: Path, function: str, params: dict[str, Any], timeout: f
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         out = Path(tmp) / "run.json"
         command = [sys.executable, str(Path(__file__).resolve()), str(script), function, json.dumps(params), str(out)]
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        child = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
         try:
             _, stderr = child.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -153,7 +155,9 @@ def run_isolated(script: Path, function: str, params: dict[str, Any], timeout: f
             child.communicate()
             return f"timeout after {timeout:.0f} s"
         if child.returncode < 0:
-            return f"killed by signal {-child.returncode}" + (" (out of memory?)" if child.returncode == -signal.SIGKILL else "")
+            return f"killed by signal {-child.returncode}" + (
+                " (out of memory?)" if child.returncode == -signal.SIGKILL else ""
+            )
         if child.returncode != 0 or not out.exists():
             last = [line for line in stderr.strip().splitlines() if line.strip()][-1:] or [f"exit {child.returncode}"]
             return f"failed: {last[0][:200]}"
@@ -172,8 +176,13 @@ def _child(script: str, function: str, params_json: str, out: str) -> None:
     cpu = time.process_time()
     result = getattr(module, function)(watch, **json.loads(params_json))
     cpu = time.process_time() - cpu
-    payload = {"phases": watch.phases, "details": watch.details, "peak_rss_mb": peak_rss_mb(), "result": result,
-               "cpu_seconds": cpu}
+    payload = {
+        "phases": watch.phases,
+        "details": watch.details,
+        "peak_rss_mb": peak_rss_mb(),
+        "result": result,
+        "cpu_seconds": cpu,
+    }
     Path(out).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
 
 
@@ -194,7 +203,11 @@ def machine() -> str:
         pass
     memory = ""
     try:
-        kib = int(next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1])
+        kib = int(
+            next(
+                line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            ).split()[1]
+        )
         memory = f", {kib / (1 << 20):.0f} GB RAM"
     except (OSError, StopIteration, ValueError):
         pass

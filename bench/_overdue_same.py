@@ -74,7 +74,9 @@ class Logic:
         words: dict[int, list[str]] = {}
         for word, index in self.vocabulary.keywords.items():
             words.setdefault(index, []).append(word)
-        return [(i, words.get(i, []), list(r.regex)) for i, r in enumerate(self.vocabulary.rules) if words.get(i) or r.regex]
+        return [
+            (i, words.get(i, []), list(r.regex)) for i, r in enumerate(self.vocabulary.rules) if words.get(i) or r.regex
+        ]
 
     @cached_property
     def blocks(self) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -84,7 +86,7 @@ class Logic:
         passes about 10 regular expressions instead of 30; the first block that matches holds
         the first rule that matches, so the answer is the same (3x faster in both engines)."""
         regexes = [(i, regex_alternation(words, patterns)) for i, words, patterns in self.loose]
-        blocks = [regexes[k:k + BLOCK] for k in range(0, len(regexes), BLOCK)]
+        blocks = [regexes[k : k + BLOCK] for k in range(0, len(regexes), BLOCK)]
         return [("|".join(r for _, r in block), block) for block in blocks]
 
     @cached_property
@@ -103,7 +105,9 @@ def load_logic(as_of: str | None = None) -> Logic:
     assert tuple(RULES) == RULE_ORDER, f"the toolkit's rule precedence changed: {tuple(RULES)}"
     sla = load_sla(SLA_FILE)
     assert sla.stalled_clock == "calendar", "only calendar hours for `stalled` are written here"
-    return Logic(load_preset(PRESET).vocabulary(), sla, WorkCalendar(), datetime.fromisoformat(as_of) if as_of else AS_OF)
+    return Logic(
+        load_preset(PRESET).vocabulary(), sla, WorkCalendar(), datetime.fromisoformat(as_of) if as_of else AS_OF
+    )
 
 
 def glob_regex(pattern: str, whole: bool) -> str:
@@ -116,8 +120,16 @@ def route_conditions(logic: Logic) -> list[list[tuple[str, str, bool]]]:
     """Per route row but the default: (column, regex, also via province) conditions, all must hold."""
     rows = []
     for route in logic.sla.delivery.routes[:-1]:
-        conditions = [(c, glob_regex(p, True), False) for c, p in (("carrier", route.carrier), ("service", route.service)) if p != "*"]
-        conditions += [(c, glob_regex(p, False), True) for c, p in (("origin", route.origin), ("destination", route.destination)) if p != "*"]
+        conditions = [
+            (c, glob_regex(p, True), False)
+            for c, p in (("carrier", route.carrier), ("service", route.service))
+            if p != "*"
+        ]
+        conditions += [
+            (c, glob_regex(p, False), True)
+            for c, p in (("origin", route.origin), ("destination", route.destination))
+            if p != "*"
+        ]
         rows.append(conditions)
     return rows
 
@@ -134,7 +146,12 @@ def file_columns(path: str) -> list[str]:
 def event_columns(logic: Logic, events: str) -> list[str]:
     """What the contenders read of the events: the code column too when the vocabulary has codes."""
     code = logic.vocabulary.code_column
-    return ["waybill", "event_time", "status", *([code] if logic.vocabulary.codes and code in file_columns(events) else [])]
+    return [
+        "waybill",
+        "event_time",
+        "status",
+        *([code] if logic.vocabulary.codes and code in file_columns(events) else []),
+    ]
 
 
 def rule_counts(shipments: int, per_rule: dict[str, int], unknown: int) -> dict[str, int]:
@@ -218,7 +235,9 @@ def q(text: str) -> str:
 
 
 def sql_list(values: list) -> str:
-    return "[" + ", ".join("NULL" if v is None else q(v) if isinstance(v, str) else str(v).lower() for v in values) + "]"
+    return (
+        "[" + ", ".join("NULL" if v is None else q(v) if isinstance(v, str) else str(v).lower() for v in values) + "]"
+    )
 
 
 def sql_tuple(values: tuple[str, ...] | list[str], numbers: bool = False) -> str:
@@ -230,7 +249,11 @@ def sql_code_rule(logic: Logic, columns: list[str]) -> str:
     vocabulary = logic.vocabulary
     if not vocabulary.codes or vocabulary.code_column not in columns:
         return "NULL"
-    return f"CASE {vocabulary.code_column} " + " ".join(f"WHEN {q(c)} THEN {i}" for c, i in vocabulary.codes.items()) + " END"
+    return (
+        f"CASE {vocabulary.code_column} "
+        + " ".join(f"WHEN {q(c)} THEN {i}" for c, i in vocabulary.codes.items())
+        + " END"
+    )
 
 
 def sql_text_rule(logic: Logic) -> str:
@@ -285,22 +308,43 @@ def same_sql(logic: Logic, shipments: str, events: str, event_columns: list[str]
     sla, calendar = logic.sla, logic.calendar
     routes, pickup = sla.delivery.routes, sla.pickup
     stalled = "CASE stage " + " ".join(f"WHEN {q(s)} THEN {h}" for s, h in sla.stalled_hours.items()) + " END"
-    promised = {"table": "table_due", "carrier": "coalesce(promised_at, table_due)", "earlier": "least(table_due, promised_at)"}
+    promised = {
+        "table": "table_due",
+        "carrier": "coalesce(promised_at, table_due)",
+        "earlier": "least(table_due, promised_at)",
+    }
     event_types = {c: "TIMESTAMP" if c == "event_time" else "VARCHAR" for c in event_columns}
     shipment_types = {c: "TIMESTAMP" if c == "order_time" else "VARCHAR" for c in SHIPMENT_COLUMNS}
     return SAME_SQL.format(
-        stage_of_rule=sql_list(logic.stage_of_rule), text_rule=sql_text_rule(logic), code_rule=sql_code_rule(logic, event_columns),
-        events=sql_source(events, event_types), shipments=sql_source(shipments, shipment_types),
-        before_pickup=sql_tuple(BEFORE_PICKUP, True), arrived=sql_tuple(ARRIVED, True),
-        delivered=STAGE_NO["delivered"], awaiting=STAGE_NO["awaiting_collection"],
-        stage_names=sql_list(list(STAGES)), date_only=DATE_ONLY, work_start=calendar.work_start, route=sql_route(logic),
-        morning_cutoff=pickup.morning_cutoff, morning_due=pickup.morning_due, last_cutoff=pickup.last_cutoff,
-        same_day_due=pickup.same_day_due, next_morning_due=pickup.next_morning_due,
-        route_days=sql_list([r.days for r in routes]), route_working=sql_list([r.unit == "working" for r in routes]),
-        day_ends_at=sla.delivery.day_ends_at, exception_stages=sql_tuple(sla.exception_stages), final=sql_tuple(FINAL_STAGES),
-        now=f"TIMESTAMP '{logic.as_of:%Y-%m-%d %H:%M:%S}'", delivery_due=f"({promised[sla.delivery.promised]})",
-        uncollected_us=int(sla.uncollected_days * 86_400_000_000), stalled_hours=stalled,
-        origin_province=sql_province(logic, "origin"), destination_province=sql_province(logic, "destination"),
+        stage_of_rule=sql_list(logic.stage_of_rule),
+        text_rule=sql_text_rule(logic),
+        code_rule=sql_code_rule(logic, event_columns),
+        events=sql_source(events, event_types),
+        shipments=sql_source(shipments, shipment_types),
+        before_pickup=sql_tuple(BEFORE_PICKUP, True),
+        arrived=sql_tuple(ARRIVED, True),
+        delivered=STAGE_NO["delivered"],
+        awaiting=STAGE_NO["awaiting_collection"],
+        stage_names=sql_list(list(STAGES)),
+        date_only=DATE_ONLY,
+        work_start=calendar.work_start,
+        route=sql_route(logic),
+        morning_cutoff=pickup.morning_cutoff,
+        morning_due=pickup.morning_due,
+        last_cutoff=pickup.last_cutoff,
+        same_day_due=pickup.same_day_due,
+        next_morning_due=pickup.next_morning_due,
+        route_days=sql_list([r.days for r in routes]),
+        route_working=sql_list([r.unit == "working" for r in routes]),
+        day_ends_at=sla.delivery.day_ends_at,
+        exception_stages=sql_tuple(sla.exception_stages),
+        final=sql_tuple(FINAL_STAGES),
+        now=f"TIMESTAMP '{logic.as_of:%Y-%m-%d %H:%M:%S}'",
+        delivery_due=f"({promised[sla.delivery.promised]})",
+        uncollected_us=int(sla.uncollected_days * 86_400_000_000),
+        stalled_hours=stalled,
+        origin_province=sql_province(logic, "origin"),
+        destination_province=sql_province(logic, "destination"),
     )
 
 
@@ -313,8 +357,16 @@ def duckdb_same(watch, shipments: str, events: str, as_of: str | None = None) ->
     with watch.phase("query"):
         days = logic.calendar.days
         con = duckdb.connect()
-        con.register("calendar_days", pa.table({"day": days["date"].to_arrow(), "workdays_before": days["workdays_before"].to_arrow(),
-                                                "first_after": days["first_after"].to_arrow()}))
+        con.register(
+            "calendar_days",
+            pa.table(
+                {
+                    "day": days["date"].to_arrow(),
+                    "workdays_before": days["workdays_before"].to_arrow(),
+                    "first_after": days["first_after"].to_arrow(),
+                }
+            ),
+        )
         con.register("workdays", pa.table({"k": np.arange(len(logic.workdays)), "day": logic.workdays}))
         rows = con.sql(same_sql(logic, shipments, events, event_columns(logic, events))).fetchall()
     return rule_counts(sum(n for _, n, _ in rows), {rule: n for rule, n, _ in rows if rule}, rows[0][2] if rows else 0)
@@ -347,7 +399,9 @@ def pandas_read(path: str, columns: list[str], times: tuple[str, ...]):
     if path.endswith(".parquet"):
         frame = pd.read_parquet(path, columns=columns)
     else:
-        frame = pd.read_csv(path, usecols=columns, engine="pyarrow", dtype={c: "str" for c in columns if c not in times})
+        frame = pd.read_csv(
+            path, usecols=columns, engine="pyarrow", dtype={c: "str" for c in columns if c not in times}
+        )
     for column in times:
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
     return frame
@@ -381,26 +435,33 @@ def pandas_reduce(events: str, logic: Logic):
     stage = np.append(np.array(logic.stage_of_rule), -1)[rule]  # -1: no rule matched
     waybill_of_event, waybills = pd.factorize(ev["waybill"])
     t, known = ev["event_time"], stage >= 0
-    per_event = pd.DataFrame({
-        "waybill": waybill_of_event,
-        "unknown_events": ~known,
-        "picked_up_at": t.where(known & ~np.isin(stage, [STAGE_NO[s] for s in BEFORE_PICKUP])),
-        "arrived_at": t.where(np.isin(stage, [STAGE_NO[s] for s in ARRIVED])),
-        "delivered_at": t.where(stage == STAGE_NO["delivered"]),
-        "awaiting_since": t.where(stage == STAGE_NO["awaiting_collection"]),
-        # the latest known event, at one time the later stage; -1 (none) keeps it an exact int64
-        "last_known": np.where(known, t.to_numpy().astype("datetime64[us]").astype(np.int64) * 16 + stage, -1),
-        "latest": t,
-    })
+    per_event = pd.DataFrame(
+        {
+            "waybill": waybill_of_event,
+            "unknown_events": ~known,
+            "picked_up_at": t.where(known & ~np.isin(stage, [STAGE_NO[s] for s in BEFORE_PICKUP])),
+            "arrived_at": t.where(np.isin(stage, [STAGE_NO[s] for s in ARRIVED])),
+            "delivered_at": t.where(stage == STAGE_NO["delivered"]),
+            "awaiting_since": t.where(stage == STAGE_NO["awaiting_collection"]),
+            # the latest known event, at one time the later stage; -1 (none) keeps it an exact int64
+            "last_known": np.where(known, t.to_numpy().astype("datetime64[us]").astype(np.int64) * 16 + stage, -1),
+            "latest": t,
+        }
+    )
     del ev, t
     reduced = per_event.groupby("waybill", sort=False).agg(
-        events=("unknown_events", "size"), unknown_events=("unknown_events", "sum"),
+        events=("unknown_events", "size"),
+        unknown_events=("unknown_events", "sum"),
         **{c: (c, "min") for c in ("picked_up_at", "arrived_at", "delivered_at", "awaiting_since")},
-        last_known=("last_known", "max"), latest=("latest", "max"))
+        last_known=("last_known", "max"),
+        latest=("latest", "max"),
+    )
     reduced.index = waybills[reduced.index]
     packed = reduced.pop("last_known").to_numpy()
     reduced["last_stage"] = np.where(packed >= 0, packed % 16, -1)
-    reduced["last_stage_since"] = pd.Series((packed // 16).astype("datetime64[us]"), index=reduced.index).where(packed >= 0)
+    reduced["last_stage_since"] = pd.Series((packed // 16).astype("datetime64[us]"), index=reduced.index).where(
+        packed >= 0
+    )
     return reduced
 
 
@@ -411,7 +472,9 @@ def pandas_status(shipments: str, reduced, logic: Logic):
     sla, pickup, workdays = logic.sla, logic.sla.pickup, logic.workdays
     days = logic.calendar.days
     workdays_before, first_after = days["workdays_before"].to_numpy(), days["first_after"].to_numpy()
-    ships = pandas_read(shipments, SHIPMENT_COLUMNS, ("order_time",)).merge(reduced, left_on="waybill", right_index=True, how="left")
+    ships = pandas_read(shipments, SHIPMENT_COLUMNS, ("order_time",)).merge(
+        reduced, left_on="waybill", right_index=True, how="left"
+    )
     promised = ships["promised_at"]
     date_only = promised.str.contains(DATE_ONLY, regex=True).fillna(False).to_numpy(bool)
     ships["promised_at"] = pd.to_datetime(promised.where(~date_only), errors="coerce").astype("datetime64[us]")
@@ -432,18 +495,26 @@ def pandas_status(shipments: str, reduced, logic: Logic):
     order_clock = np.where(pickup_day == ordered_on, order_clock, clock(logic.calendar.work_start))
     ships["pickup_due"] = np.select(
         [order_clock < clock(pickup.morning_cutoff), order_clock < clock(pickup.last_cutoff)],
-        [at(pickup_day, pickup.morning_due), at(pickup_day, pickup.same_day_due)], at(next_day, pickup.next_morning_due))
+        [at(pickup_day, pickup.morning_due), at(pickup_day, pickup.same_day_due)],
+        at(next_day, pickup.next_morning_due),
+    )
     # delivery: the first matching route's days from the pickup (or its due time) to the end of the last day
-    route = np.select(pandas_route_matches(ships, logic), list(range(len(sla.delivery.routes) - 1)), len(sla.delivery.routes) - 1)
+    route = np.select(
+        pandas_route_matches(ships, logic), list(range(len(sla.delivery.routes) - 1)), len(sla.delivery.routes) - 1
+    )
     route_days = np.array([r.days for r in sla.delivery.routes])[route]
     working = np.array([r.unit == "working" for r in sla.delivery.routes])[route]
     start = ships["picked_up_at"].fillna(ships["pickup_due"]).to_numpy().astype("datetime64[D]")
-    last_day = np.where(working, workdays[first_after[day_index(start)] + route_days - 1], start + route_days.astype("timedelta64[D]"))
+    last_day = np.where(
+        working, workdays[first_after[day_index(start)] + route_days - 1], start + route_days.astype("timedelta64[D]")
+    )
     table_due = pd.Series(at(last_day, sla.delivery.day_ends_at), index=ships.index)
     ships["delivery_due"] = {
         "table": lambda: table_due,
         "carrier": lambda: ships["promised_at"].fillna(table_due),
-        "earlier": lambda: table_due.where(ships["promised_at"].isna() | (table_due <= ships["promised_at"]), ships["promised_at"]),
+        "earlier": lambda: table_due.where(
+            ships["promised_at"].isna() | (table_due <= ships["promised_at"]), ships["promised_at"]
+        ),
     }[sla.delivery.promised]()
     return ships
 
@@ -451,7 +522,9 @@ def pandas_status(shipments: str, reduced, logic: Logic):
 def pandas_route_matches(ships, logic: Logic) -> list[np.ndarray]:
     """Per route row but the default: does each shipment match it."""
     provinces = logic.sla.delivery.provinces
-    places = {c: ships[c].astype("category") for c in ("carrier", "service", "origin", "destination")}  # tested once per value
+    places = {
+        c: ships[c].astype("category") for c in ("carrier", "service", "origin", "destination")
+    }  # tested once per value
     matches = []
     for conditions in route_conditions(logic):
         match = np.ones(len(ships), bool)
@@ -476,7 +549,8 @@ def pandas_rules(ships, logic: Logic) -> np.ndarray:
         "exception": stage.isin(sla.exception_stages) & ~final & (ships["stage_since"] < now),
         "pickup_overdue": ships["picked_up_at"].isna() & ~final & (ships["pickup_due"] < now),
         "delivery_overdue": ships["arrived_at"].isna() & ~final & (ships["delivery_due"] < now),
-        "uncollected": (stage == "awaiting_collection") & (ships["awaiting_since"] + pd.Timedelta(days=sla.uncollected_days) < now),
+        "uncollected": (stage == "awaiting_collection")
+        & (ships["awaiting_since"] + pd.Timedelta(days=sla.uncollected_days) < now),
         "stalled": ~final & (stage != "awaiting_collection") & (ships["events"] > 0) & (since + stalled_after < now),
     }
     return np.select([due[r].fillna(False).to_numpy(bool) for r in RULE_ORDER], list(RULE_ORDER), "")

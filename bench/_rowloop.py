@@ -176,7 +176,9 @@ def check_rows(rows: Iterable[dict[str, str | None]], rules: OrderRules, as_of: 
     """
     limits = rules.limits
     prohibited_words = rules.prohibited_goods.all_words()
-    allowed = re.compile("|".join(map(re.escape, rules.prohibited_goods.allow))) if rules.prohibited_goods.allow else None
+    allowed = (
+        re.compile("|".join(map(re.escape, rules.prohibited_goods.allow))) if rules.prohibited_goods.allow else None
+    )
     embargoed_goods = rules.embargoed.goods
     embargoed_cities = {c.removesuffix("市") for c in rules.embargoed.destinations}
     served = {c.removesuffix("市") for c in rules.served_cities}
@@ -269,7 +271,13 @@ def check_rows(rows: Iterable[dict[str, str | None]], rules: OrderRules, as_of: 
             continue
         orders.sort(key=lambda o: (o[0], o[1] or as_of, o[2]))
         for previous, current in zip(orders, orders[1:]):
-            if previous[1] and current[1] and current[1] - previous[1] <= window and None not in (previous[3], current[3]) and previous[3] != current[3]:
+            if (
+                previous[1]
+                and current[1]
+                and current[1] - previous[1] <= window
+                and None not in (previous[3], current[3])
+                and previous[3] != current[3]
+            ):
                 found.append((current[2], "possible_duplicate", "order_id"))
 
     found.sort(key=lambda finding: finding[0])

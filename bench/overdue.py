@@ -71,7 +71,11 @@ def polars_plain(watch: Stopwatch, shipments: str, events: str) -> dict:
         return pl.scan_csv(path, infer_schema=False)
 
     with watch.phase("query"):
-        t = pl.col("event_time").cast(pl.String).str.to_datetime(time_unit="us") if events.endswith(".csv") else pl.col("event_time")
+        t = (
+            pl.col("event_time").cast(pl.String).str.to_datetime(time_unit="us")
+            if events.endswith(".csv")
+            else pl.col("event_time")
+        )
         ev = scan(events).select("waybill", "status", event_time=t)
         delivered = pl.col("status").str.contains("|".join(DELIVERED))
         last = ev.group_by("waybill").agg(
@@ -79,12 +83,20 @@ def polars_plain(watch: Stopwatch, shipments: str, events: str) -> dict:
             last_status=pl.col("status").max_by("event_time"),
             delivered_at=pl.when(delivered).then(pl.col("event_time")).min(),
         )
-        order = pl.col("order_time").cast(pl.String).str.to_datetime(time_unit="us") if shipments.endswith(".csv") else pl.col("order_time")
+        order = (
+            pl.col("order_time").cast(pl.String).str.to_datetime(time_unit="us")
+            if shipments.endswith(".csv")
+            else pl.col("order_time")
+        )
         ships = scan(shipments).select("waybill", order_time=order)
-        out = ships.join(last, on="waybill", how="left").select(
-            shipments=pl.len(),
-            overdue=(pl.col("delivered_at").is_null() & (pl.col("order_time") + LATE_AFTER < AS_OF)).sum(),
-        ).collect(engine="streaming")
+        out = (
+            ships.join(last, on="waybill", how="left")
+            .select(
+                shipments=pl.len(),
+                overdue=(pl.col("delivered_at").is_null() & (pl.col("order_time") + LATE_AFTER < AS_OF)).sum(),
+            )
+            .collect(engine="streaming")
+        )
     return out.row(0, named=True)
 
 
@@ -97,10 +109,12 @@ def duckdb_plain(watch: Stopwatch, shipments: str, events: str) -> dict:
         return f"read_csv('{path}', header=true, columns={columns})"
 
     ev = source(events, "{'waybill': 'VARCHAR', 'event_time': 'TIMESTAMP', 'status': 'VARCHAR', 'location': 'VARCHAR'}")
-    ships_cols = ("{'waybill': 'VARCHAR', 'order_id': 'VARCHAR', 'order_time': 'TIMESTAMP', 'carrier': 'VARCHAR', "
-                  "'service': 'VARCHAR', 'origin': 'VARCHAR', 'destination': 'VARCHAR', 'urgent': 'VARCHAR', "
-                  "'declared_value': 'VARCHAR', 'customer_name': 'VARCHAR', 'customer_phone': 'VARCHAR', "
-                  "'branch': 'VARCHAR', 'promised_at': 'VARCHAR'}")
+    ships_cols = (
+        "{'waybill': 'VARCHAR', 'order_id': 'VARCHAR', 'order_time': 'TIMESTAMP', 'carrier': 'VARCHAR', "
+        "'service': 'VARCHAR', 'origin': 'VARCHAR', 'destination': 'VARCHAR', 'urgent': 'VARCHAR', "
+        "'declared_value': 'VARCHAR', 'customer_name': 'VARCHAR', 'customer_phone': 'VARCHAR', "
+        "'branch': 'VARCHAR', 'promised_at': 'VARCHAR'}"
+    )
     delivered = " OR ".join(f"status LIKE '%{w}%'" for w in DELIVERED)
     sql = f"""
         WITH last AS (
@@ -129,7 +143,8 @@ def pandas_plain(watch: Stopwatch, shipments: str, events: str) -> dict:
         ev["delivered_at"] = ev["event_time"].where(ev["status"].str.contains("|".join(DELIVERED), regex=True))
         ev = ev.sort_values("event_time")
         last = ev.groupby("waybill", sort=False).agg(
-            last_time=("event_time", "max"), last_status=("status", "last"), delivered_at=("delivered_at", "min"))
+            last_time=("event_time", "max"), last_status=("status", "last"), delivered_at=("delivered_at", "min")
+        )
         ships = read(shipments, ["waybill", "order_time"])
         ships["order_time"] = pd.to_datetime(ships["order_time"])
         joined = ships.merge(last, left_on="waybill", right_index=True, how="left")
@@ -185,7 +200,9 @@ def toolkit_core(watch: Stopwatch, shipments: str, events: str, as_of: str | Non
     with watch.phase("shipments"), read_table(TableSource(path=Path(shipments)), _shipment_aliases(preset)) as table:
         ships = typed_shipments(table.frame, tz, calendar).collect()
     with watch.phase("events"), read_table(TableSource(path=Path(events)), preset.event_aliases()) as table:
-        reduced = reduce_events(classify_events(_events(table.frame, TimeReading(timezone=tz)), preset.vocabulary())).collect(engine="streaming")
+        reduced = reduce_events(
+            classify_events(_events(table.frame, TimeReading(timezone=tz)), preset.vocabulary())
+        ).collect(engine="streaming")
     with watch.phase("status"):
         status = shipment_status(ships.lazy(), reduced.lazy(), sla, calendar, now).collect()
     with watch.phase("rules"):
@@ -194,12 +211,16 @@ def toolkit_core(watch: Stopwatch, shipments: str, events: str, as_of: str | Non
     return rule_counts(status.height, per_rule, int(reduced["unknown_events"].sum()))
 
 
-CONTENDERS = (("floor", "bare read of the events (polars)"), ("duckdb_plain", "plain query, DuckDB SQL"),
-              ("polars_plain", "plain query, polars"), ("pandas_plain", "plain query, pandas"),
-              ("toolkit_core", "toolkit logic: read, classify, reduce, calendar, rules (no outputs)"),
-              ("duckdb_same", "same logic as the toolkit, DuckDB SQL"),
-              ("pandas_same", "same logic as the toolkit, pandas"),
-              ("toolkit", "toolkit flag_overdue job (everything)"))
+CONTENDERS = (
+    ("floor", "bare read of the events (polars)"),
+    ("duckdb_plain", "plain query, DuckDB SQL"),
+    ("polars_plain", "plain query, polars"),
+    ("pandas_plain", "plain query, pandas"),
+    ("toolkit_core", "toolkit logic: read, classify, reduce, calendar, rules (no outputs)"),
+    ("duckdb_same", "same logic as the toolkit, DuckDB SQL"),
+    ("pandas_same", "same logic as the toolkit, pandas"),
+    ("toolkit", "toolkit flag_overdue job (everything)"),
+)
 REFERENCE = ("toolkit_core", "toolkit")
 SAME = ("duckdb_same", "pandas_same")
 """Whose per-rule counts the others are checked against (the first one measured)."""
@@ -230,7 +251,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--formats", default="parquet,csv")
     parser.add_argument("--only", default=",".join(name for name, _ in CONTENDERS))
-    parser.add_argument("--as-of", help="local time for the rule contenders, e.g. 2025-10-09T08:00 (default: the data's)")
+    parser.add_argument(
+        "--as-of", help="local time for the rule contenders, e.g. 2025-10-09T08:00 (default: the data's)"
+    )
     args = parser.parse_args(argv)
     where = ensure(args.shipments, args.events, args.seed)
     wanted = args.only.split(",")
@@ -253,23 +276,44 @@ def main(argv: list[str] | None = None) -> None:
             rows.append([fmt, label, "—", "—", "—", result.error or "", ""])
             continue
         best = result.best
-        reference = next((r.best.result for f, n, _, r in measured if f == fmt and n in REFERENCE and r.ok and n != name), None)
+        reference = next(
+            (r.best.result for f, n, _, r in measured if f == fmt and n in REFERENCE and r.ok and n != name), None
+        )
         mark, why = match(best.result, reference)
         if why:
             notes.append(f"- {fmt}, {label}: {why}")
         phases = " (" + ", ".join(f"{k} {v:.1f}" for k, v in best.phases.items()) + ")" if len(best.phases) > 1 else ""
-        rows.append([fmt, label + phases, seconds(best.total), seconds(best.cpu_seconds), f"{result.peak_rss_mb:,.0f}",
-                     found(best.result), mark])
-    intro = (f"# overdue: {args.shipments:,} shipments, {args.events:,} events (seed {args.seed})\n\n"
-             f"{machine()}; load {load_average()}; {datetime.now():%Y-%m-%d %H:%M}; best of {args.repeats}; "
-             f"as-of {local_as_of(args.as_of):%Y-%m-%d %H:%M} (rule contenders)\n\n")
-    table = markdown_table(["format", "contender", "seconds", "CPU s", "peak MB", "found", "= toolkit"], rows, align="llrrrll")
-    legend = ("\n\n✓: the same count per rule (and shipments, unknown statuses) as the toolkit's logic on that format; "
-              "the plain queries and the floor compute something else and are not checked.\n")
-    untested = sorted({rule for _, n, _, r in measured if n in REFERENCE and r.ok for rule in RULE_ORDER if r.best.result[rule] == 0})
+        rows.append(
+            [
+                fmt,
+                label + phases,
+                seconds(best.total),
+                seconds(best.cpu_seconds),
+                f"{result.peak_rss_mb:,.0f}",
+                found(best.result),
+                mark,
+            ]
+        )
+    intro = (
+        f"# overdue: {args.shipments:,} shipments, {args.events:,} events (seed {args.seed})\n\n"
+        f"{machine()}; load {load_average()}; {datetime.now():%Y-%m-%d %H:%M}; best of {args.repeats}; "
+        f"as-of {local_as_of(args.as_of):%Y-%m-%d %H:%M} (rule contenders)\n\n"
+    )
+    table = markdown_table(
+        ["format", "contender", "seconds", "CPU s", "peak MB", "found", "= toolkit"], rows, align="llrrrll"
+    )
+    legend = (
+        "\n\n✓: the same count per rule (and shipments, unknown statuses) as the toolkit's logic on that format; "
+        "the plain queries and the floor compute something else and are not checked.\n"
+    )
+    untested = sorted(
+        {rule for _, n, _, r in measured if n in REFERENCE and r.ok for rule in RULE_ORDER if r.best.result[rule] == 0}
+    )
     if untested:
-        notes.append(f"- {', '.join(untested)}: no shipment at this as-of, so ✓ does not test this rule here; run with "
-                     "`--as-of` (e.g. 2025-10-09T08:00, the day after the National Day holiday) to test it.")
+        notes.append(
+            f"- {', '.join(untested)}: no shipment at this as-of, so ✓ does not test this rule here; run with "
+            "`--as-of` (e.g. 2025-10-09T08:00, the day after the National Day holiday) to test it."
+        )
     text = intro + table + legend + ("\nNotes:\n" + "\n".join(notes) + "\n" if notes else "")
     save_report(text, RESULTS)
 

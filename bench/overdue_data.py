@@ -53,7 +53,14 @@ FIRST_ORDER = datetime(2025, 9, 1, 0, 0)
 LAST_ORDER = datetime(2025, 10, 20, 23, 59)  # spans the National Day holiday (10-01..10-08)
 MAX_DAYS = 8  # no shipment's events last longer: all are before AS_OF
 
-CARRIERS: tuple[tuple[str, str], ...] = (("顺丰", "SF"), ("京东物流", "JD"), ("邮政EMS", "E"), ("中通", "ZT"), ("圆通", "YT"), ("极兔", "JT"))
+CARRIERS: tuple[tuple[str, str], ...] = (
+    ("顺丰", "SF"),
+    ("京东物流", "JD"),
+    ("邮政EMS", "E"),
+    ("中通", "ZT"),
+    ("圆通", "YT"),
+    ("极兔", "JT"),
+)
 SERVICES: tuple[str, ...] = ("标快", "特快", "保价", "到付", "预约派送")
 HUB_KINDS: tuple[str, ...] = ("转运中心", "中转场", "分拨中心", "集散中心", "处理中心")
 STATIONS: tuple[str, ...] = ("丰巢智能快递柜", "菜鸟驿站", "兔喜生活超市", "妈妈驿站", "代收点")
@@ -131,7 +138,9 @@ class Paths:
 
 def paths(shipments: int, events: int, seed: int, root: Path = BENCH / "data") -> Paths:
     folder = root / f"overdue_{shipments}_{events}_seed{seed}"
-    return Paths(folder, folder / "shipments.csv", folder / "shipments.parquet", folder / "events.csv", folder / "events.parquet")
+    return Paths(
+        folder, folder / "shipments.csv", folder / "shipments.parquet", folder / "events.csv", folder / "events.parquet"
+    )
 
 
 def ensure(shipments: int = 2_000_000, events: int = 10_000_000, seed: int = 1, force: bool = False) -> Paths:
@@ -180,7 +189,9 @@ def generate_shipments(n: int, seed: int) -> pl.DataFrame:
             "customer_name": _pick(rng, SURNAMES, n) + _pick(rng, GIVEN_NAMES, n),
             "customer_phone": phone,
             "branch": _pick(rng, [f"{c}{d}网点" for c in cities[:12] for d in ("一部", "二部")], n),
-            "promised_at": pl.Series(np.datetime64(FIRST_ORDER, "D") + (order_seconds // 86_400).astype("timedelta64[D]") + promised_days),
+            "promised_at": pl.Series(
+                np.datetime64(FIRST_ORDER, "D") + (order_seconds // 86_400).astype("timedelta64[D]") + promised_days
+            ),
         }
     )
     has_promise = pl.Series(rng.random(n) < 0.4)  # only some carriers' exports carry it
@@ -229,7 +240,9 @@ def generate_events(ships: pl.DataFrame, events: int, seed: int) -> pl.DataFrame
     stage = np.where(position == 0, first, middle)
     stage = np.where((position == 1) & (first == stage_index["created"]), stage_index["picked_up"], stage)
     before_last = position == lengths[owner] - 2
-    needs_courier = np.isin(final_code, [stage_index[s] for s in ("delivered", "awaiting_collection", "failed_attempt")])
+    needs_courier = np.isin(
+        final_code, [stage_index[s] for s in ("delivered", "awaiting_collection", "failed_attempt")]
+    )
     stage = np.where(has_final & before_last & needs_courier, stage_index["out_for_delivery"], stage)
     stage = np.where(has_final & last, final_code, stage)
 
@@ -259,7 +272,10 @@ def generate_events(ships: pl.DataFrame, events: int, seed: int) -> pl.DataFrame
 
     # placeholders as indices into small word lists; strings are only made at the end
     cities = [c.name for c in SERVED_CITIES]
-    city_of = {side: ships[side].replace_strict(cities, list(range(len(cities))), return_dtype=pl.Int32).to_numpy() for side in ("origin", "destination")}
+    city_of = {
+        side: ships[side].replace_strict(cities, list(range(len(cities))), return_dtype=pl.Int32).to_numpy()
+        for side in ("origin", "destination")
+    }
     fields = {
         "city": np.where(position < lengths[owner] // 2, city_of["origin"][owner], city_of["destination"][owner]),
         "hub_kind": rng.integers(0, len(HUB_KINDS), base),
@@ -296,7 +312,9 @@ def _fill(texts: list[str], template: np.ndarray, fields: dict[str, np.ndarray])
         "next": lambda f: cities.gather(f["next_city"]) + pl.Series(HUB_KINDS).gather(f["next_kind"]),
         "station": lambda f: pl.Series(STATIONS).gather(f["station"]),
         "courier": lambda f: pl.Series(SURNAMES).gather(f["courier"]) + "某",
-        "phone": lambda f: pl.Series(f["phone_head"]).cast(pl.String) + "****" + pl.Series(f["phone_tail"]).cast(pl.String),
+        "phone": lambda f: (
+            pl.Series(f["phone_head"]).cast(pl.String) + "****" + pl.Series(f["phone_tail"]).cast(pl.String)
+        ),
     }
     order = np.argsort(template, kind="stable")
     bounds = np.searchsorted(template[order], np.arange(len(texts) + 1))
@@ -326,13 +344,24 @@ def check_templates() -> None:
     from toolkit.tracking.presets import load_preset
     from toolkit.tracking.vocabulary import classify_events
 
-    fill = {"hub": "杭州转运中心", "next": "上海中转场", "station": "菜鸟驿站", "courier": "王某", "phone": "138****0000", "city": "杭州"}
+    fill = {
+        "hub": "杭州转运中心",
+        "next": "上海中转场",
+        "station": "菜鸟驿站",
+        "courier": "王某",
+        "phone": "138****0000",
+        "city": "杭州",
+    }
     rows = [(t.format(**fill), s, None) for s, group in TEMPLATES.items() for t in group]
     rows += [(t.format(**fill), "exception", r) for r, group in EXCEPTIONS.items() for t in group]
     rows += [(t.format(**fill), None, None) for t in UNKNOWN]
     frame = pl.LazyFrame({"status": [r[0] for r in rows]})
     out = classify_events(frame, load_preset("generic").vocabulary()).collect()
-    wrong = [(text, want, got) for (text, *want), got in zip(rows, out.select("stage", "reason").rows(), strict=True) if tuple(want) != got]
+    wrong = [
+        (text, want, got)
+        for (text, *want), got in zip(rows, out.select("stage", "reason").rows(), strict=True)
+        if tuple(want) != got
+    ]
     if wrong:
         raise AssertionError(f"templates the generic rules read otherwise: {wrong}")
 
@@ -342,7 +371,10 @@ def check_templates() -> None:
 
 def write(ships: pl.DataFrame, events: pl.DataFrame, where: Paths) -> None:
     where.folder.mkdir(parents=True, exist_ok=True)
-    for frame, csv, parquet in ((ships, where.shipments_csv, where.shipments_parquet), (events, where.events_csv, where.events_parquet)):
+    for frame, csv, parquet in (
+        (ships, where.shipments_csv, where.shipments_parquet),
+        (events, where.events_csv, where.events_parquet),
+    ):
         frame.write_csv(csv.with_suffix(".csv.tmp"), datetime_format="%Y-%m-%d %H:%M:%S")
         csv.with_suffix(".csv.tmp").replace(csv)
         frame.write_parquet(parquet.with_suffix(".parquet.tmp"))
@@ -390,8 +422,12 @@ def _scan(path: str) -> pl.LazyFrame:
 
 def measure_classify(where: Paths, repeats: int) -> str:
     script = Path(__file__).resolve()
-    lines = [f"classify_events on {where.events_parquet.parent.name} ({machine()})", "",
-             f"| input | what | seconds (best of {repeats}) | peak RSS MB | events | unknown |", "|---|---|---|---|---|---|"]
+    lines = [
+        f"classify_events on {where.events_parquet.parent.name} ({machine()})",
+        "",
+        f"| input | what | seconds (best of {repeats}) | peak RSS MB | events | unknown |",
+        "|---|---|---|---|---|---|",
+    ]
     for path in (where.events_parquet, where.events_csv):
         for label, function, params in (
             ("bare read (floor)", "read_floor", {}),
@@ -404,8 +440,10 @@ def measure_classify(where: Paths, repeats: int) -> str:
                 lines.append(f"| {path.suffix[1:]} | {label} | {result.error} | | | |")
                 continue
             best = result.best
-            lines.append(f"| {path.suffix[1:]} | {label} | {best.total:.2f} | {result.peak_rss_mb:,.0f} | "
-                         f"{best.result['rows']:,} | {best.result.get('unknown', '')} |")
+            lines.append(
+                f"| {path.suffix[1:]} | {label} | {best.total:.2f} | {result.peak_rss_mb:,.0f} | "
+                f"{best.result['rows']:,} | {best.result.get('unknown', '')} |"
+            )
     return "\n".join(lines)
 
 
@@ -415,7 +453,11 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--force", action="store_true", help="write the files even if they exist")
-    parser.add_argument("--measure-classify", action="store_true", help="then time classify_events on the events (each run its own process)")
+    parser.add_argument(
+        "--measure-classify",
+        action="store_true",
+        help="then time classify_events on the events (each run its own process)",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     where = paths(args.shipments, args.events, args.seed)
@@ -432,7 +474,9 @@ def main() -> None:
     generated = time.perf_counter()
     write(ships, events, where)
     written = time.perf_counter()
-    print(f"generated {ships.height:,} shipments and {events.height:,} events in {generated - start:.1f} s; wrote them in {written - generated:.1f} s")
+    print(
+        f"generated {ships.height:,} shipments and {events.height:,} events in {generated - start:.1f} s; wrote them in {written - generated:.1f} s"
+    )
     for path in (where.shipments_csv, where.shipments_parquet, where.events_csv, where.events_parquet):
         print(f"  {path.relative_to(REPO)}: {path.stat().st_size / 1e6:,.0f} MB")
     print(f"  --as-of {AS_OF:%Y-%m-%dT%H:%M}+08:00")

@@ -79,7 +79,9 @@ def pandas_loop(watch: Stopwatch, data: str, out: str) -> dict[str, Any]:
     with watch.phase("job"):
         orders = pd.read_parquet(data).drop(columns="serial")
         branches = pd.read_csv(BRANCHES, dtype=str)
-        frame = orders.merge(branches.drop(columns=[c for c in branches if c in orders and c != "branch"]), on="branch", how="left")
+        frame = orders.merge(
+            branches.drop(columns=[c for c in branches if c in orders and c != "branch"]), on="branch", how="left"
+        )
         frame["serial"] = [f"11{n:09d}" for n in range(1, len(frame) + 1)]
         env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, finalize=lambda v: "" if v is None else v)
         env.filters.update(filters_for("zh_CN"))
@@ -133,7 +135,13 @@ def main(argv: list[str] | None = None) -> None:
         for name, function in CONTENDERS.items():
             print(f"{name} {rows:,} ...", end=" ", file=sys.stderr, flush=True)
             with tempfile.TemporaryDirectory(prefix="bench-job-") as tmp:
-                m = measure(Path(__file__), function.__name__, {"data": str(data), "out": tmp}, repeats=args.repeats, timeout=args.timeout)
+                m = measure(
+                    Path(__file__),
+                    function.__name__,
+                    {"data": str(data), "out": tmp},
+                    repeats=args.repeats,
+                    timeout=args.timeout,
+                )
             print(m.error or f"{m.best.total:.2f} s", file=sys.stderr, flush=True)
             found[name] = m
         base = found["pandas_loop"]
@@ -159,7 +167,10 @@ def main(argv: list[str] | None = None) -> None:
             "",
             f"{machine()}; load before: {load_before}; best of {args.repeats}.",
             "",
-            markdown_table(["accepted orders", "contender", "outbox lines", "job s", "peak RSS MB", "pandas ÷ this", "notes"], rows_out),
+            markdown_table(
+                ["accepted orders", "contender", "outbox lines", "job s", "peak RSS MB", "pandas ÷ this", "notes"],
+                rows_out,
+            ),
             "",
         ]
     )

@@ -97,7 +97,11 @@ def prepare(watch: Stopwatch, rows: int, seed: int, out: str) -> dict[str, Any]:
 
     with watch.phase("generate"):
         frame = generate_orders(rows, seed=seed).frame
-        frame = frame.rename(canonical_names(), strict=False).with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+        frame = (
+            frame.rename(canonical_names(), strict=False)
+            .with_row_index("_row", offset=2)
+            .with_columns(pl.col("_row").cast(pl.Int64))
+        )
     with watch.phase("validate"):
         result = validate_orders(frame.lazy(), load_rules(), as_of=AS_OF, calendar=WorkCalendar(), locale=LOCALE)
     accepted = result.valid.with_columns(serial=pl.int_range(1, pl.len() + 1).cast(pl.String).str.zfill(9))
@@ -188,7 +192,12 @@ def toolkit(watch: Stopwatch, data: str, template: str, out: str) -> dict[str, A
                 fallback_rows = int(frame.select(expr.is_null().sum()).item())
             blocking = [] if compiled else uncompilable_outputs(loaded, frame.schema)
     _keep(watch, contents, out)
-    return {"rows": frame.height, "compiled": compiled, "fallback_rows": fallback_rows, "blocking": blocking if compiled is False else []}
+    return {
+        "rows": frame.height,
+        "compiled": compiled,
+        "fallback_rows": fallback_rows,
+        "blocking": blocking if compiled is False else [],
+    }
 
 
 def uncompilable_outputs(template, schema) -> list[str]:  # template: MessageTemplate
@@ -276,12 +285,26 @@ def compare(outcome: Outcome, reference: Outcome | None) -> None:
         return
     first = int(unequal.arg_true()[0])
     outcome.match = "✗"
-    outcome.differ = f"{count:,} texts differ, first at row {first}: {mine[first]!r} vs baseline {theirs[first]!r}"[:300]
+    outcome.differ = f"{count:,} texts differ, first at row {first}: {mine[first]!r} vs baseline {theirs[first]!r}"[
+        :300
+    ]
 
 
 def report(outcomes: list[Outcome], seed: int, compiler: bool, load_before: str) -> str:
     by_key = {(o.rows, o.contender.name): o for o in outcomes}
-    headers = ["orders", "messages", "contender", "template", "render s", "messages/s", "peak RSS MB", "× baseline", "compiled", "same text", "notes"]
+    headers = [
+        "orders",
+        "messages",
+        "contender",
+        "template",
+        "render s",
+        "messages/s",
+        "peak RSS MB",
+        "× baseline",
+        "compiled",
+        "same text",
+        "notes",
+    ]
     table = []
     for o in outcomes:
         c, m = o.contender, o.measurement
@@ -337,10 +360,16 @@ def report(outcomes: list[Outcome], seed: int, compiler: bool, load_before: str)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", default="100000,1000000", help="orders to generate, comma-separated sizes (default 100000,1000000)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--rows", default="100000,1000000", help="orders to generate, comma-separated sizes (default 100000,1000000)"
+    )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--only", default="", help="comma-separated contenders: " + ",".join(c.name for c in CONTENDERS))
+    parser.add_argument(
+        "--only", default="", help="comma-separated contenders: " + ",".join(c.name for c in CONTENDERS)
+    )
     parser.add_argument("--data", type=Path, default=BENCH / "data")
     parser.add_argument("--repeats", type=int, default=3, help="runs per contender, best time kept (default 3)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per run before it counts as failed")
@@ -364,7 +393,9 @@ def main(argv: list[str] | None = None) -> None:
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         outcomes = [
-            Outcome(c, rows, Measurement(c.name), Path(tmp) / f"{c.name}_{rows}.parquet") for rows in sizes for c in chosen
+            Outcome(c, rows, Measurement(c.name), Path(tmp) / f"{c.name}_{rows}.parquet")
+            for rows in sizes
+            for c in chosen
         ]
         # Round-robin over the repeats, as validate_orders does: a burst of other work on the
         # machine does not land on all the runs of one contender.
@@ -373,8 +404,17 @@ def main(argv: list[str] | None = None) -> None:
                 m = o.measurement
                 if m.error or (m.runs and m.runs[-1].total > SINGLE_RUN_ABOVE):
                     continue
-                print(f"[{repeat + 1}/{args.repeats}] {o.contender.name} {o.rows:,} ...", end=" ", file=sys.stderr, flush=True)
-                params = {"data": str(data[o.rows]), "template": str(templates[o.contender.template]), "out": str(o.out)}
+                print(
+                    f"[{repeat + 1}/{args.repeats}] {o.contender.name} {o.rows:,} ...",
+                    end=" ",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                params = {
+                    "data": str(data[o.rows]),
+                    "template": str(templates[o.contender.template]),
+                    "out": str(o.out),
+                }
                 run = run_isolated(Path(__file__), o.contender.function, params, args.timeout)
                 if isinstance(run, str):
                     m.error = run

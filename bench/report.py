@@ -52,7 +52,9 @@ def team_folder(root: Path, orders: Path | None) -> Path:
     config = root / "config" / "daily.yaml"
     if orders is not None:
         text = config.read_text(encoding="utf-8")
-        config.write_text(text.replace("input: {path: ../samples/orders.xlsx, sheet: 订单}", f"input: {orders}"), encoding="utf-8")
+        config.write_text(
+            text.replace("input: {path: ../samples/orders.xlsx, sheet: 订单}", f"input: {orders}"), encoding="utf-8"
+        )
     return config
 
 
@@ -96,13 +98,25 @@ def floor(watch: Stopwatch, notebook: str, parameters: str, out: str) -> dict[st
     arguments = [a for name, value in json.loads(parameters).items() for a in ("-p", name, str(value))]
     with watch.phase("papermill"):
         subprocess.run(
-            [sys.executable, "-m", "papermill", notebook, str(executed), *arguments, "--cwd", str(Path(notebook).parent), "--no-progress-bar"],
-            check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "papermill",
+                notebook,
+                str(executed),
+                *arguments,
+                "--cwd",
+                str(Path(notebook).parent),
+                "--no-progress-bar",
+            ],
+            check=True,
+            capture_output=True,
         )
     with watch.phase("nbconvert"):
         subprocess.run(
             [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input", str(executed)],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
     return {"html_bytes": executed.with_suffix(".html").stat().st_size}
 
@@ -115,7 +129,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     days = [d.strip() for d in args.days.split(",") if d.strip()]
     if "1000000" in days and not BIG_ORDERS.exists():
-        raise SystemExit(f"{BIG_ORDERS} is missing: run `python bench/validate_orders.py --rows 1000000 --repeats 1` once")
+        raise SystemExit(
+            f"{BIG_ORDERS} is missing: run `python bench/validate_orders.py --rows 1000000 --repeats 1` once"
+        )
     load_before = load_average()
     rows = []
     script = Path(__file__)
@@ -127,10 +143,22 @@ def main(argv: list[str] | None = None) -> None:
             parameters = {k: str(v) for k, v in prepared["parameters"].items() if v is not None}
             notebook = str(Path(tmp) / "notebooks" / "daily_report.ipynb")
             start = measure(script, "kernel_start", {}, repeats=args.repeats, timeout=args.timeout)
-            ours = measure(script, "toolkit_report", {"config": str(config)}, repeats=args.repeats, timeout=args.timeout)
-            bare = measure(script, "floor", {"notebook": notebook, "parameters": json.dumps(parameters), "out": tmp}, repeats=args.repeats, timeout=args.timeout)
+            ours = measure(
+                script, "toolkit_report", {"config": str(config)}, repeats=args.repeats, timeout=args.timeout
+            )
+            bare = measure(
+                script,
+                "floor",
+                {"notebook": notebook, "parameters": json.dumps(parameters), "out": tmp},
+                repeats=args.repeats,
+                timeout=args.timeout,
+            )
         label = "samples (2,000 orders)" if day == "samples" else f"{prepared['orders']:,} orders"
-        for name, m in (("kernel start", start), ("toolkit: notebook + email jobs", ours), ("papermill + nbconvert (floor)", bare)):
+        for name, m in (
+            ("kernel start", start),
+            ("toolkit: notebook + email jobs", ours),
+            ("papermill + nbconvert (floor)", bare),
+        ):
             if not m.ok:
                 rows.append([label, name, "—", "—", "—", m.error or ""])
                 continue
@@ -138,7 +166,16 @@ def main(argv: list[str] | None = None) -> None:
             split = {**best.phases, **best.details}
             parts = ", ".join(f"{k} {v:.2f}" for k, v in split.items() if k != "jobs")
             html = best.result.get("html_bytes")
-            rows.append([label, name, seconds(best.total), parts, f"{html / 1000:,.0f} KB" if html else "", f"{m.peak_rss_mb:,.0f}"])
+            rows.append(
+                [
+                    label,
+                    name,
+                    seconds(best.total),
+                    parts,
+                    f"{html / 1000:,.0f} KB" if html else "",
+                    f"{m.peak_rss_mb:,.0f}",
+                ]
+            )
     text = "\n".join(
         [
             "# Daily report: wall time",

@@ -97,7 +97,11 @@ def canonical_names() -> dict[str, str]:
 def read_utf8(path: str) -> pl.DataFrame:
     """The bare read plus the canonical names and the row number people see (header = row 1)."""
     frame = pl.read_csv(path, infer_schema=False)
-    return frame.rename(canonical_names(), strict=False).with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+    return (
+        frame.rename(canonical_names(), strict=False)
+        .with_row_index("_row", offset=2)
+        .with_columns(pl.col("_row").cast(pl.Int64))
+    )
 
 
 def per_rule(findings: pl.DataFrame) -> dict[str, int]:
@@ -132,7 +136,9 @@ def parse_orders(frame: pl.LazyFrame, rules) -> pl.LazyFrame:
         for f in ORDER_FIELDS
     ]
     typed = [parsers[f.kind](pl.col(raw(f.name))).alias(f.name) for f in ORDER_FIELDS if f.name != "payment_method"]
-    payment = pl.col(raw("payment_method")).str.to_lowercase().replace_strict(spellings, default=None, return_dtype=pl.String)
+    payment = (
+        pl.col(raw("payment_method")).str.to_lowercase().replace_strict(spellings, default=None, return_dtype=pl.String)
+    )
     return frame.with_columns(text).with_columns(*typed, payment.alias("payment_method"))
 
 
@@ -229,7 +235,12 @@ def parse_checks() -> list[tuple[str, str]]:
     from toolkit.fields import Kind
     from toolkit.orders.fields import ORDER_FIELDS
 
-    ids = {Kind.DATETIME: "not_a_date", Kind.NUMBER: "not_a_number", Kind.INTEGER: "not_an_integer", Kind.PHONE: "invalid_phone"}
+    ids = {
+        Kind.DATETIME: "not_a_date",
+        Kind.NUMBER: "not_a_number",
+        Kind.INTEGER: "not_an_integer",
+        Kind.PHONE: "invalid_phone",
+    }
     return [(ids[f.kind], f.name) for f in ORDER_FIELDS if f.kind in ids]
 
 
@@ -339,7 +350,10 @@ def handwritten(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any]:
         pieces, weight, volume = pl.col("pieces"), pl.col("weight_kg"), pl.col("volume_m3")
         # (rule, column, failed), in the toolkit's order so findings sort the same way
         checks: list[tuple[str, str, pl.Expr]] = [("required", n, pl.col(raw(n)).is_null()) for n in rules.required]
-        checks += [(rule, name, phone_failed(name) if rule == "invalid_phone" else parse_failed(name)) for rule, name in parse_checks()]
+        checks += [
+            (rule, name, phone_failed(name) if rule == "invalid_phone" else parse_failed(name))
+            for rule, name in parse_checks()
+        ]
         checks += [
             ("non_positive", "pieces", pieces <= 0),
             ("non_positive", "weight_kg", weight <= 0),
@@ -358,12 +372,22 @@ def handwritten(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any]:
         checks += [
             ("no_packaging", "packaging", pl.col("packaging").is_in(rules.no_packaging.words)),
             ("used_goods_insured", "declared_value", used_goods_insured(rules)),
-            ("bad_payment_method", "payment_method", pl.col(raw("payment_method")).is_not_null() & pl.col("payment_method").is_null()),
+            (
+                "bad_payment_method",
+                "payment_method",
+                pl.col(raw("payment_method")).is_not_null() & pl.col("payment_method").is_null(),
+            ),
             ("duplicate_order_id", "order_id", duplicate_id()),
             ("possible_duplicate", "order_id", pl.col("possible_duplicate")),  # joined in below
         ]
         if limits.served:
-            checks.append(("destination_not_served", "destination", pl.col("destination").is_not_null() & ~city("destination").is_in(limits.served)))
+            checks.append(
+                (
+                    "destination_not_served",
+                    "destination",
+                    pl.col("destination").is_not_null() & ~city("destination").is_in(limits.served),
+                )
+            )
         checks.append(("future_order_time", "order_time", pl.col("order_time") > limits.latest))
 
         severity = {rule: rules.severity.get(rule, CHECKS[rule].severity) for rule, _, _ in checks}
@@ -373,7 +397,12 @@ def handwritten(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any]:
         def rule_ids(level: str) -> pl.Expr:
             """One entry per rule id (not per column): any of its flags set."""
             ids = dict.fromkeys(rule for rule, _, _ in checks if severity[rule] == level)
-            hits = [pl.when(pl.any_horizontal(pl.col(f) for f, (r, _, _) in zip(flag, checks) if r == rule)).then(pl.lit(rule)) for rule in ids]
+            hits = [
+                pl.when(pl.any_horizontal(pl.col(f) for f, (r, _, _) in zip(flag, checks) if r == rule)).then(
+                    pl.lit(rule)
+                )
+                for rule in ids
+            ]
             return pl.concat_list(hits).list.drop_nulls() if hits else pl.lit([], pl.List(pl.String))
 
         def message(rule: str, column: str) -> str:
@@ -401,16 +430,32 @@ def handwritten(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any]:
         fields = [f.name for f in ORDER_FIELDS]
         as_typed = [pl.col(raw(n)).alias(n) for n in fields]
         review = review_by(calendar, rules.review.day_minutes)  # part of the accepted output
-        valid = flagged.filter(~pl.col("refused")).select("_row", *fields, review_by=review, needs_call=pl.col("warned"), warnings=rule_ids("warning"))
-        rejected = flagged.filter(pl.col("refused")).select("_row", *as_typed, errors=rule_ids("error"), warnings=rule_ids("warning"))
-        problems = flagged.filter(pl.col("refused") | pl.col("warned")).select("_row", *as_typed)  # already in file order
-        findings = pl.concat(
-            flagged.filter(f).select(
-                row="_row", record_id=raw("order_id"), column=pl.lit(column), value=pl.col(raw(column)).fill_null(""),
-                rule=pl.lit(rule), severity=pl.lit(severity[rule]), message=pl.lit(message(rule, column)), _order=pl.lit(i, pl.Int32),
-            )  # fmt: skip
-            for i, (f, (rule, column, _)) in enumerate(zip(flag, checks))
-        ).sort("row", "_order").drop("_order")
+        valid = flagged.filter(~pl.col("refused")).select(
+            "_row", *fields, review_by=review, needs_call=pl.col("warned"), warnings=rule_ids("warning")
+        )
+        rejected = flagged.filter(pl.col("refused")).select(
+            "_row", *as_typed, errors=rule_ids("error"), warnings=rule_ids("warning")
+        )
+        problems = flagged.filter(pl.col("refused") | pl.col("warned")).select(
+            "_row", *as_typed
+        )  # already in file order
+        findings = (
+            pl.concat(
+                flagged.filter(f).select(
+                    row="_row",
+                    record_id=raw("order_id"),
+                    column=pl.lit(column),
+                    value=pl.col(raw(column)).fill_null(""),
+                    rule=pl.lit(rule),
+                    severity=pl.lit(severity[rule]),
+                    message=pl.lit(message(rule, column)),
+                    _order=pl.lit(i, pl.Int32),
+                )  # fmt: skip
+                for i, (f, (rule, column, _)) in enumerate(zip(flag, checks))
+            )
+            .sort("row", "_order")
+            .drop("_order")
+        )
         valid_df, rejected_df, findings_df, _ = pl.collect_all([valid, rejected, findings, problems])
     return {
         "rows": valid_df.height + rejected_df.height,
@@ -443,13 +488,17 @@ def pandera_check(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any]:
     def custom(rule: str, column: str, failed: pl.Expr) -> pa.Check:
         """A vectorised custom check: True where the row passes. It sees the whole frame."""
         keys[(column, f"{rule}/{column}")] = f"{rule}/{column}"
-        return pa.Check(lambda data: data.lazyframe.select(~failed.fill_null(False)), name=f"{rule}/{column}", ignore_na=False)
+        return pa.Check(
+            lambda data: data.lazyframe.select(~failed.fill_null(False)), name=f"{rule}/{column}", ignore_na=False
+        )
 
     def builtin(rule: str, column: str, check: pa.Check) -> pa.Check:
         keys[(column, check.error or check.name)] = f"{rule}/{column}"
         return check
 
-    checks: dict[str, list[pa.Check]] = {name: [] for name in ["order_id", "goods_name", "destination", "packaging", "declared_value", "payment_method"]}
+    checks: dict[str, list[pa.Check]] = {
+        name: [] for name in ["order_id", "goods_name", "destination", "packaging", "declared_value", "payment_method"]
+    }
     for rule, name in parse_checks():
         failed = phone_failed(name) if rule == "invalid_phone" else parse_failed(name)
         checks.setdefault(name, []).append(custom(rule, name, failed))
@@ -462,11 +511,17 @@ def pandera_check(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any]:
     if limits.prohibited:
         checks["goods_name"].append(custom("prohibited_goods", "goods_name", prohibited(limits)))
     if rules.embargoed.goods:
-        checks["goods_name"].append(custom("embargoed", "goods_name", pl.col("goods_name").str.contains_any(rules.embargoed.goods)))
+        checks["goods_name"].append(
+            custom("embargoed", "goods_name", pl.col("goods_name").str.contains_any(rules.embargoed.goods))
+        )
     if limits.embargoed_cities:
-        checks["destination"].append(custom("embargoed", "destination", city("destination").is_in(limits.embargoed_cities)))
+        checks["destination"].append(
+            custom("embargoed", "destination", city("destination").is_in(limits.embargoed_cities))
+        )
     if limits.served:
-        checks["destination"].append(custom("destination_not_served", "destination", ~city("destination").is_in(limits.served)))
+        checks["destination"].append(
+            custom("destination_not_served", "destination", ~city("destination").is_in(limits.served))
+        )
     checks["packaging"].append(builtin("no_packaging", "packaging", pa.Check.notin(rules.no_packaging.words)))
     checks["declared_value"].append(custom("used_goods_insured", "declared_value", used_goods_insured(rules)))
     checks["payment_method"].append(custom("bad_payment_method", "payment_method", parse_failed("payment_method")))
@@ -544,7 +599,10 @@ def dataframely_check(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, An
     keys["order_time|max"] = "future_order_time/order_time"
     namespace["pieces"] = dy.Int64(nullable=True, min_exclusive=0)
     keys["pieces|min_exclusive"] = "non_positive/pieces"
-    for name, top, rule_id in (("weight_kg", lim.max_order_weight_kg, "order_overweight"), ("volume_m3", lim.max_order_volume_m3, "order_oversize")):
+    for name, top, rule_id in (
+        ("weight_kg", lim.max_order_weight_kg, "order_overweight"),
+        ("volume_m3", lim.max_order_volume_m3, "order_oversize"),
+    ):
         namespace[name] = dy.Float64(nullable=True, min_exclusive=0, max=top, allow_inf=True, allow_nan=True)
         keys[f"{name}|min_exclusive"] = f"non_positive/{name}"
         keys[f"{name}|max"] = f"{rule_id}/{name}"
@@ -554,7 +612,9 @@ def dataframely_check(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, An
     keys["packaging|check__no_packaging"] = "no_packaging/packaging"
 
     for rule_id, name in parse_checks():
-        namespace[f"{rule_id}__{name}"] = rule(f"{rule_id}/{name}", phone_failed(name) if rule_id == "invalid_phone" else parse_failed(name))
+        namespace[f"{rule_id}__{name}"] = rule(
+            f"{rule_id}/{name}", phone_failed(name) if rule_id == "invalid_phone" else parse_failed(name)
+        )
     multi = {
         "piece_overweight/weight_kg": piece_over("weight_kg", lim.max_piece_weight_kg),
         "piece_oversize/volume_m3": piece_over("volume_m3", lim.max_piece_volume_m3),
@@ -570,7 +630,9 @@ def dataframely_check(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, An
     if limits.embargoed_cities:
         multi["embargoed/destination"] = city("destination").is_in(limits.embargoed_cities)
     if limits.served:
-        multi["destination_not_served/destination"] = pl.col("destination").is_not_null() & ~city("destination").is_in(limits.served)
+        multi["destination_not_served/destination"] = pl.col("destination").is_not_null() & ~city("destination").is_in(
+            limits.served
+        )
     for key, failed in multi.items():
         namespace[key.replace("/", "__")] = rule(key, failed)
     Orders = type("Orders", (dy.Schema,), namespace)
@@ -634,14 +696,20 @@ def pointblank_check(watch: Stopwatch, csv_path: str, **_: Any) -> dict[str, Any
         if limits.embargoed_cities:
             v = expr(v, "embargoed/destination", city("destination").is_in(limits.embargoed_cities))
         # col_vals_not_in_set fails nulls and has no na_pass: a MissingSpec lets them pass
-        v = v.col_vals_not_in_set(columns="packaging", set=rules.no_packaging.words, missing=pb.MissingSpec(reasons={}, null_is_missing=True))
+        v = v.col_vals_not_in_set(
+            columns="packaging", set=rules.no_packaging.words, missing=pb.MissingSpec(reasons={}, null_is_missing=True)
+        )
         step("no_packaging/packaging")
         v = expr(v, "used_goods_insured/declared_value", used_goods_insured(rules))
         v = expr(v, "bad_payment_method/payment_method", parse_failed("payment_method"))
         v = expr(v, "duplicate_order_id/order_id", duplicate_id())
         v = expr(v, "possible_duplicate/order_id", possible_duplicate(limits))
         if limits.served:
-            v = expr(v, "destination_not_served/destination", pl.col("destination").is_not_null() & ~city("destination").is_in(limits.served))
+            v = expr(
+                v,
+                "destination_not_served/destination",
+                pl.col("destination").is_not_null() & ~city("destination").is_in(limits.served),
+            )
         v = v.col_vals_le(columns="order_time", value=limits.latest, na_pass=True)
         step("future_order_time/order_time")
         # collect_tbl_checked=False: by default pointblank keeps a checked copy of the table for
@@ -745,7 +813,11 @@ def prepare_data(rows: int, seed: int, data_dir: Path) -> DataFiles:
 def run_once(contender: Contender, data: DataFiles, timeout: float) -> Run | str:
     """One run of a contender in its own process (a string says why it failed)."""
     with tempfile.TemporaryDirectory(prefix="bench-out-") as out_dir:
-        params = {"csv_path": str(data.gbk if contender.input == "gbk" else data.utf8), "gbk_path": str(data.gbk), "out_dir": out_dir}
+        params = {
+            "csv_path": str(data.gbk if contender.input == "gbk" else data.utf8),
+            "gbk_path": str(data.gbk),
+            "out_dir": out_dir,
+        }
         return run_isolated(Path(__file__), contender.function, params, timeout)
 
 
@@ -769,8 +841,19 @@ def match(result: dict[str, Any], reference: dict[str, int] | None) -> tuple[str
     if "per_rule" not in result or reference is None:
         return "", ""
     got: dict[str, int] = result["per_rule"]
-    differ = [f"{k}: {got.get(k, 0)} vs {reference.get(k, 0)}" for k in sorted(set(got) | set(reference)) if got.get(k, 0) != reference.get(k, 0)]
-    return ("✓", "") if not differ else ("✗", "differs from toolkit (got vs toolkit): " + ", ".join(differ[:6]) + (" ..." if len(differ) > 6 else ""))
+    differ = [
+        f"{k}: {got.get(k, 0)} vs {reference.get(k, 0)}"
+        for k in sorted(set(got) | set(reference))
+        if got.get(k, 0) != reference.get(k, 0)
+    ]
+    return (
+        ("✓", "")
+        if not differ
+        else (
+            "✗",
+            "differs from toolkit (got vs toolkit): " + ", ".join(differ[:6]) + (" ..." if len(differ) > 6 else ""),
+        )
+    )
 
 
 def report(outcomes: list[Outcome], full_rows: int, seed: int, load_before: str) -> str:
@@ -785,7 +868,20 @@ def report(outcomes: list[Outcome], full_rows: int, seed: int, load_before: str)
         return None if value is None else value * o.scale
 
     floor_read, floor_check = best("read_polars"), best("handwritten", "check")
-    headers = ["contender", "read s", "check s", "write s", "total s", "peak RSS MB", "check ÷ plan", "total ÷ bare read", "rows", "findings", "match", "notes"]
+    headers = [
+        "contender",
+        "read s",
+        "check s",
+        "write s",
+        "total s",
+        "peak RSS MB",
+        "check ÷ plan",
+        "total ÷ bare read",
+        "rows",
+        "findings",
+        "match",
+        "notes",
+    ]
     rows = []
     for o in outcomes:
         c, m = o.contender, o.measurement
@@ -794,12 +890,17 @@ def report(outcomes: list[Outcome], full_rows: int, seed: int, load_before: str)
             continue
         run, k = m.best, o.scale
         phase = {p: run.phases.get(p) for p in ("read", "check", "write")}
-        ratio_check = f"{phase['check'] * k / floor_check:.2f}x" if c.role == "check" and phase["check"] and floor_check else ""
+        ratio_check = (
+            f"{phase['check'] * k / floor_check:.2f}x" if c.role == "check" and phase["check"] and floor_check else ""
+        )
         ratio_read = f"{run.total * k / floor_read:.2f}x" if c.role in ("read", "job") and floor_read else ""
         mark, differ = match(run.result, o.reference)
         notes = [f"best of {len(m.runs)}"] if len(m.runs) > 1 else ["1 run"]
         if k != 1:
-            notes.insert(0, f"**time extrapolated ×{k:g} from {o.rows:,} rows** ({o.full_error} at full size; RSS measured at {o.rows:,})")
+            notes.insert(
+                0,
+                f"**time extrapolated ×{k:g} from {o.rows:,} rows** ({o.full_error} at full size; RSS measured at {o.rows:,})",
+            )
         if "parse" in run.details:
             notes.append(f"parse {seconds(run.details['parse'] * k)} s of check")
         if "people" in run.details:
@@ -838,13 +939,19 @@ def report(outcomes: list[Outcome], full_rows: int, seed: int, load_before: str)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--only", default="", help="comma-separated contenders: " + ",".join(c.name for c in CONTENDERS))
+    parser.add_argument(
+        "--only", default="", help="comma-separated contenders: " + ",".join(c.name for c in CONTENDERS)
+    )
     parser.add_argument("--data", type=Path, default=BENCH / "data")
     parser.add_argument("--repeats", type=int, default=3, help="runs per contender, best time kept (default 3)")
-    parser.add_argument("--timeout", type=float, default=600, help="seconds per run before falling back to --fallback-rows")
+    parser.add_argument(
+        "--timeout", type=float, default=600, help="seconds per run before falling back to --fallback-rows"
+    )
     parser.add_argument("--fallback-rows", type=int, default=100_000)
     args = parser.parse_args(argv)
 
@@ -878,7 +985,12 @@ def main(argv: list[str] | None = None) -> None:
                 continue  # failed, or too slow to repeat: best of what it has
             print(f"[{repeat + 1}/{args.repeats}] {contender.name} ...", end=" ", file=sys.stderr, flush=True)
             run = run_once(contender, files_of[contender.name], args.timeout)
-            if isinstance(run, str) and not m.runs and run.startswith(("timeout", "killed")) and args.fallback_rows < args.rows:
+            if (
+                isinstance(run, str)
+                and not m.runs
+                and run.startswith(("timeout", "killed"))
+                and args.fallback_rows < args.rows
+            ):
                 print(f"{run}; again at {args.fallback_rows:,} rows ...", end=" ", file=sys.stderr, flush=True)
                 files_of[contender.name] = prepare_data(args.fallback_rows, args.seed, args.data)
                 outcome.rows, outcome.full_error = args.fallback_rows, run

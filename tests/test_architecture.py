@@ -76,8 +76,12 @@ def test_the_checker_finds_imports_hidden_in_a_function_or_under_type_checking(t
     ]
 
 
-@pytest.mark.skipif(shutil.which("lint-imports") is None, reason="import-linter is in the test extra: pip install -e '.[test]'")
+@pytest.mark.skipif(
+    shutil.which("lint-imports") is None, reason="import-linter is in the test extra: pip install -e '.[test]'"
+)
 def test_import_linter_contracts_are_kept() -> None:
-    done = subprocess.run([str(Path(sys.executable).with_name("lint-imports"))], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports"))], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout[-3000:]
     assert "broken" in done.stdout and " 0 broken" in done.stdout

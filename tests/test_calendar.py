@@ -26,10 +26,10 @@ def apply(expr_of, moments: list[datetime]) -> list[datetime]:
 
 
 def test_holidays_and_swapped_working_days_of_2026() -> None:
-    assert not CALENDAR.is_workday(date(2026, 10, 1))       # National Day
-    assert CALENDAR.is_workday(date(2026, 10, 10))          # Saturday, swapped working day
-    assert CALENDAR.is_workday(date(2026, 9, 20))           # Sunday, swapped working day
-    assert not CALENDAR.is_workday(date(2026, 11, 21))      # an ordinary Saturday
+    assert not CALENDAR.is_workday(date(2026, 10, 1))  # National Day
+    assert CALENDAR.is_workday(date(2026, 10, 10))  # Saturday, swapped working day
+    assert CALENDAR.is_workday(date(2026, 9, 20))  # Sunday, swapped working day
+    assert not CALENDAR.is_workday(date(2026, 11, 21))  # an ordinary Saturday
     days = CALENDAR.days.filter(pl.col("date") == date(2026, 9, 30))
     assert days["next_workday"].item() == date(2026, 10, 8)
 
@@ -43,12 +43,15 @@ def test_company_closures_and_extra_working_days_override_the_law() -> None:
 
 
 def test_next_work_start() -> None:
-    assert apply(CALENDAR.next_work_start, [
-        at(2026, 11, 20, 7, 0),    # before opening: 08:30 the same day
-        at(2026, 11, 20, 10, 0),   # during working hours: itself
-        at(2026, 11, 20, 17, 0),   # closing time: Monday morning
-        at(2026, 10, 3, 12, 0),    # National Day: first working day after it
-    ]) == [at(2026, 11, 20, 8, 30), at(2026, 11, 20, 10, 0), at(2026, 11, 23, 8, 30), at(2026, 10, 8, 8, 30)]
+    assert apply(
+        CALENDAR.next_work_start,
+        [
+            at(2026, 11, 20, 7, 0),  # before opening: 08:30 the same day
+            at(2026, 11, 20, 10, 0),  # during working hours: itself
+            at(2026, 11, 20, 17, 0),  # closing time: Monday morning
+            at(2026, 10, 3, 12, 0),  # National Day: first working day after it
+        ],
+    ) == [at(2026, 11, 20, 8, 30), at(2026, 11, 20, 10, 0), at(2026, 11, 23, 8, 30), at(2026, 10, 8, 8, 30)]
 
 
 def test_add_working_minutes_spills_into_the_next_working_morning() -> None:
@@ -69,7 +72,9 @@ def test_years_the_library_does_not_cover_give_a_warning() -> None:
 def test_1_january_is_a_day_off_even_in_a_year_the_library_does_not_cover() -> None:
     assert 2027 not in CALENDAR.covered_years
     assert not CALENDAR.is_workday(date(2027, 1, 1))  # a Friday
-    assert CALENDAR.is_workday(date(2027, 1, 4)) and CALENDAR.is_workday(date(2027, 2, 8))  # Spring Festival is not known
+    assert CALENDAR.is_workday(date(2027, 1, 4)) and CALENDAR.is_workday(
+        date(2027, 2, 8)
+    )  # Spring Festival is not known
     assert CALENDAR.days.filter(pl.col("date") == date(2026, 12, 31))["next_workday"].item() == date(2027, 1, 4)
 
 
@@ -85,12 +90,16 @@ def test_due_times_in_an_uncovered_year_are_one_warning_with_rows_and_years() ->
     spring = WorkCalendar(closures=tuple(date(2027, 2, d) for d in range(6, 13)))
     with pytest.warns(UserWarning):
         (message,) = spring.warn_uncovered_times("pickup/delivery due times", pickup[:2], delivery[:2])
-    assert message.startswith("2 pickup/delivery due times fall in 2027, which the holiday calendar does not cover: "
-                              "only weekends, 1 January and the 7 days of calendar: closures are days off there")
+    assert message.startswith(
+        "2 pickup/delivery due times fall in 2027, which the holiday calendar does not cover: "
+        "only weekends, 1 January and the 7 days of calendar: closures are days off there"
+    )
     assert CALENDAR.warn_uncovered_times("pickup/delivery due times", pickup[:1]) == []
 
 
-moments = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 30)).map(lambda d: d.replace(tzinfo=TZ, microsecond=0))
+moments = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 30)).map(
+    lambda d: d.replace(tzinfo=TZ, microsecond=0)
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -30,16 +30,18 @@ def test_adding_working_days_skips_weekends_and_holidays_and_keeps_the_working_c
     moments = frame(t=[at(2026, 11, 20, 10, 0), at(2026, 11, 20, 20, 0), at(2026, 9, 30, 9, 0), at(2026, 10, 9, 11, 0)])
     out = moments.select(t=CALENDAR.add_working_days(pl.col("t"), 1))["t"].to_list()
     assert out == [
-        at(2026, 11, 23, 10, 0),   # Friday 10:00 → Monday 10:00
-        at(2026, 11, 23, 17, 0),   # Friday evening counts from Monday's opening: Monday 17:00
-        at(2026, 10, 8, 9, 0),     # over National Day
-        at(2026, 10, 10, 11, 0),   # Saturday 2026-10-10 is a swapped working day
+        at(2026, 11, 23, 10, 0),  # Friday 10:00 → Monday 10:00
+        at(2026, 11, 23, 17, 0),  # Friday evening counts from Monday's opening: Monday 17:00
+        at(2026, 10, 8, 9, 0),  # over National Day
+        at(2026, 10, 10, 11, 0),  # Saturday 2026-10-10 is a swapped working day
     ]
 
 
 def test_working_time_between_two_moments() -> None:
-    moments = frame(a=[at(2026, 11, 20, 15, 0), at(2026, 9, 30, 16, 0), at(2026, 11, 21, 9, 0)],
-                    b=[at(2026, 11, 23, 10, 0), at(2026, 10, 8, 9, 0), at(2026, 11, 22, 18, 0)])
+    moments = frame(
+        a=[at(2026, 11, 20, 15, 0), at(2026, 9, 30, 16, 0), at(2026, 11, 21, 9, 0)],
+        b=[at(2026, 11, 23, 10, 0), at(2026, 10, 8, 9, 0), at(2026, 11, 22, 18, 0)],
+    )
     hours = moments.select(h=CALENDAR.working_hours_between(pl.col("a"), pl.col("b")))["h"].to_list()
     assert hours == [3.5, 1.5, 0.0]  # 2h Friday + 1.5h Monday; 1h + 0.5h; a weekend has none
 
@@ -50,7 +52,10 @@ def test_next_working_morning_and_the_nth_working_day_after_a_date() -> None:
     assert mornings == [at(2026, 11, 23, 12, 0), at(2026, 10, 8, 12, 0), at(2026, 11, 23, 12, 0)]
     days = pl.DataFrame({"d": [date(2026, 10, 9), date(2026, 10, 3), date(2026, 10, 9)], "n": [1, 0, 2]})
     assert days.select(d=CALENDAR.workday_after(pl.col("d"), pl.col("n")))["d"].to_list() == [
-        date(2026, 10, 10), date(2026, 10, 8), date(2026, 10, 12)]
+        date(2026, 10, 10),
+        date(2026, 10, 8),
+        date(2026, 10, 12),
+    ]
 
 
 def test_a_deadline_on_a_day_boundary_is_the_evening_not_the_next_morning() -> None:
@@ -72,7 +77,8 @@ def test_the_holidays_package_agrees_on_days_off_but_does_not_know_the_swapped_w
 
 
 moments = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 20)).map(
-    lambda d: d.replace(tzinfo=TZ, microsecond=0))
+    lambda d: d.replace(tzinfo=TZ, microsecond=0)
+)
 minutes = st.integers(min_value=0, max_value=510 * 40)
 
 
@@ -81,7 +87,8 @@ minutes = st.integers(min_value=0, max_value=510 * 40)
 def test_adding_working_minutes_then_measuring_gives_them_back(rows: list[tuple[datetime, int]]) -> None:
     data = pl.DataFrame({"t": [r[0] for r in rows], "n": [r[1] for r in rows]}, schema={"t": SCHEMA, "n": pl.Int64})
     out = data.with_columns(due=CALENDAR.add_working_time(pl.col("t"), pl.col("n"))).with_columns(
-        back=CALENDAR.working_minutes_between(pl.col("t"), pl.col("due")))
+        back=CALENDAR.working_minutes_between(pl.col("t"), pl.col("due"))
+    )
     assert out["back"].to_list() == [float(n) for n in out["n"]]
     for t, n, due in out.select("t", "n", "due").iter_rows():
         if n > 0:  # later than the start, and inside working hours (17:00 included)
@@ -101,7 +108,8 @@ def test_adding_working_days_then_measuring_gives_whole_days(values: list[dateti
 @given(st.lists(moments, min_size=2, max_size=40), minutes)
 def test_working_time_is_monotone(values: list[datetime], n: int) -> None:
     ordered = frame(t=sorted(values)).select(
-        position=CALENDAR.working_position(pl.col("t")), due=CALENDAR.add_working_time(pl.col("t"), n))
+        position=CALENDAR.working_position(pl.col("t")), due=CALENDAR.add_working_time(pl.col("t"), n)
+    )
     assert ordered["position"].is_sorted() and ordered["due"].is_sorted()
 
 
@@ -109,14 +117,23 @@ def test_working_time_is_monotone(values: list[datetime], n: int) -> None:
 @given(moments, moments, moments)
 def test_working_time_adds_up_along_the_way(a: datetime, b: datetime, c: datetime) -> None:
     a, b, c = sorted((a, b, c))
-    out = frame(a=[a], b=[b], c=[c]).select(
-        ab=CALENDAR.working_minutes_between(pl.col("a"), pl.col("b")),
-        bc=CALENDAR.working_minutes_between(pl.col("b"), pl.col("c")),
-        ac=CALENDAR.working_minutes_between(pl.col("a"), pl.col("c")),
-        is_working=CALENDAR.is_working_time(pl.col("a")),
-        next_start=CALENDAR.next_work_start(pl.col("a")),
-    ).row(0, named=True)
+    out = (
+        frame(a=[a], b=[b], c=[c])
+        .select(
+            ab=CALENDAR.working_minutes_between(pl.col("a"), pl.col("b")),
+            bc=CALENDAR.working_minutes_between(pl.col("b"), pl.col("c")),
+            ac=CALENDAR.working_minutes_between(pl.col("a"), pl.col("c")),
+            is_working=CALENDAR.is_working_time(pl.col("a")),
+            next_start=CALENDAR.next_work_start(pl.col("a")),
+        )
+        .row(0, named=True)
+    )
     assert 0 <= out["ab"] <= out["ac"] and out["ab"] + out["bc"] == pytest.approx(out["ac"])
     # time spent outside working hours counts for nothing
-    assert out["is_working"] or frame(a=[a], s=[out["next_start"]]).select(
-        m=CALENDAR.working_minutes_between(pl.col("a"), pl.col("s")))["m"].item() == 0
+    assert (
+        out["is_working"]
+        or frame(a=[a], s=[out["next_start"]])
+        .select(m=CALENDAR.working_minutes_between(pl.col("a"), pl.col("s")))["m"]
+        .item()
+        == 0
+    )

@@ -24,8 +24,10 @@ def test_run_prints_plain_timestamped_lines_under_cron_and_exits_0(team_folder: 
     assert done.returncode == 0, done.stderr
     lines = done.stderr.strip().splitlines()
     assert lines[0].endswith("orders: started (validate_orders)")
-    assert lines[1].endswith('orders: warning: orders.xlsx: order_time (column "下单时间"): 8 of 2,000 values are not dates'
-                             ' or times, e.g. "待定", "2026-09-31 14:20", "2026-13-45 25:00"')
+    assert lines[1].endswith(
+        'orders: warning: orders.xlsx: order_time (column "下单时间"): 8 of 2,000 values are not dates'
+        ' or times, e.g. "待定", "2026-09-31 14:20", "2026-13-45 25:00"'
+    )
     assert "orders: done in" in lines[2] and "rows_in 2,000" in lines[2]
     assert lines[-1].endswith(f"batch daily done (exit 0): {(team_folder / 'out' / '2026-11-22' / 'daily').resolve()}")
     assert log.read_text(encoding="utf-8").splitlines()[-1] == lines[-1]
@@ -56,7 +58,10 @@ def test_an_unreadable_input_is_one_line_and_exit_2(team_folder: Path) -> None:
 
 def test_a_broken_export_fails_the_job_with_exit_1(team_folder: Path) -> None:
     rules = team_folder / "config" / "rules" / "orders.yaml"
-    write(rules, replace_once(rules.read_text(encoding="utf-8"), "per_rule_share: {}", "per_rule_share: {invalid_phone: 0.001}"))
+    write(
+        rules,
+        replace_once(rules.read_text(encoding="utf-8"), "per_rule_share: {}", "per_rule_share: {invalid_phone: 0.001}"),
+    )
     done = toolkit("run", "config/daily.yaml", *AS_OF, cwd=team_folder)
     assert done.returncode == 1
     assert "rule invalid_phone:" in done.stderr
@@ -77,7 +82,10 @@ def test_check_validates_without_running(team_folder: Path) -> None:
     write(rules, replace_once(rules.read_text(encoding="utf-8"), "max_piece_weight_kg: 500", "max_piece_weight_kg: -5"))
     done = toolkit("check", "config/daily.yaml", cwd=team_folder)
     assert done.returncode == 2
-    assert done.stderr == "error: config/rules/orders.yaml:10:3: limits.max_piece_weight_kg: Input should be greater than 0 (got -5)\n"
+    assert (
+        done.stderr
+        == "error: config/rules/orders.yaml:10:3: limits.max_piece_weight_kg: Input should be greater than 0 (got -5)\n"
+    )
 
 
 def test_schema_is_json_schema_with_the_job_kinds(tmp_path: Path) -> None:

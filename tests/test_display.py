@@ -22,7 +22,14 @@ def test_values_are_formatted_for_people() -> None:
 
 
 def test_table_formats_columns_by_name_and_type_and_highlights_breaches() -> None:
-    frame = pl.DataFrame({"branch": ["杭州萧山营业所", "义乌营业所"], "received": [12345, 7], "refused_rate": [0.012, 0.25], "breach": [False, True]})
+    frame = pl.DataFrame(
+        {
+            "branch": ["杭州萧山营业所", "义乌营业所"],
+            "received": [12345, 7],
+            "refused_rate": [0.012, 0.25],
+            "breach": [False, True],
+        }
+    )
     html = table(frame, breach="breach").to_html()
     assert "<th>营业所</th>" in html and ">收到订单</th>" in html and ">拒收率</th>" in html
     assert ">12,345</td>" in html and ">1.2%</td>" in html and ">25.0%</td>" in html

@@ -24,8 +24,30 @@ from toolkit.rules import FINDING_SCHEMA
 from toolkit.tracking.presets import EVENT_FIELDS, SHIPMENT_FIELDS
 from toolkit.tracking.report import PEOPLE_COLUMNS, write_batches_xlsx, write_worklist_xlsx
 
-OUTBOX_COLUMNS = ("role", "recipient", "phone", "content", "chars", "encoding", "parts", "serial", "source_row", "shortened")
-BATCH_COLUMNS = ("carrier", "route", "origin", "destination", "late", "worst_severity", "max_overdue_by", "oldest_due", "rules", "waybills")
+OUTBOX_COLUMNS = (
+    "role",
+    "recipient",
+    "phone",
+    "content",
+    "chars",
+    "encoding",
+    "parts",
+    "serial",
+    "source_row",
+    "shortened",
+)
+BATCH_COLUMNS = (
+    "carrier",
+    "route",
+    "origin",
+    "destination",
+    "late",
+    "worst_severity",
+    "max_overdue_by",
+    "oldest_due",
+    "rules",
+    "waybills",
+)
 
 
 def test_a_label_is_the_pages_own_header_first_then_the_vocabulary_then_the_name() -> None:
@@ -40,7 +62,9 @@ def test_a_label_is_the_pages_own_header_first_then_the_vocabulary_then_the_name
     [(ORDER_FIELDS, LABELS), (TICKET_FIELDS, LABELS), (CLAIM_FIELDS, CLAIM_LABELS)],
     ids=["orders", "tickets", "claims"],
 )
-def test_every_field_is_labelled_with_the_vocabularys_words(fields: tuple[Field, ...], vocabulary: dict[str, Text]) -> None:
+def test_every_field_is_labelled_with_the_vocabularys_words(
+    fields: tuple[Field, ...], vocabulary: dict[str, Text]
+) -> None:
     for f in fields:
         assert (f.label_zh, f.label_en) == (vocabulary[f.name].zh, vocabulary[f.name].en), f.name
 
@@ -75,7 +99,9 @@ def test_every_column_people_see_has_a_label(columns: tuple[str, ...]) -> None:
 
 
 def test_the_worklist_sheet_and_the_report_tables_call_a_column_the_same(tmp_path: Path) -> None:
-    worklist = pl.DataFrame({c: ["x"] for c in PEOPLE_COLUMNS}).with_columns(severity=pl.lit("high"), carrier=pl.lit("顺丰速运"))
+    worklist = pl.DataFrame({c: ["x"] for c in PEOPLE_COLUMNS}).with_columns(
+        severity=pl.lit("high"), carrier=pl.lit("顺丰速运")
+    )
     write_worklist_xlsx(worklist, tmp_path / "worklist.xlsx", ZH)
     sheet = openpyxl.load_workbook(tmp_path / "worklist.xlsx")["全部"]
     headers = dict(zip(PEOPLE_COLUMNS, (c.value for c in sheet[1]), strict=True))
@@ -94,5 +120,7 @@ def test_the_outbox_file_is_headed_with_the_vocabulary(tmp_path: Path) -> None:
     findings = pl.DataFrame(schema=FINDING_SCHEMA)
     write_outbox(RenderResult(messages=outbox, outbox=outbox, findings=findings), tmp_path)
     shown = pl.read_csv(tmp_path / "outbox.csv").columns
-    assert shown == [label(c, ZH) for c in OUTBOX_COLUMNS] == [header(c, ZH) for c in OUTBOX_COLUMNS]  # as the SMS report's tables
+    assert (
+        shown == [label(c, ZH) for c in OUTBOX_COLUMNS] == [header(c, ZH) for c in OUTBOX_COLUMNS]
+    )  # as the SMS report's tables
     assert shown[1:3] == ["收信人", "手机号"]

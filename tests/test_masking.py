@@ -17,10 +17,10 @@ from toolkit.masking import mask_phone, mask_phone_expr
         ("010-62345678", "010-****5678"),
         ("0571-87654321", "0571-****4321"),
         ("(020)87654321", "020-****4321"),
-        ("01062345678", "010-****5678"),      # already normalised by validation: the fast path
+        ("01062345678", "010-****5678"),  # already normalised by validation: the fast path
         ("057187654321", "0571-****4321"),
         ("12345", "****"),
-        ("12345678901", "****"),              # eleven digits, but no mobile prefix
+        ("12345678901", "****"),  # eleven digits, but no mobile prefix
         ("0000000000", "****"),
         ("", ""),
         (None, ""),

@@ -20,7 +20,10 @@ ORDERS_JOB = "  orders:\n    kind: validate_orders\n    input: ../samples/orders
 
 def orders_csv(path: Path, headers: Sequence[str]) -> Path:
     """An order export with these headers and one row (an order time that reads, 1 elsewhere)."""
-    return write(path, ",".join(headers) + "\n" + ",".join("2026-11-22 09:00" if h == "下单时间" else "1" for h in headers) + "\n")
+    return write(
+        path,
+        ",".join(headers) + "\n" + ",".join("2026-11-22 09:00" if h == "下单时间" else "1" for h in headers) + "\n",
+    )
 
 
 def sms_job(source: str, *, template: str = "../templates/dispatch.txt.j2", more: str = "") -> str:
@@ -64,8 +67,13 @@ def test_the_daily_batch_on_the_bundled_samples_is_ok(team_folder: Path, monkeyp
 
 
 def test_a_wrong_sheet_name_lists_the_sheets(folder: Path) -> None:
-    write_workbook(folder / "samples" / "orders.xlsx", {"订单": [ORDER_HEADERS, ["1"] * len(ORDER_HEADERS)], "说明": [["导出说明"]]})
-    config = batch(folder, "  orders:\n    kind: validate_orders\n    input: {path: ../samples/orders.xlsx, sheet: 订单表}\n")
+    write_workbook(
+        folder / "samples" / "orders.xlsx",
+        {"订单": [ORDER_HEADERS, ["1"] * len(ORDER_HEADERS)], "说明": [["导出说明"]]},
+    )
+    config = batch(
+        folder, "  orders:\n    kind: validate_orders\n    input: {path: ../samples/orders.xlsx, sheet: 订单表}\n"
+    )
     assert problems(config) == [
         "error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.xlsx: no sheet named '订单表'; the sheets are '订单', '说明'"
     ]
@@ -84,7 +92,10 @@ def test_a_missing_required_column_names_the_headers_it_would_take(folder: Path)
 def test_a_header_mapped_under_columns_counts_as_that_field(folder: Path) -> None:
     headers = ["收件手机" if h == "收货人电话" else h for h in ORDER_HEADERS]
     orders_csv(folder / "samples" / "orders.csv", headers)
-    config = batch(folder, "  orders:\n    kind: validate_orders\n    input: {path: ../samples/orders.csv, columns: {收件手机: consignee_phone}}\n")
+    config = batch(
+        folder,
+        "  orders:\n    kind: validate_orders\n    input: {path: ../samples/orders.csv, columns: {收件手机: consignee_phone}}\n",
+    )
     assert check(config).stdout == "config/batch.yaml: ok (1 job)\n"
 
 
@@ -100,9 +111,15 @@ def test_a_misspelt_template_variable_says_what_it_may_mean(folder: Path) -> Non
 def test_a_template_may_use_the_directory_the_config_columns_and_the_inputs_other_columns(folder: Path) -> None:
     orders_csv(folder / "samples" / "orders.csv", [*ORDER_HEADERS, "remark"])  # not an order field: passed through
     write(folder / "config" / "branches.csv", "branch,dispatcher_phone\n上海嘉定营业所,13801710001\n")
-    write(folder / "templates" / "dispatch.txt.j2", "{{ shipper_name }}{{ remark }}{{ dispatcher_phone }}{{ hotline }}{{ serial }}")
+    write(
+        folder / "templates" / "dispatch.txt.j2",
+        "{{ shipper_name }}{{ remark }}{{ dispatcher_phone }}{{ hotline }}{{ serial }}",
+    )
     more = "    directory: branches.csv\n    columns: {hotline: 95338}\n"
-    assert check(batch(folder, ORDERS_JOB + sms_job("orders.valid", more=more))).stdout == "config/batch.yaml: ok (2 jobs)\n"
+    assert (
+        check(batch(folder, ORDERS_JOB + sms_job("orders.valid", more=more))).stdout
+        == "config/batch.yaml: ok (2 jobs)\n"
+    )
 
 
 def test_a_table_the_earlier_job_does_not_publish_names_the_one_it_may_mean(folder: Path) -> None:
@@ -121,7 +138,9 @@ def test_a_reference_to_no_job_names_the_job_it_may_mean(folder: Path) -> None:
 
 
 def test_an_unknown_job_kind_and_an_unknown_key_say_what_they_may_mean(folder: Path) -> None:
-    jobs = replace_once(ORDERS_JOB, "kind: validate_orders", "kind: validate_order") + sms_job("../samples/orders.csv", more="    recipents: []\n")
+    jobs = replace_once(ORDERS_JOB, "kind: validate_orders", "kind: validate_order") + sms_job(
+        "../samples/orders.csv", more="    recipents: []\n"
+    )
     assert problems(batch(folder, jobs)) == [
         "error: config/batch.yaml:4:5: jobs.orders.kind: unknown job kind 'validate_order' (did you mean validate_orders?)",
         "error: config/batch.yaml:12:5: jobs.sms.recipents: unknown key 'recipents' (did you mean recipients?)",
@@ -140,7 +159,9 @@ def test_columns_the_config_names_must_be_in_the_input(folder: Path) -> None:
 def test_a_broken_sla_file_is_reported_where_it_is_wrong(folder: Path) -> None:
     write(folder / "samples" / "shipments.csv", "waybill,order_time\nSF1,2026-11-20 09:00\n")
     write(folder / "config" / "sla.yaml", "pickup:\n  morning_cutoff: '25:00'\nstalled_hourz: {}\n")
-    config = batch(folder, "  overdue:\n    kind: flag_overdue\n    shipments: ../samples/shipments.csv\n    sla: sla.yaml\n")
+    config = batch(
+        folder, "  overdue:\n    kind: flag_overdue\n    shipments: ../samples/shipments.csv\n    sla: sla.yaml\n"
+    )
     assert problems(config) == [
         "error: config/sla.yaml:2:3: pickup.morning_cutoff: Input should be in a valid time format, "
         "hour value is outside expected range of 0-23 (got '25:00')",
@@ -150,15 +171,26 @@ def test_a_broken_sla_file_is_reported_where_it_is_wrong(folder: Path) -> None:
 
 def test_an_unknown_preset_is_reported_at_its_key(folder: Path) -> None:
     write(folder / "samples" / "shipments.csv", "waybill,order_time\nSF1,2026-11-20 09:00\n")
-    config = batch(folder, "  overdue:\n    kind: flag_overdue\n    shipments: ../samples/shipments.csv\n    preset: sff\n")
+    config = batch(
+        folder, "  overdue:\n    kind: flag_overdue\n    shipments: ../samples/shipments.csv\n    preset: sff\n"
+    )
     [line] = problems(config)
     assert line.startswith("error: config/batch.yaml:6:5: jobs.overdue.preset: unknown preset 'sff' (built-in: ")
 
 
-def test_a_misspelt_name_in_a_letters_layout_is_found_in_the_layout(team_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_misspelt_name_in_a_letters_layout_is_found_in_the_layout(
+    team_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(team_folder)
     base = team_folder / "templates" / "letters" / "base.html.j2"
-    write(base, replace_once(base.read_text(encoding="utf-8"), '<div class="company">{{ company.name }}', '<div class="company">{{ compnay.name }}'))
+    write(
+        base,
+        replace_once(
+            base.read_text(encoding="utf-8"),
+            '<div class="company">{{ company.name }}',
+            '<div class="company">{{ compnay.name }}',
+        ),
+    )
     assert problems("config/daily.yaml") == [
         "error: config/daily.yaml:77:17: jobs.claim_letters.letters.apology.template: templates/letters/base.html.j2:5: "
         "undefined variable 'compnay' (did you mean company?)",
@@ -169,7 +201,10 @@ def test_a_misspelt_name_in_a_letters_layout_is_found_in_the_layout(team_folder:
 
 def test_a_mail_subject_names_only_what_a_mail_is_rendered_with(folder: Path) -> None:
     write(folder / "config" / "report.html", "<p>日报</p>")
-    config = batch(folder, "  mail:\n    kind: email\n    to: [a@example.com]\n    subject: '日报 {{ rundate }}'\n    body: report.html\n")
+    config = batch(
+        folder,
+        "  mail:\n    kind: email\n    to: [a@example.com]\n    subject: '日报 {{ rundate }}'\n    body: report.html\n",
+    )
     assert problems(config) == [
         "error: config/batch.yaml:6:5: jobs.mail.subject: subject:1: undefined variable 'rundate' (did you mean run_date?)"
     ]
@@ -179,12 +214,17 @@ def test_several_problems_are_listed_at_once_in_the_order_of_the_config(folder: 
     write(folder / "config" / "rules.yaml", "required: [order_id, ordr_time]\n")
     write(folder / "samples" / "shipments.csv", "waybill\nSF1\n")
     jobs = (
-        ORDERS_JOB + "    rules: rules.yaml\n"
+        ORDERS_JOB
+        + "    rules: rules.yaml\n"
         + sms_job("orders.validd")
         + "  overdue:\n    kind: flag_overdue\n    shipments: ../samples/shipments.csv\n"
     )
     lines = problems(batch(folder, jobs))
-    assert [line.split(": ")[1] for line in lines] == ["config/rules.yaml:1:1", "config/batch.yaml:9:5", "config/batch.yaml:15:5"]
+    assert [line.split(": ")[1] for line in lines] == [
+        "config/rules.yaml:1:1",
+        "config/batch.yaml:9:5",
+        "config/batch.yaml:15:5",
+    ]
     assert lines[1].endswith("jobs.sms.input: job 'orders' publishes no table 'validd' (did you mean orders.valid?)")
     assert "jobs.overdue.shipments: samples/shipments.csv: no column for 'order_time'" in lines[2]
 
@@ -200,32 +240,56 @@ def test_order_times_that_do_not_read_say_which_date_formats_line_would(folder: 
     _orders_with_times(folder, ["22/11/2026 09:05", "23/11/2026 10:00", "24/11/2026 11:30"])
     config = batch(folder, ORDERS_JOB)
     assert problems(config) == [
-        "error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.csv: order_time (column \"下单时间\"): 3 of 3 sampled values"
+        'error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.csv: order_time (column "下单时间"): 3 of 3 sampled values'
         ' are not dates or times, e.g. "22/11/2026 09:05", "23/11/2026 10:00", "24/11/2026 11:30";'
         ' date_formats: {order_time: "%d/%m/%Y %H:%M"} would read them'
     ]
-    fixed = batch(folder, replace_once(ORDERS_JOB, "input: ../samples/orders.csv",
-                                       'input: {path: ../samples/orders.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}'))
+    fixed = batch(
+        folder,
+        replace_once(
+            ORDERS_JOB,
+            "input: ../samples/orders.csv",
+            'input: {path: ../samples/orders.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}',
+        ),
+    )
     assert check(fixed).stdout == "config/batch.yaml: ok (1 job)\n"
 
 
 def test_a_wrong_date_formats_pattern_is_a_problem_and_a_few_bad_dates_are_not(folder: Path) -> None:
     _orders_with_times(folder, ["11/22/2026 09:05", "11/23/2026 10:00", "2026-11-24 11:30", "待定"])
-    wrong = batch(folder, replace_once(ORDERS_JOB, "input: ../samples/orders.csv",
-                                       'input: {path: ../samples/orders.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}'))
+    wrong = batch(
+        folder,
+        replace_once(
+            ORDERS_JOB,
+            "input: ../samples/orders.csv",
+            'input: {path: ../samples/orders.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}',
+        ),
+    )
     assert problems(wrong) == [
-        "error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.csv: order_time (column \"下单时间\"): 3 of 4 sampled values"
+        'error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.csv: order_time (column "下单时间"): 3 of 4 sampled values'
         ' are not dates or times, e.g. "11/22/2026 09:05", "11/23/2026 10:00", "待定" (date_formats "%d/%m/%Y %H:%M" did not'
         ' read them); date_formats: {order_time: ["%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M"]} would read them'
     ]
-    right = batch(folder, replace_once(ORDERS_JOB, "input: ../samples/orders.csv",
-                                       'input: {path: ../samples/orders.csv, date_formats: {order_time: "%m/%d/%Y %H:%M"}}'))
+    right = batch(
+        folder,
+        replace_once(
+            ORDERS_JOB,
+            "input: ../samples/orders.csv",
+            'input: {path: ../samples/orders.csv, date_formats: {order_time: "%m/%d/%Y %H:%M"}}',
+        ),
+    )
     assert check(right).stdout == "config/batch.yaml: ok (1 job)\n"  # 待定 alone is a finding of the run, not a problem
 
 
 def test_date_formats_for_a_field_that_is_not_a_time_is_a_problem(folder: Path) -> None:
-    config = batch(folder, replace_once(ORDERS_JOB, "input: ../samples/orders.csv",
-                                        'input: {path: ../samples/orders.csv, date_formats: {ordr_time: "%d/%m/%Y"}}'))
+    config = batch(
+        folder,
+        replace_once(
+            ORDERS_JOB,
+            "input: ../samples/orders.csv",
+            'input: {path: ../samples/orders.csv, date_formats: {ordr_time: "%d/%m/%Y"}}',
+        ),
+    )
     assert problems(config) == [
         "error: config/batch.yaml:5:5: jobs.orders.input: samples/orders.csv: date_formats: 'ordr_time' is not a time field"
         " of this input (did you mean 'order_time'?)"

@@ -22,7 +22,10 @@ def test_only_zones_with_daylight_saving_pay_for_the_gap_rule() -> None:
 def test_an_ambiguous_time_is_the_earliest_and_a_skipped_one_the_first_moment_after_the_gap() -> None:
     naive = pl.Series([datetime(2019, 2, 16, 23, 30), datetime(2018, 11, 4, 0, 30), None])
     local = pl.select(localize(pl.lit(naive), "America/Sao_Paulo")).to_series().to_list()
-    assert local[0] == datetime(2019, 2, 16, 23, 30, tzinfo=SAO_PAULO) and local[0].utcoffset().total_seconds() == -2 * 3600
+    assert (
+        local[0] == datetime(2019, 2, 16, 23, 30, tzinfo=SAO_PAULO)
+        and local[0].utcoffset().total_seconds() == -2 * 3600
+    )
     assert local[1] == datetime(2018, 11, 4, 1, 0, tzinfo=SAO_PAULO)
     assert local[2] is None
 

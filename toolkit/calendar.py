@@ -128,8 +128,8 @@ class WorkCalendar:
         closures = sum(d.year in missing for d in self.closures)
         days_off = (
             f"only weekends, 1 January and the {closures} days of calendar: closures are days off there (update chinesecalendar)"
-            if closures else
-            "only weekends and 1 January are days off there, not Spring Festival or National Day unless calendar: closures "
+            if closures
+            else "only weekends and 1 January are days off there, not Spring Festival or National Day unless calendar: closures "
             "lists them (update chinesecalendar)"
         )
         message = f"{rows.height:,} {what} fall in {', '.join(map(str, missing))}, which the holiday calendar does not cover: {days_off}"
@@ -245,8 +245,11 @@ class WorkCalendar:
             ordinal = pl.lit(self.days[column]).gather(index) + max(days - 1, 0)
         else:
             n = days.cast(pl.Int64)
-            ordinal = pl.when(n == 0).then(pl.lit(self.days["workdays_before"]).gather(index)).otherwise(
-                pl.lit(self.days["first_after"]).gather(index) + n - 1)
+            ordinal = (
+                pl.when(n == 0)
+                .then(pl.lit(self.days["workdays_before"]).gather(index))
+                .otherwise(pl.lit(self.days["first_after"]).gather(index) + n - 1)
+            )
         dates = self._workday_dates
         return pl.lit(dates).gather(pl.when(ordinal.is_between(0, dates.len() - 1)).then(ordinal))
 

@@ -101,13 +101,18 @@ def samples(
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 7,
     formats: Annotated[str, typer.Option("--format", help="Comma-separated: xlsx,csv,parquet.")] = "xlsx,csv",
     claims: Annotated[int, typer.Option(help="How many claims in claims.csv (0: none).", min=0)] = 120,
-    ticket_days: Annotated[int, typer.Option(help="Days of service tickets in service_tickets.csv (0: none).", min=0)] = 42,
-    shipments: Annotated[int, typer.Option(help="Background shipments in shipments.csv + tracking_sf.csv (0: none).", min=0)] = 6000,
+    ticket_days: Annotated[
+        int, typer.Option(help="Days of service tickets in service_tickets.csv (0: none).", min=0)
+    ] = 42,
+    shipments: Annotated[
+        int, typer.Option(help="Background shipments in shipments.csv + tracking_sf.csv (0: none).", min=0)
+    ] = 6000,
 ) -> None:
     """Generate realistic Chinese sample orders with planted defects, and a claims ledger."""
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
-    for path in write_samples(out, orders=orders, seed=seed, formats=wanted, claims=claims, ticket_days=ticket_days,
-                              shipments=shipments):
+    for path in write_samples(
+        out, orders=orders, seed=seed, formats=wanted, claims=claims, ticket_days=ticket_days, shipments=shipments
+    ):
         print(path)
 
 

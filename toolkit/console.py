@@ -30,7 +30,9 @@ def describe(record: JobRecord) -> str:
 
 
 class RunReporter:
-    def __init__(self, *, log_file: Path | None = None, stream: TextIO | None = None, interactive: bool | None = None) -> None:
+    def __init__(
+        self, *, log_file: Path | None = None, stream: TextIO | None = None, interactive: bool | None = None
+    ) -> None:
         self.stream = stream or sys.stderr
         self.interactive = self.stream.isatty() if interactive is None else interactive
         self.console = Console(file=self.stream, force_terminal=self.interactive)
@@ -68,7 +70,9 @@ class RunReporter:
             self.console.print(f"[{style}]●[/] [bold]{record.name}[/] {self.secrets.hide(describe(record))}")
 
     def batch_finished(self, run: BatchRun) -> None:
-        self._plain(f"batch {run.batch} {run.status} (exit {int(run.exit_code)}): {run.run_dir}", to_stream=not self.interactive)
+        self._plain(
+            f"batch {run.batch} {run.status} (exit {int(run.exit_code)}): {run.run_dir}", to_stream=not self.interactive
+        )
         if not self.interactive:
             return
         table = Table(title=self.secrets.hide(f"{run.batch} · {run.run_date}"), title_justify="left")

@@ -27,7 +27,17 @@ from toolkit.templating.filters import duration
 # job's counts, in its own words; a notebook passes its own headers for other columns.
 LABELS: dict[str, Text] = {**VOCABULARY, **DELIVERY_STATES, "no_events": NO_EVENTS}
 # Measures for which a rise is bad news (week-over-week changes are shown red when they rise).
-LOWER_IS_BETTER = {"late_rate", "handling_min", "complaints", "incidents", "paid_amount", "late", "missed", "delivered_late", "open_overdue"}
+LOWER_IS_BETTER = {
+    "late_rate",
+    "handling_min",
+    "complaints",
+    "incidents",
+    "paid_amount",
+    "late",
+    "missed",
+    "delivered_late",
+    "open_overdue",
+}
 WORDS = {
     "more_rows": Text("另有 {n:,} 行未显示", "{n:,} more rows not shown"),
     "none": Text("无", "none"),
@@ -144,20 +154,25 @@ class HtmlTable:
             out.append(f"<caption>{html.escape(self.caption)}</caption>")
         out.append(
             "<thead><tr>"
-            + "".join(f'<th{_NUM if n in numeric else ""}>{html.escape(header(n, self.locale, self.headers))}</th>' for n in names)
+            + "".join(
+                f"<th{_NUM if n in numeric else ''}>{html.escape(header(n, self.locale, self.headers))}</th>"
+                for n in names
+            )
             + "</tr></thead><tbody>"
         )
         shown = self.frame.head(self.max_rows)
         for row in shown.iter_rows(named=True):
             flagged = bool(self.breach and row.get(self.breach))
             cells = "".join(
-                f'<td{_NUM if n in numeric else ""}>{html.escape(format_value(row[n], kinds[n], self.locale))}</td>'
+                f"<td{_NUM if n in numeric else ''}>{html.escape(format_value(row[n], kinds[n], self.locale))}</td>"
                 for n in names
             )
-            out.append(f'<tr{_BREACH if flagged else ""}>{cells}</tr>')
+            out.append(f"<tr{_BREACH if flagged else ''}>{cells}</tr>")
         out.append("</tbody></table>")
         if self.frame.height > self.max_rows:
-            out.append(f'<p class="note">{html.escape(word("more_rows", self.locale, n=self.frame.height - self.max_rows))}</p>')
+            out.append(
+                f'<p class="note">{html.escape(word("more_rows", self.locale, n=self.frame.height - self.max_rows))}</p>'
+            )
         return "".join(out)
 
     def _repr_html_(self) -> str:
@@ -209,7 +224,9 @@ def week_over_week_table(frame: pl.DataFrame, locale: str = ZH, labels: Mapping[
         worse = change is not None and ((change > 0) if name in LOWER_IS_BETTER else (change < 0 and kind in ("pct",)))
         label = (labels or {}).get(name) or header(name, locale)
         cells = [f"<td>{html.escape(label)}</td>"]
-        cells += [f"<td{_NUM}>{html.escape(format_value(row[c], kind, locale))}</td>" for c in ("this_week", "last_week")]
+        cells += [
+            f"<td{_NUM}>{html.escape(format_value(row[c], kind, locale))}</td>" for c in ("this_week", "last_week")
+        ]
         cells.append(f"<td{_NUM}>{html.escape(_signed(change, kind, locale))}</td>")
-        rows.append(f'<tr{_BREACH if worse else ""}>{"".join(cells)}</tr>')
+        rows.append(f"<tr{_BREACH if worse else ''}>{''.join(cells)}</tr>")
     return Html(f'<table class="report-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')

@@ -90,7 +90,9 @@ class JobContext:
         """How to read an input's time fields (see `TableSource.times`), as of this run."""
         return source.times(time_fields, self.timezone, self.as_of)
 
-    def note_unreadable(self, job: JobResult, found: Sequence[UnreadableTimes], table: Table, times: TimeReading) -> None:
+    def note_unreadable(
+        self, job: JobResult, found: Sequence[UnreadableTimes], table: Table, times: TimeReading
+    ) -> None:
         """Count `unreadable_<field>` in the job's counts and say in the log what was not read."""
         counts, lines = unreadable_report(found, table.headers, times)
         job.counts.update(counts)
@@ -104,7 +106,9 @@ class JobContext:
         confidence), the encoding detected where it is not UTF-8, and the blank rows."""
         job.counts["blank_rows_skipped"] = job.counts.get("blank_rows_skipped", 0) + table.blank_rows
         if table.encoding_confidence is not None and table.encoding not in (None, "utf-8", "utf-8-sig"):
-            self.log(f"{table.path.name}: encoding {table.encoding} (detected, confidence {table.encoding_confidence:.2f})")
+            self.log(
+                f"{table.path.name}: encoding {table.encoding} (detected, confidence {table.encoding_confidence:.2f})"
+            )
         for note in table.notes:
             self.log(f"warning: {table.path.name}: {note}")
         if table.blank_rows:
@@ -128,7 +132,9 @@ class JobContext:
         path = self.out_dir.parent / ref.job / ref.path
         if not path.is_file():
             folder = self.out_dir.parent / ref.job
-            found = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+            found = (
+                sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+            )
             raise InputError(f"job {ref.job!r} wrote no file {ref.path!r} (it wrote: {', '.join(found) or 'nothing'})")
         return path
 
@@ -176,7 +182,11 @@ class JobCheck(Protocol):
     locale: str
 
     def table(
-        self, key: Key, source: TableSource | JobOutputRef, aliases: Mapping[str, Sequence[str]], required: Iterable[str] = (),
+        self,
+        key: Key,
+        source: TableSource | JobOutputRef,
+        aliases: Mapping[str, Sequence[str]],
+        required: Iterable[str] = (),
         time_fields: Iterable[str] = (),
     ) -> tuple[str, ...] | None:
         """A table input opened as the run reads it (a file, or an earlier job's table): the
@@ -222,6 +232,19 @@ class JobKind(Generic[Config]):
 
 
 __all__ = [
-    "OUTBOX", "InputRecord", "JobCheck", "JobConfig", "JobContext", "JobFileRef", "JobFolderRef", "JobKind",
-    "JobOutputRef", "JobResult", "Key", "OutputRecord", "TemplateFiles", "job_references", "located_references",
+    "OUTBOX",
+    "InputRecord",
+    "JobCheck",
+    "JobConfig",
+    "JobContext",
+    "JobFileRef",
+    "JobFolderRef",
+    "JobKind",
+    "JobOutputRef",
+    "JobResult",
+    "Key",
+    "OutputRecord",
+    "TemplateFiles",
+    "job_references",
+    "located_references",
 ]

@@ -195,7 +195,9 @@ SHIPMENT_LABELS: dict[str, Text] = LABELS | {
 """The shipments table's words: its `status` is the shipment's own, beside the events' statuses."""
 
 
-def label(name: str, locale: str, headers: Mapping[str, str] | None = None, vocabulary: Mapping[str, Text] = LABELS) -> str:
+def label(
+    name: str, locale: str, headers: Mapping[str, str] | None = None, vocabulary: Mapping[str, Text] = LABELS
+) -> str:
     """The column's label: `headers` first (a page's own words, or the header a file had), then the
     vocabulary; a name in neither is shown as it is."""
     if headers and name in headers:

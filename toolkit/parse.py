@@ -35,7 +35,9 @@ def parse_fields(frame: pl.LazyFrame, fields: Iterable[Field], times: TimeReadin
     present = set(frame.collect_schema().names())
     fields = tuple(fields)
     text = [
-        (cells.clean_text(pl.col(f.name).cast(pl.String)) if f.name in present else pl.lit(None, pl.String)).alias(raw(f.name))
+        (cells.clean_text(pl.col(f.name).cast(pl.String)) if f.name in present else pl.lit(None, pl.String)).alias(
+            raw(f.name)
+        )
         for f in fields
     ]
     typed = [parser(f, times)(pl.col(raw(f.name))).alias(f.name) for f in fields]
@@ -45,4 +47,6 @@ def parse_fields(frame: pl.LazyFrame, fields: Iterable[Field], times: TimeReadin
 def unreadable_times_plan(parsed: pl.LazyFrame, fields: Iterable[Field]) -> pl.LazyFrame:
     """`toolkit.io.dates.unreadable_plan` over a frame from `parse_fields`, for its time fields."""
     times = [f.name for f in fields if f.kind is Kind.DATETIME]
-    return unreadable_plan(parsed, {name: (unreadable_text(pl.col(raw(name)), pl.col(name)), pl.col(name)) for name in times})
+    return unreadable_plan(
+        parsed, {name: (unreadable_text(pl.col(raw(name)), pl.col(name)), pl.col(name)) for name in times}
+    )

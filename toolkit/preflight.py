@@ -123,11 +123,17 @@ class JobChecked:
         """`orders.valid` names a table the earlier job's kind publishes."""
         tables = [f"{ref.job}.{table}" for table in self._batch.kind_of(ref.job).publishes]
         if str(ref) not in tables:
-            hint = did_you_mean(str(ref), tables) or (f" (it publishes: {', '.join(tables)})" if tables else " (it publishes no tables)")
+            hint = did_you_mean(str(ref), tables) or (
+                f" (it publishes: {', '.join(tables)})" if tables else " (it publishes no tables)"
+            )
             self.problem(key, f"job {ref.job!r} publishes no table {ref.table!r}{hint}")
 
     def table(
-        self, key: Key, source: TableSource | JobOutputRef, aliases: Mapping[str, Sequence[str]], required: Iterable[str] = (),
+        self,
+        key: Key,
+        source: TableSource | JobOutputRef,
+        aliases: Mapping[str, Sequence[str]],
+        required: Iterable[str] = (),
         time_fields: Iterable[str] = (),
     ) -> Columns | None:
         if isinstance(source, JobOutputRef):
@@ -160,7 +166,9 @@ class JobChecked:
         sample = table.frame.select(present).gather_every(max(1, table.rows // TIME_SAMPLE)).collect()
         for found in sample_unreadable(sample, times):
             if found.mostly:
-                line = unreadable_line(found, table.headers.get(found.field), times.formats.get(found.field, ()), sampled=True)
+                line = unreadable_line(
+                    found, table.headers.get(found.field), times.formats.get(found.field, ()), sampled=True
+                )
                 self.problem(key, f"{shown(table.path)}: {line}")
         return columns
 

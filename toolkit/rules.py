@@ -54,9 +54,18 @@ def findings(
     Every job builds its findings here, so that they concatenate and publish alike. A text is
     the same for every finding (a rule's column or message); an expression is read per row.
     """
-    cells = {"row": row, "record_id": record_id, "column": column, "value": value, "rule": rule, "severity": severity, "message": message}
+    cells = {
+        "row": row,
+        "record_id": record_id,
+        "column": column,
+        "value": value,
+        "rule": rule,
+        "severity": severity,
+        "message": message,
+    }
     return frame.select(
-        (cell if isinstance(cell, pl.Expr) else pl.lit(cell)).cast(FINDING_SCHEMA[name]).alias(name) for name, cell in cells.items()
+        (cell if isinstance(cell, pl.Expr) else pl.lit(cell)).cast(FINDING_SCHEMA[name]).alias(name)
+        for name, cell in cells.items()
     )
 
 
@@ -68,7 +77,9 @@ class Check:
     severity: Severity
     message: Text
 
-    def rule(self, column: str, failed: pl.Expr, locale: str, severity: Severity | None = None, **values: object) -> Rule:
+    def rule(
+        self, column: str, failed: pl.Expr, locale: str, severity: Severity | None = None, **values: object
+    ) -> Rule:
         return Rule(
             id=self.id,
             column=column,
@@ -142,7 +153,9 @@ def evaluate(frame: pl.LazyFrame, rules: Sequence[Rule], *, record_id: str) -> E
         for i, rule in enumerate(rules)
     ]
     # Concatenated rule by rule, so a stable sort on the row lists a row's findings in rule order.
-    all_findings = pl.concat(per_rule).sort("row", maintain_order=True) if per_rule else pl.LazyFrame(schema=FINDING_SCHEMA)
+    all_findings = (
+        pl.concat(per_rule).sort("row", maintain_order=True) if per_rule else pl.LazyFrame(schema=FINDING_SCHEMA)
+    )
     return Evaluation(
         accepted=flagged.filter(~refused).drop(flag_names),
         rejected=flagged.filter(refused).drop(flag_names),

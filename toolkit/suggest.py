@@ -1,4 +1,4 @@
-""""Did you mean": the closest of the names a user could have meant, for one-line errors."""
+""" "Did you mean": the closest of the names a user could have meant, for one-line errors."""
 
 from __future__ import annotations
 

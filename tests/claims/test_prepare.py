@@ -14,11 +14,23 @@ CALENDAR = WorkCalendar()
 AS_OF = date(2026, 11, 22)
 
 BASE = {
-    "claim_id": "LP001", "customer": "王伟", "waybill": "7551000001", "goods_name": "陶瓷",
-    "incident_date": "2026-11-02", "incident_type": "破损", "freight_paid_by": "发货方",
-    "purchase_price": "1000", "selling_price": "1500", "amount_claimed": "1400",
-    "insured": "否", "declared_value": "", "status": "待处理", "filed_at": "2026-11-03 10:00",
-    "proposal_at": "", "settled_at": "", "goodwill": "否",
+    "claim_id": "LP001",
+    "customer": "王伟",
+    "waybill": "7551000001",
+    "goods_name": "陶瓷",
+    "incident_date": "2026-11-02",
+    "incident_type": "破损",
+    "freight_paid_by": "发货方",
+    "purchase_price": "1000",
+    "selling_price": "1500",
+    "amount_claimed": "1400",
+    "insured": "否",
+    "declared_value": "",
+    "status": "待处理",
+    "filed_at": "2026-11-03 10:00",
+    "proposal_at": "",
+    "settled_at": "",
+    "goodwill": "否",
 }
 
 
@@ -30,7 +42,11 @@ def claims(*changes: dict[str, str], as_of: date = AS_OF, deadlines: Deadlines =
     frame = pl.DataFrame(rows).with_columns(pl.all().replace("", None)).with_row_index("_row", offset=2)
     return prepare_claims(
         frame.with_columns(pl.col("_row").cast(pl.Int64)).lazy(),
-        calendar=CALENDAR, deadlines=deadlines, as_of=as_of, timezone="Asia/Shanghai", locale="zh_CN",
+        calendar=CALENDAR,
+        deadlines=deadlines,
+        as_of=as_of,
+        timezone="Asia/Shanghai",
+        locale="zh_CN",
     )
 
 
@@ -83,10 +99,19 @@ def test_late_proposals_and_payments_as_of_the_run_date() -> None:
         {"filed_at": "2026-11-20 10:00"},  # open, due 11-27: not yet
         {"status": "已出方案", "proposal_at": "2026-11-11 09:00"},  # made a day after the deadline
         {"status": "已出方案", "proposal_at": "2026-11-10 16:59"},  # on the last day
-        {"status": "已结案", "incident_date": "2026-08-01", "filed_at": "2026-08-03 10:00",
-         "proposal_at": "2026-08-05 10:00", "settled_at": "2026-10-09 10:00"},  # paid after 2 months
-        {"status": "已出方案", "incident_date": "2026-09-01", "filed_at": "2026-09-02 10:00",
-         "proposal_at": "2026-09-03 10:00"},  # still unpaid on 11-22, due 11-01
+        {
+            "status": "已结案",
+            "incident_date": "2026-08-01",
+            "filed_at": "2026-08-03 10:00",
+            "proposal_at": "2026-08-05 10:00",
+            "settled_at": "2026-10-09 10:00",
+        },  # paid after 2 months
+        {
+            "status": "已出方案",
+            "incident_date": "2026-09-01",
+            "filed_at": "2026-09-02 10:00",
+            "proposal_at": "2026-09-03 10:00",
+        },  # still unpaid on 11-22, due 11-01
     ).valid
     assert valid["proposal_late"].to_list() == [True, False, True, False, False, False]
     assert valid["payment_late"].to_list() == [False, False, False, False, True, True]

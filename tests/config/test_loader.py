@@ -35,7 +35,9 @@ def test_a_good_config_resolves_paths_relative_to_the_file(tmp_path: Path) -> No
 def test_output_and_state_left_out_are_beside_the_config_not_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n").rename(tmp_path / "plain.yaml")
+    path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/orders.xlsx\n").rename(
+        tmp_path / "plain.yaml"
+    )
     text = replace_once(path.read_text(encoding="utf-8"), "output: ../out\n", "")
     path.write_text(replace_once(text, "../samples", "samples"), encoding="utf-8")
     monkeypatch.chdir(tmp_path / "samples")  # wherever cron happens to start
@@ -54,8 +56,7 @@ def test_a_misspelt_file_names_line_column_key_and_the_close_match(tmp_path: Pat
     path = batch(tmp_path, "  orders:\n    kind: validate_orders\n    input: ../samples/ordres.xlsx\n")
     message = error_of(path).one_line()
     assert message == (
-        f"{path}:6:5: jobs.orders.input: file not found: ../samples/ordres.xlsx "
-        "(did you mean ../samples/orders.xlsx?)"
+        f"{path}:6:5: jobs.orders.input: file not found: ../samples/ordres.xlsx (did you mean ../samples/orders.xlsx?)"
     )
 
 
@@ -83,7 +84,10 @@ def test_an_unknown_key_with_nothing_close_is_only_named(tmp_path: Path) -> None
 
 def test_an_unknown_job_kind_is_named(tmp_path: Path) -> None:
     path = batch(tmp_path, "  orders:\n    kind: validate_ordrs\n    input: ../samples/orders.xlsx\n")
-    assert error_of(path).one_line() == f"{path}:5:5: jobs.orders.kind: unknown job kind 'validate_ordrs' (did you mean validate_orders?)"
+    assert (
+        error_of(path).one_line()
+        == f"{path}:5:5: jobs.orders.kind: unknown job kind 'validate_ordrs' (did you mean validate_orders?)"
+    )
 
 
 def test_a_reference_to_no_job_names_the_job_it_may_mean(tmp_path: Path) -> None:
@@ -162,7 +166,14 @@ def test_a_reference_to_a_later_job_is_an_error(tmp_path: Path) -> None:
 def test_the_shipped_daily_config_is_valid() -> None:
     loaded = load_config(REPO / "config" / "daily.yaml")
     assert list(loaded.model.jobs) == [
-        "orders", "dispatch_sms", "overdue", "follow_up_sms", "delay_notice", "claim_letters", "daily_report", "daily_mail",
+        "orders",
+        "dispatch_sms",
+        "overdue",
+        "follow_up_sms",
+        "delay_notice",
+        "claim_letters",
+        "daily_report",
+        "daily_mail",
     ]
 
 

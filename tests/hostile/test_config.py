@@ -20,9 +20,16 @@ CONFIG = "config/batch.yaml"
 AS_OF = ["--date", "2026-11-22", "--as-of", "2026-11-22 09:00"]
 SECRET = "s3cr3t-Pa55w0rd"
 
-BILLION_LAUGHS = "batch: daily\n" + "a: &a [" + ", ".join(['"lol"'] * 9) + "]\n" + "".join(
-    f"{level}: &{level} [" + ", ".join([f"*{below}"] * 9) + "]\n" for below, level in zip("abcdefgh", "bcdefghi")
-) + "jobs: {}\n"
+BILLION_LAUGHS = (
+    "batch: daily\n"
+    + "a: &a ["
+    + ", ".join(['"lol"'] * 9)
+    + "]\n"
+    + "".join(
+        f"{level}: &{level} [" + ", ".join([f"*{below}"] * 9) + "]\n" for below, level in zip("abcdefgh", "bcdefghi")
+    )
+    + "jobs: {}\n"
+)
 """Nine levels of nine aliases: 387,420,489 strings once expanded, from 11 lines."""
 
 
@@ -63,11 +70,26 @@ def orders_job(input_line: str) -> str:
 @pytest.mark.parametrize(
     ("value", "what"),
     [
-        ("[../samples/orders.csv, x", "while parsing a flow sequence inside the '[' that opens here: expected ',' or ']', but got '<stream end>'"),
-        ("[", "while parsing a flow node inside the '[' that opens here: expected the node content, but found '<stream end>'"),
-        ("{path: ../samples/orders.csv", "while parsing a flow mapping inside the '{' that opens here: expected ',' or '}', but got '<stream end>'"),
-        ('"../samples/orders.csv', "while scanning a quoted scalar inside the '\"' that opens here: found unexpected end of stream"),
-        ("'../samples/orders.csv", "while scanning a quoted scalar inside the \"'\" that opens here: found unexpected end of stream"),
+        (
+            "[../samples/orders.csv, x",
+            "while parsing a flow sequence inside the '[' that opens here: expected ',' or ']', but got '<stream end>'",
+        ),
+        (
+            "[",
+            "while parsing a flow node inside the '[' that opens here: expected the node content, but found '<stream end>'",
+        ),
+        (
+            "{path: ../samples/orders.csv",
+            "while parsing a flow mapping inside the '{' that opens here: expected ',' or '}', but got '<stream end>'",
+        ),
+        (
+            '"../samples/orders.csv',
+            "while scanning a quoted scalar inside the '\"' that opens here: found unexpected end of stream",
+        ),
+        (
+            "'../samples/orders.csv",
+            'while scanning a quoted scalar inside the "\'" that opens here: found unexpected end of stream',
+        ),
     ],
     ids=["[ with values", "[ alone", "{", "double quote", "single quote"],
 )
@@ -89,9 +111,10 @@ def test_a_billion_laughs_file_is_refused_at_once_in_little_memory(team: Path) -
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert (done.exit_code, done.stdout, done.stderr) == (
-        2, "",
+        2,
+        "",
         "error: config/batch.yaml:6:8: invalid YAML: the aliases up to here stand for more than 10,000 values "
-        "(nested aliases, as in a \"billion laughs\" file); a config needs far fewer\n",
+        '(nested aliases, as in a "billion laughs" file); a config needs far fewer\n',
     )
     assert seconds < 1.0
     assert peak < 100 * 2**20
@@ -99,7 +122,9 @@ def test_a_billion_laughs_file_is_refused_at_once_in_little_memory(team: Path) -
 
 def test_an_alias_inside_its_own_anchor_is_refused(team: Path) -> None:
     path = config(team, "batch: daily\ncalendar:\n  closures: &days [2026-10-01, *days]\njobs: {}\n")
-    assert errors("check", path) == ["error: config/batch.yaml:3:32: invalid YAML: alias *days stands inside its own anchor's value"]
+    assert errors("check", path) == [
+        "error: config/batch.yaml:3:32: invalid YAML: alias *days stands inside its own anchor's value"
+    ]
 
 
 def test_values_nested_thousands_deep_are_refused(team: Path) -> None:
@@ -212,7 +237,9 @@ def test_a_value_from_the_environment_in_the_wrong_key_is_never_printed(
     ]
 
 
-def test_part_of_a_path_from_the_environment_is_hidden_also_in_did_you_mean(team: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_part_of_a_path_from_the_environment_is_hidden_also_in_did_you_mean(
+    team: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("EXPORTS", "../samples")
     path = config(team, orders_job("${EXPORTS}/ordres.csv"))
     assert errors("check", path) == [
@@ -227,7 +254,9 @@ def test_a_path_from_the_environment_is_hidden_also_as_the_reader_prints_it(
 ) -> None:
     monkeypatch.setenv("ORDERS_EXPORT", f"../samples/{SECRET}/orders.csv")
     write(team / "samples" / SECRET / "orders.csv", "")  # empty: the reader refuses it, naming the file
-    path = config(team, "batch: daily\noutput: ../out\njobs:\n  orders:\n    kind: validate_orders\n    input: ${ORDERS_EXPORT}\n")
+    path = config(
+        team, "batch: daily\noutput: ../out\njobs:\n  orders:\n    kind: validate_orders\n    input: ${ORDERS_EXPORT}\n"
+    )
     done = toolkit(command, path, *(["--log-file", "run.log"] if command == "run" else []))
     log = team / "run.log"
     printed = done.stdout + done.stderr + (log.read_text(encoding="utf-8") if log.exists() else "")
@@ -235,4 +264,6 @@ def test_a_path_from_the_environment_is_hidden_also_as_the_reader_prints_it(
     assert SECRET not in printed
     assert "(the value of ${ORDERS_EXPORT}, hidden): " in done.stderr
     manifests = list((team / "out").rglob("manifest.json"))
-    assert all(SECRET not in manifest.read_text(encoding="utf-8") for manifest in manifests)  # nor in what the run wrote
+    assert all(
+        SECRET not in manifest.read_text(encoding="utf-8") for manifest in manifests
+    )  # nor in what the run wrote

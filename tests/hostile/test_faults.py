@@ -79,7 +79,9 @@ def test_a_run_killed_with_kill_9_is_cleaned_up_by_the_next_run(team_folder: Pat
         for staging in staging_folders(team_folder):
             outputs(staging)  # what is there under its final name is complete
     # a run killed between its two renames leaves the replaced run folder as `.daily.old-<pid>`
-    old = write(team_folder / "out" / "2026-11-21" / f".daily.old-{gone_pid()}" / "orders" / "valid.parquet", "yesterday")
+    old = write(
+        team_folder / "out" / "2026-11-21" / f".daily.old-{gone_pid()}" / "orders" / "valid.parquet", "yesterday"
+    )
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     running = write(run_folder(team_folder).parent / f".daily.staging-{alive.pid}" / "note.txt", "a run that is alive")
     try:
@@ -92,8 +94,11 @@ def test_a_run_killed_with_kill_9_is_cleaned_up_by_the_next_run(team_folder: Pat
     assert not old.parent.parent.exists()
     said.append(again.stderr)
     for pid, next_run in zip(killed, said[1:], strict=True):  # each run removes what the run before it left
-        assert re.search(rf"removed \S+/out/{DAY}/\.daily\.staging-{pid} \(\d+ files?, [\d.]+ MB\): the staging folder "
-                         rf"of run {pid}, which did not finish", next_run), next_run
+        assert re.search(
+            rf"removed \S+/out/{DAY}/\.daily\.staging-{pid} \(\d+ files?, [\d.]+ MB\): the staging folder "
+            rf"of run {pid}, which did not finish",
+            next_run,
+        ), next_run
     assert f"removed {old.parent.parent.resolve()} (1 file, 0.0 MB): the old folder of run" in again.stderr
     assert same_outputs(outputs(run_folder(team_folder))) == good
 
@@ -116,7 +121,9 @@ def test_a_full_disk_is_one_line_exit_1_and_keeps_the_earlier_run(team_folder: P
     done = toolkit(team_folder, *ORDERS_ONLY)
     assert done.returncode == ExitCode.JOB_FAILED
     [line] = error_lines(done)
-    assert re.fullmatch(rf"error: disk full writing {small_disk.resolve()}/{DAY}/\.daily\.staging-\d+/orders/\S+", line), done.stderr
+    assert re.fullmatch(
+        rf"error: disk full writing {small_disk.resolve()}/{DAY}/\.daily\.staging-\d+/orders/\S+", line
+    ), done.stderr
     assert file_bytes(run_folder(team_folder)) == before
     assert [p.name for p in small_disk.rglob(".*")] == [".daily.lock"]  # no staging folder, no temporary
     ballast.unlink()
@@ -124,7 +131,9 @@ def test_a_full_disk_is_one_line_exit_1_and_keeps_the_earlier_run(team_folder: P
 
 
 @pytest.mark.slow
-def test_the_whole_batch_on_a_full_disk_stops_at_the_first_file_that_does_not_fit(team_folder: Path, small_disk: Path) -> None:
+def test_the_whole_batch_on_a_full_disk_stops_at_the_first_file_that_does_not_fit(
+    team_folder: Path, small_disk: Path
+) -> None:
     done = toolkit(team_folder, "run", "config/daily.yaml", "--date", DAY, "--as-of", f"{DAY} 09:00")
     assert done.returncode == ExitCode.JOB_FAILED
     [line] = error_lines(done)
@@ -133,8 +142,12 @@ def test_the_whole_batch_on_a_full_disk_stops_at_the_first_file_that_does_not_fi
     assert list(small_disk.iterdir()) == [small_disk / ".daily.lock"]  # nothing of the run is left to fill the disk
 
 
-@pytest.mark.parametrize("frame", [pl.DataFrame({"n": range(50)}), pl.LazyFrame({"n": range(50)})], ids=["write", "sink"])
-def test_parquet_on_a_full_disk_is_disk_full_whatever_polars_raises(tmp_path: Path, frame: pl.DataFrame | pl.LazyFrame) -> None:
+@pytest.mark.parametrize(
+    "frame", [pl.DataFrame({"n": range(50)}), pl.LazyFrame({"n": range(50)})], ids=["write", "sink"]
+)
+def test_parquet_on_a_full_disk_is_disk_full_whatever_polars_raises(
+    tmp_path: Path, frame: pl.DataFrame | pl.LazyFrame
+) -> None:
     with mounted_tmpfs(tmp_path / "disk", "size=1m") as disk:
         fill(disk, leave=0)
         with pytest.raises(DiskFull) as error:
@@ -155,7 +168,9 @@ def test_a_failed_rerun_keeps_the_earlier_good_run_beside_it(team_folder: Path) 
     write(rules, replace_once(strict, "rejected_share: 0.5", "rejected_share: 0.01"))  # today's export looks broken
     for _ in range(2):  # a second failed re-run still keeps the good one
         lines = Lines()
-        failed = run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF, only=["orders"], reporter=lines)
+        failed = run_batch(
+            load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF, only=["orders"], reporter=lines
+        )
         assert failed.exit_code == ExitCode.JOB_FAILED and failed.earlier_good_run == kept
         assert file_bytes(kept) == before
         manifest = json.loads((failed.run_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -172,11 +187,15 @@ def test_a_failed_rerun_keeps_the_earlier_good_run_beside_it(team_folder: Path) 
 # 11. folders the run may not write
 
 
-@pytest.mark.parametrize(("read_only", "denied"), [
-    ("out", "cannot create the lock file .daily.lock"),
-    (f"out/{DAY}", r"cannot create the staging folder \.daily\.staging-\d+"),
-    ("data", "cannot create files in the state folder"),
-], ids=["output folder", "date folder", "state folder"])
+@pytest.mark.parametrize(
+    ("read_only", "denied"),
+    [
+        ("out", "cannot create the lock file .daily.lock"),
+        (f"out/{DAY}", r"cannot create the staging folder \.daily\.staging-\d+"),
+        ("data", "cannot create files in the state folder"),
+    ],
+    ids=["output folder", "date folder", "state folder"],
+)
 def test_a_folder_the_user_may_not_write_is_one_line_and_exit_2(team_folder: Path, read_only: str, denied: str) -> None:
     with team_for_nobody(team_folder) as team:
         folder = team / read_only
@@ -185,7 +204,9 @@ def test_a_folder_the_user_may_not_write_is_one_line_and_exit_2(team_folder: Pat
         folder.chmod(0o555)
         done = toolkit(team, *ORDERS_ONLY, user=NOBODY)
         assert done.returncode == ExitCode.BAD_INPUT
-        assert re.fullmatch(rf"error: {folder.resolve()}: {denied} \(permission denied, running as nobody\)\n", done.stderr), done.stderr
+        assert re.fullmatch(
+            rf"error: {folder.resolve()}: {denied} \(permission denied, running as nobody\)\n", done.stderr
+        ), done.stderr
         assert list((team / "out").rglob(".daily.staging-*")) == []
 
 
@@ -193,21 +214,31 @@ def test_a_read_only_file_system_is_one_line_and_exit_2(team_folder: Path) -> No
     with mounted_tmpfs(team_folder / "out", "ro") as out:
         done = toolkit(team_folder, *ORDERS_ONLY)
     assert done.returncode == ExitCode.BAD_INPUT
-    assert done.stderr == f"error: {out.resolve()}: cannot create the lock file .daily.lock (read-only file system, running as root)\n"
+    assert (
+        done.stderr
+        == f"error: {out.resolve()}: cannot create the lock file .daily.lock (read-only file system, running as root)\n"
+    )
 
 
 # 14. a mail server that accepts the connection and never answers
 
 
-MESSAGE = build_message(sender="bot@example.com", to=["boss@example.com"], subject="日报", body=MailBody(text="你好\n"),
-                        when=datetime(2026, 11, 22, 1, 0, tzinfo=UTC))
+MESSAGE = build_message(
+    sender="bot@example.com",
+    to=["boss@example.com"],
+    subject="日报",
+    body=MailBody(text="你好\n"),
+    when=datetime(2026, 11, 22, 1, 0, tzinfo=UTC),
+)
 
 
 @pytest.mark.slow
 def test_a_server_that_never_answers_times_out_after_the_configured_seconds() -> None:
     lines: list[str] = []
     with SilentServer() as server:
-        settings = SmtpConfig(host="127.0.0.1", port=server.port, security="none", timeout=1, retries=1, retry_delay=0.01)
+        settings = SmtpConfig(
+            host="127.0.0.1", port=server.port, security="none", timeout=1, retries=1, retry_delay=0.01
+        )
         started = time.monotonic()
         with pytest.raises(SendFailed) as error:
             send(MESSAGE, settings, log=lines.append)
@@ -262,7 +293,10 @@ def test_a_second_run_while_one_runs_says_who_holds_the_lock_and_exits_3(team_fo
     finally:
         first.send_signal(signal.SIGCONT)
     assert second.returncode == ExitCode.LOCKED
-    assert re.fullmatch(rf"error: {(team_folder / 'out' / '.daily.lock').resolve()}: batch 'daily' is already running "
-                        rf"\(pid {first.pid}, since \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d\)\n", second.stderr), second.stderr
+    assert re.fullmatch(
+        rf"error: {(team_folder / 'out' / '.daily.lock').resolve()}: batch 'daily' is already running "
+        rf"\(pid {first.pid}, since \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d\)\n",
+        second.stderr,
+    ), second.stderr
     first.communicate(timeout=60)
     assert first.returncode == 0

@@ -24,17 +24,31 @@ CELL_TEXT = st.text(
     alphabet=st.sampled_from(list("订单号上海市浦东新区张伟𠮷😀abcXYZ0123456789 ,;|^:\t\"'\n-._/（）\u3000\u00a0")),
     max_size=12,
 )
-DIALECTS = st.sampled_from([
-    (",", "\n"), (",", "\r\n"), ("\t", "\n"), (";", "\r\n"), (",", "\r"), ("|", "\n"), ("^", "\r\n"), (":", "\n"),
-])
+DIALECTS = st.sampled_from(
+    [
+        (",", "\n"),
+        (",", "\r\n"),
+        ("\t", "\n"),
+        (";", "\r\n"),
+        (",", "\r"),
+        ("|", "\n"),
+        ("^", "\r\n"),
+        (":", "\n"),
+    ]
+)
 ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "gb18030"])
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 60)),  # FUZZ_EXAMPLES=2000 for a deeper run
-                deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", 60)),  # FUZZ_EXAMPLES=2000 for a deeper run
+    deadline=10_000,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def _written(rows: list[list[str]], delimiter: str, line_end: str, encoding: str, quote_all: bool) -> bytes:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=delimiter, lineterminator=line_end, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    writer = csv.writer(
+        out, delimiter=delimiter, lineterminator=line_end, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    )
     writer.writerow(HEADERS)
     writer.writerows(rows)
     return out.getvalue().encode(encoding)
@@ -51,7 +65,9 @@ def _read(data: bytes, suffix: str = ".csv", **options: object) -> pl.DataFrame:
 @FUZZ
 @given(
     rows=st.lists(st.lists(CELL_TEXT, min_size=3, max_size=3), min_size=1, max_size=25),
-    dialect=DIALECTS, encoding=ENCODINGS, quote_all=st.booleans(),
+    dialect=DIALECTS,
+    encoding=ENCODINGS,
+    quote_all=st.booleans(),
 )
 def test_every_row_written_in_any_dialect_reads_back_whole(
     rows: list[list[str]], dialect: tuple[str, str], encoding: str, quote_all: bool

@@ -39,6 +39,7 @@ def every_row_counted(counts: dict[str, int]) -> bool:
 def html_page(*tables: list[list[str]], charset: str = "utf-8", title: str = "订单导出") -> str:
     """A page as web systems' "export to Excel" buttons write it: a title, a heading, and each
     table with its first row as `<th>` cells in a `<thead>`."""
+
     def cells(row: list[str], tag: str) -> str:
         return "".join(f"<{tag}>{cell}</{tag}>" for cell in row)
 
@@ -48,8 +49,10 @@ def html_page(*tables: list[list[str]], charset: str = "utf-8", title: str = "�
         + "</tbody></table>"
         for rows in tables
     ]
-    return (f'<!DOCTYPE html>\n<html><head><meta charset="{charset}"><title>{title}</title></head>\n'
-            f"<body><h3>{title}</h3>{''.join(bodies)}</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="{charset}"><title>{title}</title></head>\n'
+        f"<body><h3>{title}</h3>{''.join(bodies)}</body></html>\n"
+    )
 
 
 # 1. Doubled headers
@@ -60,7 +63,9 @@ def test_doubled_headers_of_no_field_get_numbered_names_everywhere_and_the_log_s
     team.file("orders.csv", orders_csv(rows, headers=[*HEADERS, "备注", "备注"]))
     run = team.run()
     assert run.exit_code == ExitCode.DONE, run.lines
-    assert "orders: warning: orders.csv: 2 columns are headed '备注': read as '备注', '备注_2', in file order" in run.lines
+    assert (
+        "orders: warning: orders.csv: 2 columns are headed '备注': read as '备注', '备注_2', in file order" in run.lines
+    )
     assert run.valid.select("备注", "备注_2").rows() == [("加急", "送货上门")]
     problems = openpyxl.load_workbook(run.out / "orders" / "findings.xlsx").worksheets[0]
     header = [cell.value for cell in problems[1]]
@@ -97,8 +102,10 @@ def test_blank_rows_are_counted_in_the_counts_the_log_and_the_manifest(team: Tea
 
 
 def test_blank_rows_of_a_sheet_are_counted_too(team: Team) -> None:
-    write_workbook(team.folder / "samples" / "orders.xlsx",
-                   {"订单": [HEADERS, order(1), [], order(2), [" ", None, "  "], order(3, 件数="x")]})
+    write_workbook(
+        team.folder / "samples" / "orders.xlsx",
+        {"订单": [HEADERS, order(1), [], order(2), [" ", None, "  "], order(3, 件数="x")]},
+    )
     run = team.run("{path: ../samples/orders.xlsx, sheet: 订单}")
     assert run.exit_code == ExitCode.DONE, run.lines
     assert (run.counts["rows_in"], run.counts["rejected"], run.counts["blank_rows_skipped"]) == (5, 1, 2)
@@ -126,9 +133,15 @@ def test_an_html_page_named_xls_is_read_as_its_table(team: Team) -> None:
     team.file("orders.xls", page, encoding="gbk")
     run = team.run("../samples/orders.xls")
     assert run.exit_code == ExitCode.DONE, run.lines
-    assert "orders: warning: orders.xls: read as an HTML page (by its content), not as a legacy .xls workbook (by its name)" in run.lines
+    assert (
+        "orders: warning: orders.xls: read as an HTML page (by its content), not as a legacy .xls workbook (by its name)"
+        in run.lines
+    )
     got = run.valid.select("_row", "order_id", "consignee_name", "consignee_address", "declared_value").rows()
-    assert got == [(2, "7551000001", "张宁", "南通市海门区滨江路524号", None), (3, "7551000002", "张&宁", "南通市\n海门区", None)]
+    assert got == [
+        (2, "7551000001", "张宁", "南通市海门区滨江路524号", None),
+        (3, "7551000002", "张&宁", "南通市\n海门区", None),
+    ]
     assert every_row_counted(run.counts)
 
 
@@ -146,16 +159,24 @@ def test_a_page_without_a_table_is_refused_as_the_page_it_is(team: Team) -> None
     team.file("orders.xls", "<html><head><title>请登录</title></head><body><form>用户名</form></body></html>")
     run = team.run("../samples/orders.xls")
     assert run.exit_code == ExitCode.BAD_INPUT
-    assert run.error_line == ("TEAM/samples/orders.xls: an HTML page with no table in it (its title: '请登录'), "
-                               "not an export of rows; a login or error page saved instead?")
+    assert run.error_line == (
+        "TEAM/samples/orders.xls: an HTML page with no table in it (its title: '请登录'), "
+        "not an export of rows; a login or error page saved instead?"
+    )
 
 
 def test_merged_cells_of_a_page_keep_the_columns_under_their_headers(team: Team) -> None:
     """A header cell spanning two columns, a branch cell spanning two rows, end tags left out."""
     head = "".join(f"<th>{h}</th>" for h in HEADERS[:-2]) + '<th colspan="2">营业所 / 客服工号</th>'
     first, second = order(1), order(2)
-    rows = ("<tr>" + "".join(f"<td>{c}" for c in first[:-2]) + '<td rowspan="2">杭州余杭营业所<td>8026'
-            + "<tr>" + "".join(f"<td>{c}" for c in second[:-2]) + "<td>8027")
+    rows = (
+        "<tr>"
+        + "".join(f"<td>{c}" for c in first[:-2])
+        + '<td rowspan="2">杭州余杭营业所<td>8026'
+        + "<tr>"
+        + "".join(f"<td>{c}" for c in second[:-2])
+        + "<td>8027"
+    )
     team.file("orders.xls", f"<table><tr>{head}</tr>{rows}</table>")
     run = team.run("{path: ../samples/orders.xls, columns: {营业所 / 客服工号: branch}}")
     assert run.exit_code == ExitCode.DONE, run.lines
@@ -192,15 +213,21 @@ def test_an_ole2_file_goes_to_the_xls_reader(team: Team) -> None:
     team.file("orders.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     run = team.run("../samples/orders.xls")
     assert run.exit_code == ExitCode.BAD_INPUT
-    assert run.error_line == ("TEAM/samples/orders.xls: cannot read the .xls workbook: "
-                               "calamine error: Xls error: Cfb error: Invalid sector shift, expecting 0x09 or 0x0C found 0")
+    assert run.error_line == (
+        "TEAM/samples/orders.xls: cannot read the .xls workbook: "
+        "calamine error: Xls error: Cfb error: Invalid sector shift, expecting 0x09 or 0x0C found 0"
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "write", "read_as"),
     [
         ("orders.xlsx", lambda path: path.write_text(orders_csv([order(1), order(2)]), encoding="utf-8"), "text"),
-        ("orders.xls", lambda path: path.write_bytes(orders_csv([order(1), order(2)], delimiter="\t").encode("gbk")), "text"),
+        (
+            "orders.xls",
+            lambda path: path.write_bytes(orders_csv([order(1), order(2)], delimiter="\t").encode("gbk")),
+            "text",
+        ),
         ("orders.csv", lambda path: write_workbook(path, {"订单": [HEADERS, order(1), order(2)]}), "an .xlsx workbook"),
     ],
     ids=["csv named xlsx", "gbk tab-separated named xls", "xlsx named csv"],
@@ -263,10 +290,15 @@ def test_brackets_in_the_input_and_output_folder_names_are_no_patterns(team: Tea
     output folder `out[11月]`, where the second job reads the first one's valid.parquet."""
     team.file("订单导出[11月].csv", orders_csv([order(1), order(2)]))
     team.file("订单导出1.csv", orders_csv([order(7)]))
-    config = replace_once(BATCH.format(input="../samples/订单导出[11月].csv", more=RECHECK_JOB), "output: ../out", "output: ../out[11月]")
+    config = replace_once(
+        BATCH.format(input="../samples/订单导出[11月].csv", more=RECHECK_JOB), "output: ../out", "output: ../out[11月]"
+    )
     (team.folder / "config" / "brackets.yaml").write_text(config, encoding="utf-8")
     run = team.run_config("brackets.yaml")
     assert run.exit_code == ExitCode.DONE, run.lines
     out = team.folder / "out[11月]" / "2026-11-22" / "hostile"
     for job in ("orders", "recheck"):
-        assert pl.read_parquet(out / job / "valid.parquet", glob=False)["order_id"].to_list() == ["7551000001", "7551000002"]
+        assert pl.read_parquet(out / job / "valid.parquet", glob=False)["order_id"].to_list() == [
+            "7551000001",
+            "7551000002",
+        ]

@@ -57,22 +57,36 @@ def test_a_corrupt_workbook_and_a_wrong_sheet_are_one_line(team: Team) -> None:
 
 def test_a_missing_column_names_the_field_and_the_headers_it_accepts(team: Team) -> None:
     without = [h for h in HEADERS if h != "收货人电话"]
-    team.file("orders.csv", orders_csv([[cell for h, cell in zip(HEADERS, order(1), strict=True) if h != "收货人电话"]], headers=without))
+    team.file(
+        "orders.csv",
+        orders_csv([[cell for h, cell in zip(HEADERS, order(1), strict=True) if h != "收货人电话"]], headers=without),
+    )
     line = team.run().error_line
-    assert line.startswith("TEAM/samples/orders.csv: no column for 'consignee_phone' (accepted headers: consignee_phone, 收货人电话,")
+    assert line.startswith(
+        "TEAM/samples/orders.csv: no column for 'consignee_phone' (accepted headers: consignee_phone, 收货人电话,"
+    )
 
 
 def test_shifted_columns_trip_the_threshold_with_one_line_and_exit_1(team: Team) -> None:
     team.file("orders.csv", orders_csv([["", *order(i)[:-1]] for i in range(1, 11)]))
     run = team.run()
     assert run.exit_code == ExitCode.JOB_FAILED
-    assert any(line.endswith("— 10 of 10 rows refused (more than 50%): wrong sheet or shifted columns?") for line in run.lines)
+    assert any(
+        line.endswith("— 10 of 10 rows refused (more than 50%): wrong sheet or shifted columns?") for line in run.lines
+    )
     assert run.counts["rejected"] == 10 and run.accounted_for()
 
 
 def test_excel_realities_are_read_as_the_values_people_meant(team: Team) -> None:
-    team.file("orders.csv", orders_csv([order(1, 发货人电话="1.8890361508E10", 件数="６", 下单时间="46346.42"),
-                                        order(2, 收货人电话="+86 159-9003-9685")]))
+    team.file(
+        "orders.csv",
+        orders_csv(
+            [
+                order(1, 发货人电话="1.8890361508E10", 件数="６", 下单时间="46346.42"),
+                order(2, 收货人电话="+86 159-9003-9685"),
+            ]
+        ),
+    )
     got = team.run().valid.select("shipper_phone", "pieces", "consignee_phone").rows()
     assert got == [("18890361508", 6, "15990039685"), ("18890300002", 6, "15990039685")]
 
@@ -89,13 +103,16 @@ def test_formula_text_is_never_a_formula_in_xlsx(team: Team) -> None:
     run = team.run(more=SMS_JOB)
     cell = problem_cell(run, "发货人")
     assert (cell.value, cell.data_type) == ("=1+1", "s")
-    rejected = (run.out / "orders" / "rejected.parquet")
+    rejected = run.out / "orders" / "rejected.parquet"
     assert pl.read_parquet(rejected)["shipper_name"].to_list() == ["=1+1"]  # the data keeps what was typed
 
 
 def test_a_five_million_character_cell_nul_bytes_and_emoji_survive(team: Team) -> None:
     long_goods = "汽车配件" + "长" * 5_000_000
-    team.file("orders.csv", orders_csv([order(1, 货物名称=long_goods), order(2, 收货人="张\x00宁", 件数="x"), order(3, 收货人="张宁😀")]))
+    team.file(
+        "orders.csv",
+        orders_csv([order(1, 货物名称=long_goods), order(2, 收货人="张\x00宁", 件数="x"), order(3, 收货人="张宁😀")]),
+    )
     run = team.run()
     assert run.exit_code == ExitCode.DONE and run.accounted_for()
     assert run.valid["goods_name"].str.len_chars().to_list() == [5_000_004, 4]
@@ -123,27 +140,41 @@ def test_semicolons_are_a_delimiter_too(team: Team) -> None:
 
 
 def test_python_tags_in_yaml_are_refused_before_anything_runs(team: Team) -> None:
-    (team.folder / "config" / "evil.yaml").write_text("batch: !!python/object/apply:os.system ['echo pwned']\njobs: {}\n")
+    (team.folder / "config" / "evil.yaml").write_text(
+        "batch: !!python/object/apply:os.system ['echo pwned']\njobs: {}\n"
+    )
     run = team.run_config("evil.yaml")
     assert run.exit_code == ExitCode.BAD_INPUT
-    assert run.lines == ["error: TEAM/config/evil.yaml:1:8: invalid YAML: could not determine a constructor for the tag"
-                         " 'tag:yaml.org,2002:python/object/apply:os.system'"]
+    assert run.lines == [
+        "error: TEAM/config/evil.yaml:1:8: invalid YAML: could not determine a constructor for the tag"
+        " 'tag:yaml.org,2002:python/object/apply:os.system'"
+    ]
 
 
 def test_a_template_cannot_reach_python_and_a_misspelt_name_is_one_line(team: Team) -> None:
     team.file("orders.csv", orders_csv([order(1), order(2)]))
     sms = team.folder / "templates" / "sms"
-    (sms / "evil.txt.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}{{ shipper_name }}", encoding="utf-8")
+    (sms / "evil.txt.j2").write_text(
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}{{ shipper_name }}", encoding="utf-8"
+    )
     run = team.run(more=replace_once(SMS_JOB, "dispatch.txt.j2", "evil.txt.j2"))
     assert run.exit_code == ExitCode.BAD_INPUT
-    assert run.error_line == "TEAM/templates/sms/evil.txt.j2:1: not allowed in a template: access to attribute '__class__' of 'str' object is unsafe."
+    assert (
+        run.error_line
+        == "TEAM/templates/sms/evil.txt.j2:1: not allowed in a template: access to attribute '__class__' of 'str' object is unsafe."
+    )
     (sms / "typo.txt.j2").write_text("{{ shiper_name }}", encoding="utf-8")
     run = team.run(more=replace_once(SMS_JOB, "dispatch.txt.j2", "typo.txt.j2"))
     assert run.error_line.startswith("TEAM/templates/sms/typo.txt.j2:1: undefined variable 'shiper_name'")
 
 
 def test_markup_in_names_is_escaped_in_every_page(team: Team) -> None:
-    team.file("orders.csv", orders_csv([order(1, 发货人="<script>alert(1)</script>", 件数="x"), order(2, 收货人="<img src=x onerror=alert(1)>")]))
+    team.file(
+        "orders.csv",
+        orders_csv(
+            [order(1, 发货人="<script>alert(1)</script>", 件数="x"), order(2, 收货人="<img src=x onerror=alert(1)>")]
+        ),
+    )
     run = team.run(more=SMS_JOB)
     pages = sorted(run.out.rglob("*.html"))
     assert pages

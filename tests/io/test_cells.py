@@ -290,6 +290,13 @@ def test_parser_plans_stay_small() -> None:
     """Each input is referenced a bounded number of times: reusing a sub-expression inside
     when/then chains grows the plan exponentially (75 s per million rows once). Speed itself is
     measured in bench/, not here."""
-    for function in (cells.clean_text, cells.parse_phone, cells.phone_kind, cells.parse_datetime, cells.parse_number, cells.parse_integer):
+    for function in (
+        cells.clean_text,
+        cells.parse_phone,
+        cells.phone_kind,
+        cells.parse_datetime,
+        cells.parse_number,
+        cells.parse_integer,
+    ):
         plan = str(function(pl.col("x")))
         assert plan.count('col("x")') <= 2, function.__name__

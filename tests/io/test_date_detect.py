@@ -39,7 +39,8 @@ def test_the_line_names_field_header_samples_and_the_line_to_add() -> None:
     found = UnreadableTimes("promised_at", 10324, 10324, ("2-Jun-06", "14-Nov-06", "27-Aug-06", "1-Sep-07"))
     assert unreadable_line(found, "Scheduled Delivery Date") == (
         'promised_at (column "Scheduled Delivery Date"): 10,324 of 10,324 values are not dates or times,'
-        ' e.g. "2-Jun-06", "14-Nov-06", "27-Aug-06"; date_formats: {promised_at: "%d-%b-%y"} would read them')
+        ' e.g. "2-Jun-06", "14-Nov-06", "27-Aug-06"; date_formats: {promised_at: "%d-%b-%y"} would read them'
+    )
 
 
 def test_the_line_says_ambiguous_instead_of_guessing() -> None:
@@ -47,14 +48,16 @@ def test_the_line_says_ambiguous_instead_of_guessing() -> None:
     assert unreadable_line(found, "下单时间") == (
         'order_time (column "下单时间"): 2 of 2 values are not dates or times, e.g. "1/2/2024 9:05", "3/4/2024 10:00";'
         ' they read both day-first and month-first ("1/2/2024 9:05"): say which with'
-        ' date_formats: {order_time: "%d/%m/%Y %H:%M"} or date_formats: {order_time: "%m/%d/%Y %H:%M"}')
+        ' date_formats: {order_time: "%d/%m/%Y %H:%M"} or date_formats: {order_time: "%m/%d/%Y %H:%M"}'
+    )
 
 
 def test_a_column_of_placeholders_is_said_to_fit_no_pattern() -> None:
     found = UnreadableTimes("order_time", 3, 3, ("Date Not Captured", "Pre-PQ Process"))
     assert unreadable_line(found, "order_time") == (
         'order_time: 3 of 3 values are not dates or times, e.g. "Date Not Captured", "Pre-PQ Process";'
-        " no common date pattern fits them (if they are dates, give their strptime pattern in date_formats: {order_time: ...})")
+        " no common date pattern fits them (if they are dates, give their strptime pattern in date_formats: {order_time: ...})"
+    )
 
 
 def test_a_few_bad_values_among_good_ones_are_counted_without_advice() -> None:
@@ -67,7 +70,8 @@ def test_configured_patterns_that_missed_are_named_and_kept() -> None:
     assert unreadable_line(found, None, ("%d/%m/%Y",)) == (
         'order_time: 5 of 8 values are not dates or times, e.g. "5/11/2026 08:00", "6/11/2026 09:30"'
         ' (date_formats "%d/%m/%Y" did not read them); they read both day-first and month-first ("5/11/2026 08:00"):'
-        ' say which with date_formats: {order_time: "%d/%m/%Y %H:%M"} or date_formats: {order_time: "%m/%d/%Y %H:%M"}')
+        ' say which with date_formats: {order_time: "%d/%m/%Y %H:%M"} or date_formats: {order_time: "%m/%d/%Y %H:%M"}'
+    )
 
 
 def test_a_column_of_which_nothing_reads_stops_the_job_and_a_column_with_bad_cells_does_not() -> None:
@@ -78,4 +82,5 @@ def test_a_column_of_which_nothing_reads_stops_the_job_and_a_column_with_bad_cel
     assert none_read([partly, empty], {**headers, "delivered_at": "Delivered"}) is None
     assert none_read([dead, partly], headers) == (
         'no value of promised_at ("Scheduled Delivery Date", 10 values) reads as a date or time:'
-        " set date_formats for it (see the warnings above)")
+        " set date_formats for it (see the warnings above)"
+    )

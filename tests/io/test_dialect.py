@@ -72,9 +72,11 @@ def test_single_quotes_are_detected(tmp_path: Path, order_aliases: Aliases) -> N
     path = tmp_path / "orders.csv"
     path.write_text(written(",", quotechar="'", quoting=csv.QUOTE_ALL), encoding="utf-8")
     rows, notes = read(path, order_aliases)
-    assert rows == [(3, "SD002", "李四", "上海市浦东新区", "2026/11/22 10:30", "") if row[0] == 3 else row for row in EXPECTED]
+    assert rows == [
+        (3, "SD002", "李四", "上海市浦东新区", "2026/11/22 10:30", "") if row[0] == 3 else row for row in EXPECTED
+    ]
     assert notes == (
-        "dialect detected from the first lines: quotechar \"'\" (set quotechar: in the input to change it)",
+        'dialect detected from the first lines: quotechar "\'" (set quotechar: in the input to change it)',
     )
 
 
@@ -95,7 +97,11 @@ def test_a_pipe_file_with_a_comma_in_its_first_cell(tmp_path: Path, order_aliase
         "订单号|收货人|收货地址\nSD001,加急|张三|北京市\nSD002|李四|上海市,浦东\nSD003|王五|广州市\n", encoding="utf-8"
     )
     rows, _ = read(path, order_aliases)
-    assert rows == [(2, "SD001,加急", "张三", "北京市"), (3, "SD002", "李四", "上海市,浦东"), (4, "SD003", "王五", "广州市")]
+    assert rows == [
+        (2, "SD001,加急", "张三", "北京市"),
+        (3, "SD002", "李四", "上海市,浦东"),
+        (4, "SD003", "王五", "广州市"),
+    ]
 
 
 def test_comment_lines_above_the_header_are_skipped(tmp_path: Path, order_aliases: Aliases) -> None:
@@ -146,7 +152,9 @@ def test_a_table_read_as_one_column_names_the_separator_its_header_has(tmp_path:
     path.write_text("订单号|收货人|收货地址\nSD001|张三|北京市\n", encoding="utf-8")
     rows, notes = read(path, order_aliases, delimiter=",")
     assert rows == [(2, "SD001|张三|北京市")]
-    assert notes == ('read as one column, but its header has "|" in it: if that separates the columns, set delimiter: "|" in the input',)
+    assert notes == (
+        'read as one column, but its header has "|" in it: if that separates the columns, set delimiter: "|" in the input',
+    )
 
 
 def test_a_title_above_the_header_is_named_with_the_header_row_to_set(tmp_path: Path, order_aliases: Aliases) -> None:

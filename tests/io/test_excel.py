@@ -183,7 +183,13 @@ NUMBERS = [  # (cell as written, text read)
     (-0.1 - 0.7, "-0.7999999999999999"),
     (1.5e-10, "1.5e-10"),
 ]
-TEXTS = ["4.511197752", "0013812345678", "5.0", "1e3", "SF1234567890123"]  # text cells that look like numbers stay as typed
+TEXTS = [
+    "4.511197752",
+    "0013812345678",
+    "5.0",
+    "1e3",
+    "SF1234567890123",
+]  # text cells that look like numbers stay as typed
 
 
 WRITERS = {".xlsx": write_workbook, ".xls": write_xls, ".ods": write_ods}
@@ -219,7 +225,12 @@ def test_an_xls_or_ods_reads_like_an_xlsx(tmp_path: Path, suffix: str, order_ali
     }
     tables = [
         read_table(
-            TableSource(path=write(tmp_path / f"orders{kind}", sheets), sheet="订单", header_row=3, columns={"运单编号": "order_id"}),
+            TableSource(
+                path=write(tmp_path / f"orders{kind}", sheets),
+                sheet="订单",
+                header_row=3,
+                columns={"运单编号": "order_id"},
+            ),
             order_aliases,
         )
         for kind, write in ((suffix, WRITERS[suffix]), (".xlsx", write_workbook))
@@ -263,7 +274,10 @@ def test_a_sheet_name_matches_despite_spaces_and_case(tmp_path: Path) -> None:
     ("content", "message"),
     [
         (b"\x00\x01\x02 binary", "not a workbook: neither an .xlsx (a zip archive) nor an .xls (an OLE2 file)"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "cannot read the .xls workbook: calamine error: Cannot detect file format"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
+            "cannot read the .xls workbook: calamine error: Cannot detect file format",
+        ),
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100) + "EncryptedPackage".encode("utf-16-le"),
             "the workbook is protected with a password; open it in Excel and save it as .xlsx without a password",
@@ -308,7 +322,9 @@ def test_sheets_without_data(tmp_path: Path, rows: list[list[Any]], header_row: 
 def test_a_column_without_a_sign_of_rounding_is_read_once_as_fastexcel_shows_it(tmp_path: Path) -> None:
     """The second read costs a second parse of the sheet (+9 s at 1,000,000 rows), so it is made
     only for columns with a 9-decimal cell; what is left is within 5e-10 of what Excel shows."""
-    path = write_workbook(tmp_path / "cells.xlsx", {"S": [["重量", "精确"], [0.1 + 0.7, 4.51119775197299], [1.5e-10, 0.1 + 0.7]]})
+    path = write_workbook(
+        tmp_path / "cells.xlsx", {"S": [["重量", "精确"], [0.1 + 0.7, 4.51119775197299], [1.5e-10, 0.1 + 0.7]]}
+    )
     with read_table(TableSource(path=path), {}) as table:
         frame = table.frame.collect()
     assert frame.select("重量", "精确").rows() == [("0.8", "4.51119775197299"), ("0", "0.7999999999999999")]

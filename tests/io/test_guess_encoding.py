@@ -68,10 +68,12 @@ def test_a_file_the_sample_cannot_decide_is_read_with_a_warning_naming_the_encod
     """One Chinese character: as GBK 京, as Big5 儔; neither reads worse."""
     encoding, confidence, table, notes = cells(written(tmp_path, "id,city\n1,京\n", "gbk"))
     assert (encoding, confidence, table) == ("gb18030", 0.0, [["id", "city"], ["1", "京"]])
-    assert notes == ((
-        "encoding guessed as gb18030 with low confidence (0.00; big5 reads it almost as well): check the text, "
-        "and set `encoding: gb18030` (or `encoding: big5`) in the input to decide"
-    ),)
+    assert notes == (
+        (
+            "encoding guessed as gb18030 with low confidence (0.00; big5 reads it almost as well): check the text, "
+            "and set `encoding: gb18030` (or `encoding: big5`) in the input to decide"
+        ),
+    )
 
 
 def test_a_given_encoding_wins(tmp_path: Path) -> None:
@@ -83,9 +85,13 @@ def test_a_given_encoding_wins(tmp_path: Path) -> None:
     assert cells(written(tmp_path, GBK, "utf-8", "utf8.csv"), "utf-8")[:2] == ("utf-8", None)
 
 
-@pytest.mark.parametrize(("bom", "codec", "picked"), [
-    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
-])
+@pytest.mark.parametrize(
+    ("bom", "codec", "picked"),
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+    ],
+)
 def test_utf16_with_a_byte_order_mark_is_read(tmp_path: Path, bom: bytes, codec: str, picked: str) -> None:
     """Excel's "Unicode Text": UTF-16 with a BOM, tab-separated, CRLF line ends."""
     text = EXTENDED.replace(",", "\t").replace("\n", "\r\n")

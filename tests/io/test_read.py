@@ -46,7 +46,9 @@ def test_a_file_name_is_literal_even_with_brackets(tmp_path: Path, suffix: str) 
     write_orders(tmp_path / f"a{suffix}", "DECOY")
     folder = tmp_path / "导出[11月]"  # in the folder's name too
     folder.mkdir()
-    for n, path in enumerate((tmp_path / f"[ab]{suffix}", tmp_path / f"订单导出[11月]{suffix}", folder / f"订单*{suffix}")):
+    for n, path in enumerate(
+        (tmp_path / f"[ab]{suffix}", tmp_path / f"订单导出[11月]{suffix}", folder / f"订单*{suffix}")
+    ):
         table = read_table(TableSource(path=write_orders(path, f"SD00{n}")), {"order_id": ("订单号",)})
         assert table.frame.collect()["order_id"].to_list() == [f"SD00{n}"]
 
@@ -54,13 +56,27 @@ def test_a_file_name_is_literal_even_with_brackets(tmp_path: Path, suffix: str) 
 @pytest.mark.parametrize(
     ("name", "write", "read_as"),
     [
-        ("orders.txt", lambda path: write_workbook(path, {"订单": [["订单号"], ["SD001"]]}), ("xlsx", "an .xlsx workbook")),
+        (
+            "orders.txt",
+            lambda path: write_workbook(path, {"订单": [["订单号"], ["SD001"]]}),
+            ("xlsx", "an .xlsx workbook"),
+        ),
         ("orders.tsv", lambda path: write_ods(path, {"订单": [["订单号"], ["SD001"]]}), ("ods", "an .ods spreadsheet")),
-        ("orders.txt", lambda path: write_xls(path, {"订单": [["订单号"], ["SD001"]]}), ("xls", "a legacy .xls workbook")),
-        ("orders.tsv", lambda path: path.write_text("<html><table><tr><th>订单号</th></tr><tr><td>SD001</td></tr></table>"), ("html", "an HTML page")),
+        (
+            "orders.txt",
+            lambda path: write_xls(path, {"订单": [["订单号"], ["SD001"]]}),
+            ("xls", "a legacy .xls workbook"),
+        ),
+        (
+            "orders.tsv",
+            lambda path: path.write_text("<html><table><tr><th>订单号</th></tr><tr><td>SD001</td></tr></table>"),
+            ("html", "an HTML page"),
+        ),
     ],
 )
-def test_a_tsv_or_txt_file_is_read_by_its_content(tmp_path: Path, name: str, write: Any, read_as: tuple[str, str]) -> None:
+def test_a_tsv_or_txt_file_is_read_by_its_content(
+    tmp_path: Path, name: str, write: Any, read_as: tuple[str, str]
+) -> None:
     path = tmp_path / name
     write(path)
     table = read_table(TableSource(path=path), {"order_id": ("订单号",)})
@@ -124,8 +140,16 @@ def test_an_error_after_transcoding_leaves_no_temporary_file(tmp_path: Path, ord
         ("missing.csv", None, "file not found"),
         ("orders.csv", b"", "the file is empty (0 bytes)"),
         ("orders.xlsx", b"", "the file is empty (0 bytes)"),
-        ("orders.numbers", b"x", "unsupported file type '.numbers'; use one of .csv, .htm, .html, .ods, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx"),
-        ("orders", b"x", "unsupported file type '(none)'; use one of .csv, .htm, .html, .ods, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx"),
+        (
+            "orders.numbers",
+            b"x",
+            "unsupported file type '.numbers'; use one of .csv, .htm, .html, .ods, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx",
+        ),
+        (
+            "orders",
+            b"x",
+            "unsupported file type '(none)'; use one of .csv, .htm, .html, .ods, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx",
+        ),
         ("orders.parquet", b"PAR1 this is not parquet", "not a readable Parquet file: "),
     ],
 )

@@ -121,7 +121,9 @@ def test_highlights_fill_exactly_the_given_cells(tmp_path: Path) -> None:
 def test_every_sheet_keeps_its_highlights_and_date_formats(tmp_path: Path) -> None:
     highlights = pl.DataFrame({"row": [0], "column": ["订单号"], "level": ["error"]})
     path = tmp_path / "two.xlsx"
-    write_xlsx(path, [XlsxSheet("全部", ORDERS, highlights=highlights), XlsxSheet("顺丰", ORDERS, highlights=highlights)])
+    write_xlsx(
+        path, [XlsxSheet("全部", ORDERS, highlights=highlights), XlsxSheet("顺丰", ORDERS, highlights=highlights)]
+    )
     book = openpyxl.load_workbook(path)
     for name in ("全部", "顺丰"):
         assert filled_cells(book[name]) == {"A2": RED}
@@ -129,7 +131,9 @@ def test_every_sheet_keeps_its_highlights_and_date_formats(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("deflate", ["isal", "zlib"])
-def test_sheets_are_deflated_with_isal_or_else_zlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deflate: str) -> None:
+def test_sheets_are_deflated_with_isal_or_else_zlib(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deflate: str
+) -> None:
     if deflate == "zlib":
         monkeypatch.setattr(xlsx_module, "isal_zlib", None)  # a platform without the isal wheel
     frame = pl.DataFrame({"运单号": [f"SF{i:010d}" for i in range(50_000)], "件数": range(50_000)})

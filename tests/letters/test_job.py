@@ -33,8 +33,15 @@ def test_every_open_claim_gets_an_apology_and_every_undecided_claim_a_negotiatio
     status = pl.read_csv(team_folder / "samples" / "claims.csv", infer_schema=False)["理赔状态"]
     opened, proposed = (status == "待处理").sum(), (status == "已出方案").sum()
     assert batch.jobs["claim_letters"].counts == {
-        "apology": opened, "negotiation": opened + proposed, "claims": 120, "refused": 0, "blank_rows_skipped": 0,
-        "unreadable_incident_date": 0, "unreadable_filed_at": 0, "unreadable_proposal_at": 0, "unreadable_settled_at": 0,
+        "apology": opened,
+        "negotiation": opened + proposed,
+        "claims": 120,
+        "refused": 0,
+        "blank_rows_skipped": 0,
+        "unreadable_incident_date": 0,
+        "unreadable_filed_at": 0,
+        "unreadable_proposal_at": 0,
+        "unreadable_settled_at": 0,
     }
 
     index = pl.read_parquet(folder / "letters.parquet")
@@ -60,7 +67,9 @@ def test_every_open_claim_gets_an_apology_and_every_undecided_claim_a_negotiatio
         assert "page-break-after: always" in combined
 
     claims = pl.read_parquet(folder / "claims.parquet")
-    assert claims.height == 120 and {"proposal_due", "proposal_late", "payment_due", "valuation_price"} <= set(claims.columns)
+    assert claims.height == 120 and {"proposal_due", "proposal_late", "payment_due", "valuation_price"} <= set(
+        claims.columns
+    )
     assert claims["proposal_late"].sum() >= 2
     assert pl.read_parquet(folder / "findings.parquet").height == 0
 
@@ -69,12 +78,19 @@ def test_refused_claims_get_no_letter_and_are_findings(team_folder: Path) -> Non
     ledger = team_folder / "samples" / "claims.csv"
     frame = pl.read_csv(ledger, infer_schema=False)
     first_open = frame.with_row_index().filter(pl.col("理赔状态") == "待处理")["index"][0]
-    broken = frame.with_columns(pl.when(pl.int_range(pl.len()) == first_open).then(pl.lit("被偷了")).otherwise(pl.col("出险类型")).alias("出险类型"))
+    broken = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == first_open)
+        .then(pl.lit("被偷了"))
+        .otherwise(pl.col("出险类型"))
+        .alias("出险类型")
+    )
     broken.write_csv(ledger, include_bom=True)
     batch = run(letters_config(team_folder))
     folder = batch.run_dir / "claim_letters"
     findings = pl.read_parquet(folder / "findings.parquet")
-    assert findings.select("row", "column", "value", "rule").rows() == [(first_open + 2, "incident_type", "被偷了", "claim_unknown_value")]
+    assert findings.select("row", "column", "value", "rule").rows() == [
+        (first_open + 2, "incident_type", "被偷了", "claim_unknown_value")
+    ]
     claim_id = frame["理赔单号"][first_open]
     assert not (folder / "letters" / "apology" / f"{claim_id}.html").exists()
     assert batch.jobs["claim_letters"].counts["refused"] == 1
@@ -95,7 +111,11 @@ def test_pdf_without_weasyprint_warns_once_and_still_writes_the_html(team_folder
 
 def test_a_misspelt_template_variable_stops_the_job_before_any_letter(team_folder: Path) -> None:
     template = team_folder / "templates" / "letters" / "negotiation.html.j2"
-    text = replace_once(template.read_text(encoding="utf-8"), "you claimed {{ amount_claimed|cny }}", "you claimed {{ amount_claim|cny }}")
+    text = replace_once(
+        template.read_text(encoding="utf-8"),
+        "you claimed {{ amount_claimed|cny }}",
+        "you claimed {{ amount_claim|cny }}",
+    )
     template.write_text(text, encoding="utf-8")
     batch = run(letters_config(team_folder))
     assert batch.exit_code == ExitCode.BAD_INPUT
@@ -108,8 +128,9 @@ def test_deadlines_in_a_year_the_holiday_calendar_does_not_cover_are_a_warning(t
     ledger = team_folder / "samples" / "claims.csv"
     frame = pl.read_csv(ledger, infer_schema=False)
     late_in_year = pl.int_range(pl.len()) < 2
-    frame.with_columns(pl.when(late_in_year).then(pl.lit("2026-12-28 10:00")).otherwise(pl.col("受理时间")).alias("受理时间")).write_csv(
-        ledger, include_bom=True)
+    frame.with_columns(
+        pl.when(late_in_year).then(pl.lit("2026-12-28 10:00")).otherwise(pl.col("受理时间")).alias("受理时间")
+    ).write_csv(ledger, include_bom=True)
     reporter = Lines()
     with pytest.warns(UserWarning, match="2027"):
         batch = run(letters_config(team_folder), reporter)

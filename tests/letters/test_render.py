@@ -18,14 +18,36 @@ SHIPPED = REPO / "templates" / "letters"
 TZ = ZoneInfo("Asia/Shanghai")
 
 CLAIM = {
-    "claim_id": "LP20261103001", "customer": "王伟", "waybill": "7551000001", "branch": "杭州萧山营业所",
-    "goods_name": "陶瓷", "incident_date": date(2026, 11, 2), "filed_at": datetime(2026, 11, 3, 10, tzinfo=TZ),
-    "incident_label": "破损", "payer_label": "发货方", "valuation_basis_label": "进货价", "valuation_price": 1000.0,
-    "insured": True, "declared_value": 800.0, "liability_cap": 800.0, "amount_claimed": 1400.0,
-    "proposed_amount": 800.0, "evidence_due": date(2026, 11, 6), "insurer_due": date(2026, 11, 6),
-    "proposal_due": date(2026, 11, 10), "escalation_due": date(2026, 11, 17), "payment_due": date(2026, 1, 2),
-    "company": {"name": "顺达物流有限公司", "department": "客户服务部", "contact": "李娜", "phone": "400-820-8820", "address": ""},
-    "letter_date": date(2026, 11, 3), "locale": "zh_CN",
+    "claim_id": "LP20261103001",
+    "customer": "王伟",
+    "waybill": "7551000001",
+    "branch": "杭州萧山营业所",
+    "goods_name": "陶瓷",
+    "incident_date": date(2026, 11, 2),
+    "filed_at": datetime(2026, 11, 3, 10, tzinfo=TZ),
+    "incident_label": "破损",
+    "payer_label": "发货方",
+    "valuation_basis_label": "进货价",
+    "valuation_price": 1000.0,
+    "insured": True,
+    "declared_value": 800.0,
+    "liability_cap": 800.0,
+    "amount_claimed": 1400.0,
+    "proposed_amount": 800.0,
+    "evidence_due": date(2026, 11, 6),
+    "insurer_due": date(2026, 11, 6),
+    "proposal_due": date(2026, 11, 10),
+    "escalation_due": date(2026, 11, 17),
+    "payment_due": date(2026, 1, 2),
+    "company": {
+        "name": "顺达物流有限公司",
+        "department": "客户服务部",
+        "contact": "李娜",
+        "phone": "400-820-8820",
+        "address": "",
+    },
+    "letter_date": date(2026, 11, 3),
+    "locale": "zh_CN",
 }
 
 
@@ -40,7 +62,7 @@ def test_the_negotiation_letter_states_the_valuation_and_the_offer() -> None:
     assert "关于运单7551000001货物破损赔偿事宜的商洽函" in html
     assert "本票运费由发货方支付，依照约定按货物进货价核定损失，进货价为¥1,000.00" in html
     assert "保价金额¥800.00，赔偿以保价金额为限" in html
-    assert "我司拟赔付<span class=\"amount\">¥800.00</span>" in html
+    assert '我司拟赔付<span class="amount">¥800.00</span>' in html
     assert "我司将于2026年11月17日前上报处理" in html
     assert "尊敬的王伟：" in html and "2026年11月3日" in html and "此致" in html
 
@@ -55,8 +77,15 @@ def test_the_apology_letter_promises_only_deadlines_still_ahead() -> None:
 
 def test_english_letters_with_locale_en() -> None:
     template = LetterTemplate.load(SHIPPED / "apology.html.j2", "en")
-    html = template.render({**CLAIM, "locale": "en", "incident_label": "damage", "valuation_basis_label": "purchase price",
-                            "payer_label": "the shipper"})
+    html = template.render(
+        {
+            **CLAIM,
+            "locale": "en",
+            "incident_label": "damage",
+            "valuation_basis_label": "purchase price",
+            "payer_label": "the shipper",
+        }
+    )
     assert "Letter of Apology" in html and "Dear 王伟," in html and "3 November 2026" in html
     assert "valued at their purchase price" in html and "Yours faithfully," in html
     assert 'lang="en"' in template.document_html([html], title="x")
@@ -75,7 +104,10 @@ def test_a_misspelt_variable_names_the_template_and_line_before_any_letter(folde
     path = folder / "apology.html.j2"
     lines = path.read_text(encoding="utf-8").splitlines()
     line = next(i for i, text in enumerate(lines, start=1) if "{{ waybill }}" in text and "贵方于" in text)
-    path.write_text(replace_once(path.read_text(encoding="utf-8"), "运单号：{{ waybill }}", "运单号：{{ waybil }}"), encoding="utf-8")
+    path.write_text(
+        replace_once(path.read_text(encoding="utf-8"), "运单号：{{ waybill }}", "运单号：{{ waybil }}"),
+        encoding="utf-8",
+    )
     template = LetterTemplate.load(path)
     with pytest.raises(TemplateError) as error:
         template.check_columns(CLAIM)
@@ -87,14 +119,19 @@ def test_a_misspelt_variable_names_the_template_and_line_before_any_letter(folde
 
 def test_a_variable_missing_in_the_shared_layout_names_the_layout(folder: Path) -> None:
     base = folder / "base.html.j2"
-    base.write_text(replace_once(base.read_text(encoding="utf-8"), "{{ letter_date|long_date }}", "{{ sign_date|long_date }}"), encoding="utf-8")
+    base.write_text(
+        replace_once(base.read_text(encoding="utf-8"), "{{ letter_date|long_date }}", "{{ sign_date|long_date }}"),
+        encoding="utf-8",
+    )
     with pytest.raises(TemplateError, match=r"base.html.j2:\d+: undefined variable 'sign_date'"):
         LetterTemplate.load(folder / "negotiation.html.j2").check_columns(CLAIM)
 
 
 def test_templates_cannot_reach_python_internals(folder: Path) -> None:
     path = folder / "apology.html.j2"
-    path.write_text('{% extends "base.html.j2" %}{% block body %}{{ customer.__class__.__mro__ }}{% endblock %}', encoding="utf-8")
+    path.write_text(
+        '{% extends "base.html.j2" %}{% block body %}{{ customer.__class__.__mro__ }}{% endblock %}', encoding="utf-8"
+    )
     with pytest.raises(TemplateError, match="apology.html.j2"):
         LetterTemplate.load(path).render(CLAIM)
 

@@ -28,14 +28,19 @@ pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiri
 
 def smtp_yaml(port: int, **settings: object) -> str:
     """The batch's `smtp:` block as a team writes it (the password from the environment)."""
-    lines = [f"  {key}: {value}" for key, value in {"host": "127.0.0.1", "port": port, "security": "none", **settings}.items()]
+    lines = [
+        f"  {key}: {value}"
+        for key, value in {"host": "127.0.0.1", "port": port, "security": "none", **settings}.items()
+    ]
     return "\n".join(["smtp:", *lines])
 
 
 def mail_batch(team_folder: Path, smtp: str = "") -> Path:
     """Orders, then a mail with the report in the body and the orders' files attached."""
     write_report(team_folder / "reports")
-    return write(team_folder / "config" / "mail.yaml", f"""\
+    return write(
+        team_folder / "config" / "mail.yaml",
+        f"""\
 batch: mail
 output: ../out
 state: ../data
@@ -52,7 +57,8 @@ jobs:
     subject: "客服日报 {{{{ run_date }}}}"
     body: ../reports/report.html
     attach: [orders/findings.xlsx, orders/summary.html]
-""")
+""",
+    )
 
 
 def run(config: Path, reporter: Lines | None = None) -> BatchRun:
@@ -78,7 +84,13 @@ def test_without_smtp_the_mail_is_written_to_the_outbox(team_folder: Path) -> No
     attached = next(message.iter_attachments())
     assert attached.get_content() == findings.read_bytes()
     record = batch.jobs["daily_mail"]
-    assert record.counts == {"recipients": 2, "html_bytes": record.counts["html_bytes"], "images": 2, "attachments": 2, "sent": 0}
+    assert record.counts == {
+        "recipients": 2,
+        "html_bytes": record.counts["html_bytes"],
+        "images": 2,
+        "attachments": 2,
+        "sent": 0,
+    }
     assert record.outputs == [{"path": "outbox/daily_mail.eml", "rows": None}]
     manifest = json.loads((batch.run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["jobs"]["daily_mail"]["status"] == "done" and "on_failure" not in manifest
@@ -89,7 +101,9 @@ def test_the_report_arrives_through_smtp_with_cid_images_and_a_text_part(
 ) -> None:
     monkeypatch.setenv("SMTP_PASSWORD", PASSWORD)
     with MailServer(user="cs-bot", password=PASSWORD) as server:
-        smtp = smtp_yaml(server.port, user="cs-bot", password="${SMTP_PASSWORD}", **{"from": "客服机器人 <cs-bot@example.com>"})
+        smtp = smtp_yaml(
+            server.port, user="cs-bot", password="${SMTP_PASSWORD}", **{"from": "客服机器人 <cs-bot@example.com>"}
+        )
         reporter = Lines()
         batch = run(mail_batch(team_folder, smtp), reporter)
     assert batch.exit_code == ExitCode.DONE, batch.jobs
@@ -115,7 +129,9 @@ def test_the_report_arrives_through_smtp_with_cid_images_and_a_text_part(
         assert f'src="cid:{image["Content-ID"].strip("<>")}"' in html
     assert "<script" not in html.lower() and "var(--" not in html and "data:image" not in html
     assert len(html.encode("utf-8")) < GMAIL_CLIP_BYTES
-    assert received.raw == (batch.run_dir / "outbox" / "daily_mail.eml").read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    assert received.raw == (batch.run_dir / "outbox" / "daily_mail.eml").read_bytes().replace(b"\r\n", b"\n").replace(
+        b"\n", b"\r\n"
+    )
     assert server.logins == ["cs-bot"]
     kept = (batch.run_dir / "manifest.json").read_text(encoding="utf-8") + "\n".join(reporter.lines)
     assert PASSWORD not in kept
@@ -134,12 +150,17 @@ def test_a_down_server_is_retried_then_the_job_fails_in_one_line_and_keeps_the_e
         "邮件已保存在运行目录的 outbox/daily_mail.eml"
     )
     retries = [line for line in reporter.lines if "again in" in line]
-    assert [line.split("; ")[1] for line in retries] == ["attempt 1 of 3, again in 0.01 s", "attempt 2 of 3, again in 0.02 s"]
+    assert [line.split("; ")[1] for line in retries] == [
+        "attempt 1 of 3, again in 0.01 s",
+        "attempt 2 of 3, again in 0.02 s",
+    ]
     assert (batch.run_dir / "outbox" / "daily_mail.eml").is_file()
     assert batch.jobs["orders"].status == "done"
 
 
-def test_a_refused_login_fails_at_once_with_the_servers_answer(team_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_login_fails_at_once_with_the_servers_answer(
+    team_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SMTP_PASSWORD", "wrong")
     with MailServer(user="cs-bot", password=PASSWORD) as server:
         smtp = smtp_yaml(server.port, user="cs-bot", password="${SMTP_PASSWORD}", retries=3)
@@ -159,14 +180,20 @@ def test_a_file_of_a_later_or_unknown_job_is_refused_when_the_config_loads(team_
     write(config, replace_once(text, "orders/summary.html", "ordres/summary.html"))
     with pytest.raises(ConfigError) as unknown:
         load_config(config)
-    assert "jobs.daily_mail.attach[1]: ordres/summary.html: no job named 'ordres' (jobs: orders, daily_mail)" in str(unknown.value)
+    assert "jobs.daily_mail.attach[1]: ordres/summary.html: no job named 'ordres' (jobs: orders, daily_mail)" in str(
+        unknown.value
+    )
 
-    placeholder = "  zz_placeholder:\n    kind: email\n    to: [a@example.com]\n    subject: x\n    body: daily_mail/x.html\n"
+    placeholder = (
+        "  zz_placeholder:\n    kind: email\n    to: [a@example.com]\n    subject: x\n    body: daily_mail/x.html\n"
+    )
     later = replace_once(text, "  orders:\n", placeholder + "  orders:\n")
     write(config, later)
     with pytest.raises(ConfigError) as order:
         load_config(config)
-    assert "jobs.zz_placeholder.body: daily_mail/x.html refers to job 'daily_mail', which must come earlier" in str(order.value)
+    assert "jobs.zz_placeholder.body: daily_mail/x.html refers to job 'daily_mail', which must come earlier" in str(
+        order.value
+    )
 
 
 def test_bad_addresses_and_subjects_are_config_errors_with_their_line(team_folder: Path) -> None:
@@ -176,7 +203,9 @@ def test_bad_addresses_and_subjects_are_config_errors_with_their_line(team_folde
     with pytest.raises(ConfigError) as error:
         load_config(config)
     lines = str(error.value).splitlines()
-    assert any(":13:10: jobs.daily_mail.cc[0]: not an email address: 'lead.example.com'" in line for line in lines), lines
+    assert any(":13:10: jobs.daily_mail.cc[0]: not an email address: 'lead.example.com'" in line for line in lines), (
+        lines
+    )
     assert any(":14:5: jobs.daily_mail.subject: template syntax error" in line for line in lines), lines
 
 
@@ -185,12 +214,17 @@ def test_a_missing_file_of_an_earlier_job_is_one_line(team_folder: Path) -> None
     write(config, replace_once(config.read_text(encoding="utf-8"), "orders/summary.html", "orders/summary.htm"))
     record = run(config).jobs["daily_mail"]
     assert record.status == "error"
-    assert record.error.startswith("job 'orders' wrote no file 'summary.htm' (it wrote: findings.parquet, findings.xlsx, ")
+    assert record.error.startswith(
+        "job 'orders' wrote no file 'summary.htm' (it wrote: findings.parquet, findings.xlsx, "
+    )
 
 
 def test_a_template_body_is_rendered_and_made_mail_safe(team_folder: Path) -> None:
     config = mail_batch(team_folder)
-    write(config, replace_once(config.read_text(encoding="utf-8"), "../reports/report.html", "../templates/email/report.html.j2"))
+    write(
+        config,
+        replace_once(config.read_text(encoding="utf-8"), "../reports/report.html", "../templates/email/report.html.j2"),
+    )
     batch = run(config)
     message = message_from_bytes((batch.run_dir / "outbox" / "daily_mail.eml").read_bytes(), policy=policy.default)
     html = message.get_body(("html",)).get_content()

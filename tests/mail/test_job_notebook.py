@@ -33,7 +33,9 @@ def notebook(path: Path, fail: bool = False) -> Path:
     ]
     if fail:
         cells.append(nbformat.v4.new_code_cell("raise ValueError('日报数据缺失')"))
-    book = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    book = nbformat.v4.new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(book, path)
     return path
@@ -41,7 +43,9 @@ def notebook(path: Path, fail: bool = False) -> Path:
 
 def batch(team_folder: Path, smtp: str = "", fail: bool = False) -> Path:
     notebook(team_folder / "notebooks" / "daily_report.ipynb", fail)
-    return write(team_folder / "config" / "report.yaml", f"""\
+    return write(
+        team_folder / "config" / "report.yaml",
+        f"""\
 batch: report
 output: ../out
 state: ../data
@@ -57,12 +61,17 @@ jobs:
     subject: "客服日报 {{{{ run_date }}}}"
     body: daily_report/daily_report.html
     attach: [daily_report/daily_report.html]
-""")
+""",
+    )
 
 
 def test_the_notebooks_report_arrives_with_its_figure_as_a_cid_image(team_folder: Path) -> None:
     with MailServer() as server:
-        run = run_batch(load_config(batch(team_folder, f"smtp: {{host: 127.0.0.1, port: {server.port}, security: none}}")), run_date=date(2026, 11, 22), as_of=AS_OF)
+        run = run_batch(
+            load_config(batch(team_folder, f"smtp: {{host: 127.0.0.1, port: {server.port}, security: none}}")),
+            run_date=date(2026, 11, 22),
+            as_of=AS_OF,
+        )
     assert run.exit_code == ExitCode.DONE, run.jobs
     [received] = server.messages
     message = received.message

@@ -59,7 +59,10 @@ def test_the_plain_text_part_reads_like_the_report() -> None:
 def test_the_body_is_measured_against_gmails_clipping_limit() -> None:
     small = mail_safe(report_html(rows=10))
     assert small.html_bytes == len(small.html.encode("utf-8")) < GMAIL_CLIP_BYTES
-    assert not small.over_budget and body_warnings(small, "en") == ["image left out of the mail (not found or not an image): logo.png", "image left out of the mail (not found or not an image): ../secret.png"]
+    assert not small.over_budget and body_warnings(small, "en") == [
+        "image left out of the mail (not found or not an image): logo.png",
+        "image left out of the mail (not found or not an image): ../secret.png",
+    ]
     big = mail_safe(report_html(rows=3000))
     assert big.over_budget
     warning = body_warnings(big, "zh_CN")[-1]

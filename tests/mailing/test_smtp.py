@@ -18,7 +18,9 @@ pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiri
 
 
 def settings(port: int, **more: Any) -> SmtpConfig:
-    return SmtpConfig.model_validate({"host": "127.0.0.1", "port": port, "retry_delay": 0.01, "from": "bot@example.com", **more})
+    return SmtpConfig.model_validate(
+        {"host": "127.0.0.1", "port": port, "retry_delay": 0.01, "from": "bot@example.com", **more}
+    )
 
 
 MESSAGE = build_message(

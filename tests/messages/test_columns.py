@@ -41,7 +41,9 @@ def test_a_delay_notice_date_in_a_year_the_calendar_does_not_cover_is_a_warning(
     rows = pl.DataFrame({"waybill": ["SF1", "SF2"]})
     calendar = WorkCalendar()
     with pytest.warns(UserWarning):
-        warnings = uncovered_warnings(with_config_columns(rows, columns, date(2026, 12, 31), calendar), columns, calendar)
+        warnings = uncovered_warnings(
+            with_config_columns(rows, columns, date(2026, 12, 31), calendar), columns, calendar
+        )
     assert warnings == [
         "2 messages' expected_at (working days from the run) fall in 2027, which the holiday calendar does not cover: "
         "only weekends and 1 January are days off there, not Spring Festival or National Day unless calendar: closures "
@@ -95,4 +97,7 @@ def test_a_where_column_the_input_lacks_is_one_clear_error(team_folder: Path) ->
     run = run_batch(load_config(config), run_date=date(2026, 11, 20))
     assert run.exit_code == ExitCode.BAD_INPUT
     assert "delays.csv" in run.jobs["delay_notice"].error
-    assert "where: no column kind (columns: _row, waybill, rule, customer_name, customer_phone)" in run.jobs["delay_notice"].error
+    assert (
+        "where: no column kind (columns: _row, waybill, rule, customer_name, customer_phone)"
+        in run.jobs["delay_notice"].error
+    )

@@ -19,12 +19,25 @@ FIRST_JOBS = ["orders", "dispatch_sms"]  # the jobs these tests are about; the w
 
 
 def test_every_accepted_order_reaches_the_salesperson_and_the_dispatcher(team_folder: Path) -> None:
-    run = run_batch(load_config(team_folder / "config" / "daily.yaml"), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS)
+    run = run_batch(
+        load_config(team_folder / "config" / "daily.yaml"), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS
+    )
     assert run.exit_code == ExitCode.DONE, run.jobs
     folder = run.run_dir / "dispatch_sms"
     accepted = run.jobs["orders"].counts["accepted"]
     outbox = pl.read_csv(folder / "outbox.csv", infer_schema=False)
-    assert outbox.columns == ["角色", "收信人", "手机号", "短信内容", "字数", "计数方式", "条数", "流水号", "来源行", "已缩短"]
+    assert outbox.columns == [
+        "角色",
+        "收信人",
+        "手机号",
+        "短信内容",
+        "字数",
+        "计数方式",
+        "条数",
+        "流水号",
+        "来源行",
+        "已缩短",
+    ]
     assert outbox.height == 2 * accepted  # the sample branches all have valid phones
     assert outbox["流水号"].n_unique() == accepted
     first = outbox.row(0, named=True)
@@ -52,8 +65,12 @@ def test_serials_are_never_reused_across_runs(team_folder: Path) -> None:
 
 def test_a_misspelt_template_variable_stops_the_job_before_any_serial_is_used(team_folder: Path) -> None:
     template = team_folder / "templates" / "sms" / "dispatch.txt.j2"
-    template.write_text(replace_once(template.read_text(encoding="utf-8"), "{{ goods_name }}", "{{ goods_nmae }}"), encoding="utf-8")
-    run = run_batch(load_config(team_folder / "config" / "daily.yaml"), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS)
+    template.write_text(
+        replace_once(template.read_text(encoding="utf-8"), "{{ goods_name }}", "{{ goods_nmae }}"), encoding="utf-8"
+    )
+    run = run_batch(
+        load_config(team_folder / "config" / "daily.yaml"), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS
+    )
     assert run.exit_code == ExitCode.BAD_INPUT
     assert "undefined variable 'goods_nmae'" in run.jobs["dispatch_sms"].error
     assert "dispatch.txt.j2:4:" in run.jobs["dispatch_sms"].error

@@ -21,8 +21,8 @@ def test_cn_counts_the_signature_and_latin_and_full_width_alike() -> None:
     text = "[110310221]客王先生138****3212配件5件20公斤0.2方往杭州马先生139****0000现付。加提货费100,15点前提。[8011]"
     assert sms_length(text, signature=SIGNATURE).characters == len(text) + 6
     assert sms_length("ＡＢＣ abc", "cn").characters == 7
-    assert sms_length("货" * 64, signature=SIGNATURE).parts == 1   # 70 with the signature
-    assert sms_length("货" * 65, signature=SIGNATURE).parts == 2   # 71
+    assert sms_length("货" * 64, signature=SIGNATURE).parts == 1  # 70 with the signature
+    assert sms_length("货" * 65, signature=SIGNATURE).parts == 2  # 71
 
 
 def test_cn_over_500_characters_cannot_be_sent() -> None:

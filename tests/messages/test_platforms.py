@@ -167,14 +167,23 @@ def test_values_within_the_limits_give_no_findings() -> None:
 def test_a_large_tencent_upload_is_split_into_files_the_console_takes(tmp_path: Path) -> None:
     paths = write_tencent_bulk(dispatch_messages(5), ["city", "shipper"], tmp_path, rows_per_file=2)
 
-    assert [p.name for p in paths] == ["tencent_bulk_1.xlsx", "tencent_bulk_2.xlsx", "tencent_bulk_3.xlsx", "tencent_bulk.csv"]
-    phones = [row[0] for p in paths[:3] for row in openpyxl.load_workbook(p).active.iter_rows(min_row=2, values_only=True)]
+    assert [p.name for p in paths] == [
+        "tencent_bulk_1.xlsx",
+        "tencent_bulk_2.xlsx",
+        "tencent_bulk_3.xlsx",
+        "tencent_bulk.csv",
+    ]
+    phones = [
+        row[0] for p in paths[:3] for row in openpyxl.load_workbook(p).active.iter_rows(min_row=2, values_only=True)
+    ]
     assert phones == dispatch_messages(5)["phone"].to_list()
 
 
 def test_request_bodies_are_the_json_that_json_dumps_writes_for_awkward_values() -> None:
     awkward = ['王"引号\\', "换行\n\t", "😀", "\x01", "", None, "</script>", "12.50"]
-    messages = pl.DataFrame({"phone": [f"1380000000{i}" for i in range(len(awkward))], "note": awkward, "n": range(len(awkward))})
+    messages = pl.DataFrame(
+        {"phone": [f"1380000000{i}" for i in range(len(awkward))], "note": awkward, "n": range(len(awkward))}
+    )
 
     (body,) = aliyun_batch_requests(messages, ["note", "n"], template_code="SMS_1", sign_name="顺达物流")
 

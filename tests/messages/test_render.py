@@ -31,7 +31,10 @@ def dispatch(tmp_path: Path) -> MessageTemplate:
 
 def test_each_order_goes_to_each_recipient_with_one_serial(tmp_path: Path) -> None:
     result = render_messages(
-        ORDERS, dispatch(tmp_path), serials=["001", "002", "003"], recipients=RECIPIENTS,
+        ORDERS,
+        dispatch(tmp_path),
+        serials=["001", "002", "003"],
+        recipients=RECIPIENTS,
         sms=SmsRules(signature="【顺达物流】", max_parts=1),
     )
     assert result.messages["content"].to_list()[0] == "[001]客王先生138****3212配件"
@@ -44,7 +47,11 @@ def test_each_order_goes_to_each_recipient_with_one_serial(tmp_path: Path) -> No
 
 def test_over_budget_and_bad_phones_are_findings_not_outbox_lines(tmp_path: Path) -> None:
     result = render_messages(
-        ORDERS, dispatch(tmp_path), serials=["001", "002", "003"], recipients=RECIPIENTS, sms=SmsRules(max_parts=1),
+        ORDERS,
+        dispatch(tmp_path),
+        serials=["001", "002", "003"],
+        recipients=RECIPIENTS,
+        sms=SmsRules(max_parts=1),
     )
     findings = result.findings.select("row", "rule", "column", "value").rows()
     assert (3, "over_budget", "content") in [f[:3] for f in findings]
@@ -57,14 +64,20 @@ def test_over_budget_and_bad_phones_are_findings_not_outbox_lines(tmp_path: Path
 
 def test_gsm_counting_is_recorded_per_message(tmp_path: Path) -> None:
     result = render_messages(
-        ORDERS.head(1), dispatch(tmp_path), serials=["001"], recipients=RECIPIENTS[1:], sms=SmsRules(counting="gsm", max_parts=3),
+        ORDERS.head(1),
+        dispatch(tmp_path),
+        serials=["001"],
+        recipients=RECIPIENTS[1:],
+        sms=SmsRules(counting="gsm", max_parts=3),
     )
     assert result.outbox.select("encoding", "chars", "parts").row(0) == ("UCS-2", 22, 1)
 
 
 def test_a_field_named_shortenable_is_cut_to_fit_and_the_cut_recorded(tmp_path: Path) -> None:
     sms = SmsRules(max_parts=1, shorten=("goods_name",))
-    result = render_messages(ORDERS, dispatch(tmp_path), serials=["001", "002", "003"], recipients=RECIPIENTS[1:], sms=sms)
+    result = render_messages(
+        ORDERS, dispatch(tmp_path), serials=["001", "002", "003"], recipients=RECIPIENTS[1:], sms=sms
+    )
     row = result.messages.filter(pl.col("_row") == 3).row(0, named=True)
     assert row["parts"] == 1 and row["chars"] == 70
     assert row["content"].endswith("…") and row["shortened"] == "goods_name 80→49"

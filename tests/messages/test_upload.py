@@ -53,7 +53,9 @@ def test_a_variable_over_the_limit_is_a_finding_and_its_row_stays_out_of_the_upl
 
 
 def test_the_daily_batch_leaves_tencent_and_aliyun_files_beside_the_outbox(team_folder: Path) -> None:
-    run = run_batch(load_config(team_folder / "config" / "daily.yaml"), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS)
+    run = run_batch(
+        load_config(team_folder / "config" / "daily.yaml"), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS
+    )
     assert run.exit_code == ExitCode.DONE, run.jobs
     folder = run.run_dir / "dispatch_sms"
     findings = pl.read_parquet(folder / "findings.parquet").filter(pl.col("rule") == "platform_variable")
@@ -83,7 +85,9 @@ def test_the_daily_batch_leaves_tencent_and_aliyun_files_beside_the_outbox(team_
 
 def test_an_undefined_column_in_a_platform_variable_stops_the_job_before_serials_are_used(team_folder: Path) -> None:
     config = team_folder / "config" / "daily.yaml"
-    config.write_text(replace_once(config.read_text(encoding="utf-8"), "{{ agent_id }}\"", "{{ agent }}\""), encoding="utf-8")
+    config.write_text(
+        replace_once(config.read_text(encoding="utf-8"), '{{ agent_id }}"', '{{ agent }}"'), encoding="utf-8"
+    )
     run = run_batch(load_config(config), run_date=date(2026, 11, 22), as_of=AS_OF, only=FIRST_JOBS)
     assert run.exit_code == ExitCode.BAD_INPUT
     assert "platform.variables.agent:1: undefined variable 'agent'" in run.jobs["dispatch_sms"].error
@@ -93,13 +97,19 @@ def test_an_undefined_column_in_a_platform_variable_stops_the_job_before_serials
 @pytest.mark.parametrize(
     ("change", "expected", "count"),
     [
-        ("        serial: \"{{ serial }}\"", "        phone: \"{{ serial }}\"", 1),
-        ("signature: 【顺达物流】, ", "", 3),  # every SMS job of the daily batch loses its signature, the Aliyun one too
+        ('        serial: "{{ serial }}"', '        phone: "{{ serial }}"', 1),
+        (
+            "signature: 【顺达物流】, ",
+            "",
+            3,
+        ),  # every SMS job of the daily batch loses its signature, the Aliyun one too
         ("template_code: SMS_000000001", "template_code: 12345", 1),
     ],
     ids=["variable-named-phone", "aliyun-without-signature", "bad-template-code"],
 )
-def test_platform_settings_are_checked_when_the_config_loads(team_folder: Path, change: str, expected: str, count: int) -> None:
+def test_platform_settings_are_checked_when_the_config_loads(
+    team_folder: Path, change: str, expected: str, count: int
+) -> None:
     config = team_folder / "config" / "daily.yaml"
     text = config.read_text(encoding="utf-8")
     assert change in text

@@ -41,7 +41,10 @@ CLEAN = {
 
 def check(*changes: dict[str, str], rules: OrderRules | None = None, locale: str = "zh_CN") -> ValidationResult:
     """Validate one clean order per `changes`, each with those cells changed (ids A001, A002…)."""
-    rows = [{**CLEAN, "order_id": f"A{i + 1:03d}", "shipper_phone": f"1381234{i:04d}", **change} for i, change in enumerate(changes)]
+    rows = [
+        {**CLEAN, "order_id": f"A{i + 1:03d}", "shipper_phone": f"1381234{i:04d}", **change}
+        for i, change in enumerate(changes)
+    ]
     frame = pl.LazyFrame(rows).with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
     return validate_orders(frame, rules or OrderRules(), as_of=AS_OF, calendar=WorkCalendar(), locale=locale)
 
@@ -105,8 +108,11 @@ def test_used_goods_with_a_declared_value_is_accepted_but_needs_a_call() -> None
 
 
 def test_the_allow_list_clears_names_that_only_look_prohibited() -> None:
-    result = check({"goods_name": "液体硅胶"}, {"goods_name": "液体硅胶 + 锂电池"},
-                   rules=OrderRules(prohibited_goods={"words": ["液体", "锂电池"], "allow": ["液体硅胶"]}))
+    result = check(
+        {"goods_name": "液体硅胶"},
+        {"goods_name": "液体硅胶 + 锂电池"},
+        rules=OrderRules(prohibited_goods={"words": ["液体", "锂电池"], "allow": ["液体硅胶"]}),
+    )
     assert rules_found(result) == [(3, "prohibited_goods", "goods_name")]
 
 
@@ -124,8 +130,8 @@ def test_same_shipper_consignee_and_goods_within_the_window_is_a_possible_duplic
     same = {"shipper_phone": "13812349999"}
     result = check(
         {**same, "order_time": "2026-11-20 10:05"},
-        {**same, "order_time": "2026-11-20 10:25"},   # 20 minutes later: flagged
-        {**same, "order_time": "2026-11-20 11:30"},   # 65 minutes after the previous: not flagged
+        {**same, "order_time": "2026-11-20 10:25"},  # 20 minutes later: flagged
+        {**same, "order_time": "2026-11-20 11:30"},  # 65 minutes after the previous: not flagged
     )
     assert rules_found(result) == [(3, "possible_duplicate", "order_id")]
     assert result.rejected.is_empty()
@@ -149,10 +155,10 @@ def test_messy_excel_cells_are_accepted() -> None:
 
 def test_review_deadline_follows_the_working_calendar() -> None:
     result = check(
-        {"order_time": "2026-11-20 10:05"},   # Friday, working hours: +30 minutes
-        {"order_time": "2026-11-20 16:50"},   # 20 minutes spill into Monday morning
-        {"order_time": "2026-11-20 22:00"},   # Friday night: Monday 08:30
-        {"order_time": "2026-09-30 18:00"},   # eve of National Day: Oct 8, the first working day
+        {"order_time": "2026-11-20 10:05"},  # Friday, working hours: +30 minutes
+        {"order_time": "2026-11-20 16:50"},  # 20 minutes spill into Monday morning
+        {"order_time": "2026-11-20 22:00"},  # Friday night: Monday 08:30
+        {"order_time": "2026-09-30 18:00"},  # eve of National Day: Oct 8, the first working day
     )
     assert result.valid["review_by"].to_list() == [
         datetime(2026, 11, 20, 10, 35, tzinfo=TZ),

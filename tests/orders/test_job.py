@@ -103,7 +103,9 @@ def test_findings_xlsx_highlights_exactly_the_problem_cells(sample_run: BatchRun
     }
     findings = pl.read_parquet(sample_run.run_dir / "orders" / "findings.parquet")
     colour = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}
-    expected = {(r["row"], FIELDS_BY_NAME[r["column"]].label_zh, colour[r["severity"]]) for r in findings.iter_rows(named=True)}
+    expected = {
+        (r["row"], FIELDS_BY_NAME[r["column"]].label_zh, colour[r["severity"]]) for r in findings.iter_rows(named=True)
+    }
     assert highlighted == expected
     assert sheet.max_row - 1 == findings["row"].n_unique()
 
@@ -139,7 +141,9 @@ def _day_first_copy(folder: Path) -> tuple[Path, set[int]]:
 
 def test_day_first_order_times_read_through_date_formats(team_folder: Path) -> None:
     _, changed = _day_first_copy(team_folder)
-    run = run_on(team_folder, '    input: {path: ../samples/orders_day_first.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}')
+    run = run_on(
+        team_folder, '    input: {path: ../samples/orders_day_first.csv, date_formats: {order_time: "%d/%m/%Y %H:%M"}}'
+    )
     assert run.exit_code == 0, run.jobs["orders"].error
     assert len(changed) > 1000
     expected, actual = planted(), found(run)
@@ -166,4 +170,6 @@ def test_day_first_order_times_without_date_formats_are_findings_and_one_line_of
 def test_date_formats_for_a_field_that_is_not_a_time_says_which_fields_are(team_folder: Path) -> None:
     run = run_on(team_folder, '    input: {path: ../samples/orders_gbk.csv, date_formats: {ordr_time: "%d/%m/%Y"}}')
     assert run.exit_code == 2
-    assert run.jobs["orders"].error.endswith("date_formats: 'ordr_time' is not a time field of this input (did you mean 'order_time'?)")
+    assert run.jobs["orders"].error.endswith(
+        "date_formats: 'ordr_time' is not a time field of this input (did you mean 'order_time'?)"
+    )

@@ -22,7 +22,9 @@ TMALL = REALDATA / "cn" / "tmall_order_report.csv"
 
 @pytest.mark.skipif(not TMALL.exists(), reason="shared/realdata is not beside the repository")
 def test_tmall_orders_are_all_accounted_for() -> None:
-    source = TableSource(path=TMALL, columns={"订单编号": "order_id", "订单创建时间": "order_time", "收货地址 ": "destination"})
+    source = TableSource(
+        path=TMALL, columns={"订单编号": "order_id", "订单创建时间": "order_time", "收货地址 ": "destination"}
+    )
     rules = OrderRules(required=["order_id", "order_time", "destination"])
     table = read_table(source, alias_table(ORDER_FIELDS), required=rules.required)
     result = validate_orders(

@@ -21,7 +21,9 @@ DAY = date(2026, 11, 22)
 def failing_batch(team_folder: Path, smtp: str = "", locale: str = "zh_CN") -> Path:
     """Orders whose rules refuse the day as soon as one row is refused, then a mail needing them."""
     write(team_folder / "config" / "rules" / "strict.yaml", "fail_when:\n  rejected_count: 0\n")
-    return write(team_folder / "config" / "failing.yaml", f"""\
+    return write(
+        team_folder / "config" / "failing.yaml",
+        f"""\
 batch: nightly
 locale: {locale}
 output: ../out
@@ -39,7 +41,8 @@ jobs:
     to: [supervisor@example.com]
     subject: 日报
     body: orders/summary.html
-""")
+""",
+    )
 
 
 def run(config: Path) -> BatchRun:
@@ -69,7 +72,10 @@ def test_the_on_failure_people_get_the_failed_job_and_its_error(team_folder: Pat
     ]
     manifest = json.loads((batch.run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["on_failure"] == {
-        "to": ["ops@example.com", "值班 <duty@example.com>"], "eml": "outbox/on_failure.eml", "sent": True, "error": None,
+        "to": ["ops@example.com", "值班 <duty@example.com>"],
+        "eml": "outbox/on_failure.eml",
+        "sent": True,
+        "error": None,
     }
     assert (batch.run_dir / "outbox" / "on_failure.eml").is_file()
 
@@ -80,7 +86,12 @@ def test_without_smtp_the_notice_waits_in_the_outbox(team_folder: Path) -> None:
     assert message["Subject"] == "[batch failed] nightly 2026-11-22: orders"
     assert message["To"] == "ops@example.com, 值班 <duty@example.com>"
     assert "- orders (validate_orders): " in message.get_content()
-    assert batch.failure_mail == {"to": ["ops@example.com", "值班 <duty@example.com>"], "eml": "outbox/on_failure.eml", "sent": False, "error": None}
+    assert batch.failure_mail == {
+        "to": ["ops@example.com", "值班 <duty@example.com>"],
+        "eml": "outbox/on_failure.eml",
+        "sent": False,
+        "error": None,
+    }
 
 
 def test_a_notice_that_cannot_be_sent_does_not_hide_the_jobs_error(team_folder: Path) -> None:

@@ -34,7 +34,11 @@ def test_a_run_leaves_outputs_and_a_manifest_in_the_dated_folder(team_folder: Pa
     folder = team_folder / "out" / "2026-11-22" / "daily"
     assert run.run_dir == folder.resolve()
     assert sorted(p.name for p in (folder / "orders").iterdir()) == [
-        "findings.parquet", "findings.xlsx", "rejected.parquet", "summary.html", "valid.parquet",
+        "findings.parquet",
+        "findings.xlsx",
+        "rejected.parquet",
+        "summary.html",
+        "valid.parquet",
     ]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     job = manifest["jobs"]["orders"]
@@ -58,7 +62,9 @@ def test_a_rerun_replaces_that_run_folder_and_nothing_else(team_folder: Path) ->
     assert (team_folder / "out" / "2026-11-21" / "daily" / "manifest.json").exists()
 
 
-def test_a_crash_mid_run_leaves_the_previous_run_folder_intact(team_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_mid_run_leaves_the_previous_run_folder_intact(
+    team_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     loaded = load_config(team_folder / "config" / "daily.yaml")
     first = run_batch(loaded, run_date=DAY, as_of=AS_OF, only=FIRST_JOBS)
     before = (first.run_dir / "manifest.json").read_bytes()

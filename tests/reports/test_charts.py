@@ -25,8 +25,16 @@ def test_the_packaged_cjk_font_has_every_glyph_of_a_chinese_chart(tmp_path: Path
     assert missing == []
     family = font_manager.FontProperties(fname=str(path)).get_name()
     font_manager.fontManager.addfont(str(path))
-    figure = charts.bar(["杭州萧山营业所", "义乌营业所"], [0.97, 0.99], title="及时提货率（目标98%）", ylabel="比例",
-                        target=0.98, target_label="目标 98%", breach=[True, False], percent=True)
+    figure = charts.bar(
+        ["杭州萧山营业所", "义乌营业所"],
+        [0.97, 0.99],
+        title="及时提货率（目标98%）",
+        ylabel="比例",
+        target=0.98,
+        target_label="目标 98%",
+        breach=[True, False],
+        percent=True,
+    )
     matplotlib.rcParams["font.sans-serif"] = [family]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph (a tofu box) is a UserWarning
@@ -38,6 +46,8 @@ def test_setup_finds_a_cjk_family_and_titles_charts() -> None:
     family = charts.setup()
     assert family is not None
     assert matplotlib.rcParams["font.sans-serif"][0] == family and matplotlib.rcParams["axes.unicode_minus"] is False
-    figure = charts.line(["11-20", "11-21"], {"查询": [0.8, None]}, title="达标率", ylabel="比例", target=0.8, target_label="目标")
+    figure = charts.line(
+        ["11-20", "11-21"], {"查询": [0.8, None]}, title="达标率", ylabel="比例", target=0.8, target_label="目标"
+    )
     axes = figure.axes[0]
     assert axes.get_title() == "达标率" and axes.get_ylabel() == "比例"

@@ -12,16 +12,24 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from toolkit.reports.export import export_report_html, report_html
 
-PNG = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d3c4c70000000049454e44ae426082"
-)).decode()
+PNG = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d3c4c70000000049454e44ae426082"
+    )
+).decode()
 
 
 def executed_notebook() -> nbformat.NotebookNode:
     code = new_code_cell("SECRET_SOURCE = compute()\ndisplay(table)", execution_count=3)
     code.outputs = [
-        new_output("display_data", data={"text/html": "<table><tr><td>1,234</td></tr></table><script>alert(1)</script>", "text/plain": "table"}),
+        new_output(
+            "display_data",
+            data={
+                "text/html": "<table><tr><td>1,234</td></tr></table><script>alert(1)</script>",
+                "text/plain": "table",
+            },
+        ),
         new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"}),
         new_output("stream", name="stderr", text="DeprecationWarning: noise"),
         new_output("display_data", data={"text/markdown": "运行日期 **2026-11-22**", "text/plain": "md"}),

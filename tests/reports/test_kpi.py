@@ -19,12 +19,26 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def tickets(rows: list[dict]) -> pl.DataFrame:
-    defaults = {"channel": "电话", "problem": "查件", "first_response_at": None, "closed_at": None, "agent": "8011",
-                "satisfaction": None, "waybill": None, "branch": None, "amount": None}
+    defaults = {
+        "channel": "电话",
+        "problem": "查件",
+        "first_response_at": None,
+        "closed_at": None,
+        "agent": "8011",
+        "satisfaction": None,
+        "waybill": None,
+        "branch": None,
+        "amount": None,
+    }
     frame = pl.DataFrame(
         [{**defaults, "ticket_id": f"T{i}", **row} for i, row in enumerate(rows)],
-        schema_overrides={"created_at": pl.Datetime("us", "Asia/Shanghai"), "first_response_at": pl.Datetime("us", "Asia/Shanghai"),
-                          "closed_at": pl.Datetime("us", "Asia/Shanghai"), "satisfaction": pl.Int64, "amount": pl.Float64},
+        schema_overrides={
+            "created_at": pl.Datetime("us", "Asia/Shanghai"),
+            "first_response_at": pl.Datetime("us", "Asia/Shanghai"),
+            "closed_at": pl.Datetime("us", "Asia/Shanghai"),
+            "satisfaction": pl.Int64,
+            "amount": pl.Float64,
+        },
     )
     return frame
 
@@ -34,14 +48,43 @@ def day_of_tickets() -> pl.DataFrame:
     return tickets(
         [
             # queries: answered in 30 min (met), in 2 h (missed), open since 08:30 (pending at 09:00)
-            {"ticket_type": "query", "created_at": at(21, 9), "closed_at": at(21, 9, 30), "satisfaction": 5, "agent": "8011"},
-            {"ticket_type": "urge", "created_at": at(21, 10), "closed_at": at(21, 12), "satisfaction": 2, "agent": "8012"},
+            {
+                "ticket_type": "query",
+                "created_at": at(21, 9),
+                "closed_at": at(21, 9, 30),
+                "satisfaction": 5,
+                "agent": "8011",
+            },
+            {
+                "ticket_type": "urge",
+                "created_at": at(21, 10),
+                "closed_at": at(21, 12),
+                "satisfaction": 2,
+                "agent": "8012",
+            },
             {"ticket_type": "inquiry", "created_at": at(22, 8, 30), "agent": "8012"},
             # complaints: ¥200 closed in 3 h (met), ¥300 open since yesterday (missed), ¥2,000 (not under the standard)
-            {"ticket_type": "complaint", "created_at": at(21, 14), "closed_at": at(21, 17), "amount": 200.0, "satisfaction": 4},
+            {
+                "ticket_type": "complaint",
+                "created_at": at(21, 14),
+                "closed_at": at(21, 17),
+                "amount": 200.0,
+                "satisfaction": 4,
+            },
             {"ticket_type": "complaint", "created_at": at(21, 15), "amount": 300.0, "problem": "破损"},
-            {"ticket_type": "complaint", "created_at": at(21, 9), "closed_at": at(21, 20), "amount": 2000.0, "problem": "丢件"},
-            {"ticket_type": "change", "created_at": at(21, 11), "first_response_at": at(21, 11, 4), "closed_at": at(21, 11, 40)},
+            {
+                "ticket_type": "complaint",
+                "created_at": at(21, 9),
+                "closed_at": at(21, 20),
+                "amount": 2000.0,
+                "problem": "丢件",
+            },
+            {
+                "ticket_type": "change",
+                "created_at": at(21, 11),
+                "first_response_at": at(21, 11, 4),
+                "closed_at": at(21, 11, 40),
+            },
         ]
     )
 
@@ -50,7 +93,15 @@ def test_service_standards_count_met_missed_and_pending(day_of_tickets: pl.DataF
     table = kpi.service_standards(day_of_tickets, AS_OF).to_dicts()
     rows = {row["standard"]: row for row in table}
     assert rows["query_1h"] | {"label": None} == {
-        "standard": "query_1h", "label": None, "tickets": 3, "met": 1, "missed": 1, "pending": 1, "target": 0.8, "rate": 0.5, "breach": True,
+        "standard": "query_1h",
+        "label": None,
+        "tickets": 3,
+        "met": 1,
+        "missed": 1,
+        "pending": 1,
+        "target": 0.8,
+        "rate": 0.5,
+        "breach": True,
     }
     complaint = rows["complaint_4h"]
     assert (complaint["tickets"], complaint["met"], complaint["missed"], complaint["pending"]) == (2, 1, 1, 0)
@@ -85,8 +136,10 @@ def test_by_type_problem_types_and_late_tickets(day_of_tickets: pl.DataFrame) ->
     types = kpi.by_type(day_of_tickets)
     assert types.row(0, named=True)["ticket_type"] == "complaint" and types.row(0, named=True)["label"] == "投诉"
     assert types["tickets"].sum() == 7 and types["share"].sum() == pytest.approx(1.0)
-    damaged = tickets([{"ticket_type": "complaint", "problem": "破损", "created_at": at(21, h)} for h in (9, 10, 11)]
-                      + [{"ticket_type": "query", "problem": "查件", "created_at": at(21, 12)}])
+    damaged = tickets(
+        [{"ticket_type": "complaint", "problem": "破损", "created_at": at(21, h)} for h in (9, 10, 11)]
+        + [{"ticket_type": "query", "problem": "查件", "created_at": at(21, 12)}]
+    )
     assert kpi.problem_types(damaged, top=1).rows() == [("投诉", "破损", 3, 0.75)]
     late = kpi.late_tickets(day_of_tickets, AS_OF)
     assert late["ticket_id"].to_list() == ["T4", "T1"]  # open complaint (18 h) before the 2 h urge
@@ -100,7 +153,9 @@ def test_tickets_on_a_day_and_daily_volume(day_of_tickets: pl.DataFrame) -> None
 
 
 def test_standards_by_day_has_every_day(day_of_tickets: pl.DataFrame) -> None:
-    later = pl.concat([day_of_tickets, tickets([{"ticket_type": "query", "created_at": at(19, 9), "closed_at": at(19, 9, 10)}])])
+    later = pl.concat(
+        [day_of_tickets, tickets([{"ticket_type": "query", "created_at": at(19, 9), "closed_at": at(19, 9, 10)}])]
+    )
     trend = kpi.standards_by_day(later, AS_OF)
     assert trend["day"].to_list() == [date(2026, 11, d) for d in (19, 20, 21, 22)]
     assert trend["query_1h"].to_list() == [1.0, None, 0.5, None]
@@ -127,7 +182,11 @@ def test_orders_kpis() -> None:
     counts = kpi.order_counts(valid, rejected)
     assert counts == {"received": 5, "accepted": 3, "refused": 2, "call_needed": 1, "refused_rate": 0.4}
     by_rule = kpi.findings_by_rule(findings, 5)
-    assert by_rule.select("rule", "orders", "share").rows() == [("required", 2, 0.4), ("invalid_phone", 1, 0.2), ("possible_duplicate", 1, 0.2)]
+    assert by_rule.select("rule", "orders", "share").rows() == [
+        ("required", 2, 0.4),
+        ("invalid_phone", 1, 0.2),
+        ("possible_duplicate", 1, 0.2),
+    ]
     assert kpi.refused_by_rule(findings)["rule"].to_list() == ["required", "invalid_phone"]
     branches = kpi.orders_by_branch(valid, rejected)
     assert branches.rows() == [("杭州", 3, 2, 1, pytest.approx(1 / 3)), ("—", 1, 0, 1, 1.0), ("上海", 1, 1, 0, 0.0)]
@@ -135,13 +194,25 @@ def test_orders_kpis() -> None:
 
 def test_sms_kpis() -> None:
     outbox = pl.DataFrame(
-        {"role": ["业务员", "调度", "业务员"], "phone": ["13900000001", "13800000001", "13900000001"], "parts": [1, 1, 2],
-         "shortened": [None, None, "goods_name 12→5"]}
+        {
+            "role": ["业务员", "调度", "业务员"],
+            "phone": ["13900000001", "13800000001", "13900000001"],
+            "parts": [1, 1, 2],
+            "shortened": [None, None, "goods_name 12→5"],
+        }
     )
     messages = pl.DataFrame({"serial": ["1", "2", "3"]})
     findings = pl.DataFrame({"rule": ["over_budget", "invalid_recipient_phone", "invalid_recipient_phone"]})
     counts = kpi.sms_counts(messages, outbox, findings)
-    assert counts == {"rendered": 3, "outbox": 3, "parts": 4, "shortened": 1, "over_budget": 1, "invalid_phone": 2, "not_sent": 3}
+    assert counts == {
+        "rendered": 3,
+        "outbox": 3,
+        "parts": 4,
+        "shortened": 1,
+        "over_budget": 1,
+        "invalid_phone": 2,
+        "not_sent": 3,
+    }
     assert kpi.sms_by_role(outbox).rows() == [("业务员", 2, 3, 1), ("调度", 1, 1, 1)]
     assert kpi.sms_counts(messages, outbox, findings.clear())["not_sent"] == 0
 

@@ -24,23 +24,131 @@ def at(day: int, hour: int = 9) -> datetime:
 def status(rows: list[tuple]) -> pl.DataFrame:
     """(branch, origin, destination, carrier, order day, picked_up_at, pickup_due, picked_up_on_time,
     delivery_due, delivered_on_time, declared_value, arrived_at, stage); no tracking events."""
-    names = ["branch", "origin", "destination", "carrier", "order_time", "picked_up_at", "pickup_due",
-             "picked_up_on_time", "delivery_due", "delivered_on_time", "declared_value", "arrived_at", "stage"]
-    schema = {"order_time": STAMP, "picked_up_at": STAMP, "pickup_due": STAMP, "delivery_due": STAMP, "arrived_at": STAMP,
-              "picked_up_on_time": pl.Boolean, "delivered_on_time": pl.Boolean, "declared_value": pl.Float64, "stage": STAGE_DTYPE}
-    return pl.DataFrame(rows, schema=names, orient="row", schema_overrides=schema).with_columns(events=pl.lit(0, pl.Int64))
+    names = [
+        "branch",
+        "origin",
+        "destination",
+        "carrier",
+        "order_time",
+        "picked_up_at",
+        "pickup_due",
+        "picked_up_on_time",
+        "delivery_due",
+        "delivered_on_time",
+        "declared_value",
+        "arrived_at",
+        "stage",
+    ]
+    schema = {
+        "order_time": STAMP,
+        "picked_up_at": STAMP,
+        "pickup_due": STAMP,
+        "delivery_due": STAMP,
+        "arrived_at": STAMP,
+        "picked_up_on_time": pl.Boolean,
+        "delivered_on_time": pl.Boolean,
+        "declared_value": pl.Float64,
+        "stage": STAGE_DTYPE,
+    }
+    return pl.DataFrame(rows, schema=names, orient="row", schema_overrides=schema).with_columns(
+        events=pl.lit(0, pl.Int64)
+    )
 
 
 @pytest.fixture
 def shipments() -> pl.DataFrame:
     return status(
         [
-            ("杭州", "杭州", "成都", "顺丰", at(17), at(17, 10), at(17, 15), True, at(19), True, 2000.0, at(18), "delivered"),
-            ("杭州", "杭州", "成都", "顺丰", at(17), at(18, 10), at(17, 15), False, at(19), False, None, at(20), "delivered"),  # late twice
-            ("杭州", "杭州", "北京", "顺丰", at(18), None, at(18, 15), None, at(21), None, None, None, "created"),  # never picked up
-            ("上海", "上海", "成都", "京东", at(21), None, at(23, 15), None, at(25), None, None, None, "created"),  # not due yet
-            ("上海", "上海", "北京", "京东", at(20), at(20, 10), at(20, 15), True, at(24), None, None, None, "in_transit"),  # delivery not due
-            ("上海", "上海", "北京", "京东", at(10), at(10, 10), at(10, 15), True, at(12), True, None, at(11), "delivered"),  # the week before
+            (
+                "杭州",
+                "杭州",
+                "成都",
+                "顺丰",
+                at(17),
+                at(17, 10),
+                at(17, 15),
+                True,
+                at(19),
+                True,
+                2000.0,
+                at(18),
+                "delivered",
+            ),
+            (
+                "杭州",
+                "杭州",
+                "成都",
+                "顺丰",
+                at(17),
+                at(18, 10),
+                at(17, 15),
+                False,
+                at(19),
+                False,
+                None,
+                at(20),
+                "delivered",
+            ),  # late twice
+            (
+                "杭州",
+                "杭州",
+                "北京",
+                "顺丰",
+                at(18),
+                None,
+                at(18, 15),
+                None,
+                at(21),
+                None,
+                None,
+                None,
+                "created",
+            ),  # never picked up
+            (
+                "上海",
+                "上海",
+                "成都",
+                "京东",
+                at(21),
+                None,
+                at(23, 15),
+                None,
+                at(25),
+                None,
+                None,
+                None,
+                "created",
+            ),  # not due yet
+            (
+                "上海",
+                "上海",
+                "北京",
+                "京东",
+                at(20),
+                at(20, 10),
+                at(20, 15),
+                True,
+                at(24),
+                None,
+                None,
+                None,
+                "in_transit",
+            ),  # delivery not due
+            (
+                "上海",
+                "上海",
+                "北京",
+                "京东",
+                at(10),
+                at(10, 10),
+                at(10, 15),
+                True,
+                at(12),
+                True,
+                None,
+                at(11),
+                "delivered",
+            ),  # the week before
         ]
     )
 
@@ -56,13 +164,23 @@ def test_timely_pickup_per_branch_against_98_percent(shipments: pl.DataFrame) ->
 
 def test_origin_analysis_counts_shipped_and_not(shipments: pl.DataFrame) -> None:
     origins = kpi.origin_analysis(shipments, AS_OF)
-    assert origins.select("origin", "shipments", "picked_up", "not_picked_up").rows() == [("上海", 3, 2, 1), ("杭州", 3, 2, 1)]
+    assert origins.select("origin", "shipments", "picked_up", "not_picked_up").rows() == [
+        ("上海", 3, 2, 1),
+        ("杭州", 3, 2, 1),
+    ]
     assert origins["share"].to_list() == [0.5, 0.5]
 
 
 def test_late_delivery_per_carrier_and_route(shipments: pl.DataFrame) -> None:
     by_carrier = kpi.late_delivery(shipments, "carrier", AS_OF)
-    assert by_carrier.columns == ["carrier", "shipments", "delivered_on_time", "delivered_late", "open_overdue", "late_rate"]
+    assert by_carrier.columns == [
+        "carrier",
+        "shipments",
+        "delivered_on_time",
+        "delivered_late",
+        "open_overdue",
+        "late_rate",
+    ]
     assert by_carrier.rows() == [("顺丰", 3, 1, 1, 1, pytest.approx(2 / 3)), ("京东", 1, 1, 0, 0, 0.0)]
     routes = kpi.late_delivery(shipments, "route", AS_OF)
     assert routes["route"].to_list() == ["杭州→北京", "杭州→成都", "上海→北京"]
@@ -70,13 +188,29 @@ def test_late_delivery_per_carrier_and_route(shipments: pl.DataFrame) -> None:
 
 
 def test_a_cancelled_shipment_is_in_no_rate_and_counted_as_not_chased(shipments: pl.DataFrame) -> None:
-    cancelled = status([("杭州", "杭州", "成都", "顺丰", at(17), None, at(17, 15), None, at(19), None, None, None, "cancelled")])
+    cancelled = status(
+        [("杭州", "杭州", "成都", "顺丰", at(17), None, at(17, 15), None, at(19), None, None, None, "cancelled")]
+    )
     with_cancelled = pl.concat([shipments, cancelled])
-    assert kpi.late_delivery(with_cancelled, "carrier", AS_OF).rows() == kpi.late_delivery(shipments, "carrier", AS_OF).rows()
-    assert kpi.timely_pickup(with_cancelled, "branch", AS_OF).rows() == kpi.timely_pickup(shipments, "branch", AS_OF).rows()
-    assert kpi.weekly_rates(with_cancelled, AS_OF)["late_rate"].to_list() == kpi.weekly_rates(shipments, AS_OF)["late_rate"].to_list()
+    assert (
+        kpi.late_delivery(with_cancelled, "carrier", AS_OF).rows()
+        == kpi.late_delivery(shipments, "carrier", AS_OF).rows()
+    )
+    assert (
+        kpi.timely_pickup(with_cancelled, "branch", AS_OF).rows()
+        == kpi.timely_pickup(shipments, "branch", AS_OF).rows()
+    )
+    assert (
+        kpi.weekly_rates(with_cancelled, AS_OF)["late_rate"].to_list()
+        == kpi.weekly_rates(shipments, AS_OF)["late_rate"].to_list()
+    )
     assert kpi.delivery_summary(with_cancelled, AS_OF) == {
-        "delivered_on_time": 2, "delivered_late": 1, "open_overdue": 1, "open_not_due": 2, "not_chased": 1, "no_due_time": 0,
+        "delivered_on_time": 2,
+        "delivered_late": 1,
+        "open_overdue": 1,
+        "open_not_due": 2,
+        "not_chased": 1,
+        "no_due_time": 0,
         "no_events": 7,
     }
 
@@ -107,8 +241,20 @@ def test_overdue_counts_summary_and_top_items() -> None:
             "rounds": [2, 1, 1, 3],
         }
     )
-    assert kpi.overdue_summary(worklist) == {"flagged": 4, "critical": 1, "high": 2, "medium": 0, "low": 1, "urgent": 1, "chased_again": 2}
-    assert kpi.overdue_counts(worklist, "severity").select("severity_label", "shipments").rows() == [("紧急", 1), ("高", 2), ("低", 1)]
+    assert kpi.overdue_summary(worklist) == {
+        "flagged": 4,
+        "critical": 1,
+        "high": 2,
+        "medium": 0,
+        "low": 1,
+        "urgent": 1,
+        "chased_again": 2,
+    }
+    assert kpi.overdue_counts(worklist, "severity").select("severity_label", "shipments").rows() == [
+        ("紧急", 1),
+        ("高", 2),
+        ("低", 1),
+    ]
     assert kpi.overdue_counts(worklist, "rule").rows()[0] == ("delivery_overdue", "超过配送时效", 2, 0.5)
     assert kpi.overdue_counts(worklist, "route").rows()[0] == ("上海→成都", 2, 0.5)
     top = kpi.top_overdue(worklist, 2)

@@ -48,7 +48,11 @@ def config(team: Path, name: str, text: str) -> Path:
 
 
 def test_the_reports_run_on_the_samples_and_export_html(report_team: Path) -> None:
-    path = config(report_team, "report.yaml", DATA_JOBS + """
+    path = config(
+        report_team,
+        "report.yaml",
+        DATA_JOBS
+        + """
   overdue:
     kind: flag_overdue
     shipments: ../samples/shipments.csv
@@ -65,7 +69,8 @@ def test_the_reports_run_on_the_samples_and_export_html(report_team: Path) -> No
     notebook: ../notebooks/weekly_kpi.ipynb
     parameters: {overdue: overdue}
     files: {tickets: ../samples/service_tickets.csv, claims: ../samples/claims.csv, directory: branches.csv}
-""")
+""",
+    )
     run = tk.run(str(path), as_of=AS_OF)
     assert run.exit_code == ExitCode.DONE, {name: r.error for name, r in run.jobs.items()}
     record = run.jobs["daily_report"]
@@ -90,14 +95,31 @@ def test_the_reports_run_on_the_samples_and_export_html(report_team: Path) -> No
 
     weekly = (run.run_dir / "weekly_kpi" / "weekly_kpi.html").read_text(encoding="utf-8")
     assert "统计周 <strong>2026-11-16 至 2026-11-22</strong>" in weekly
-    for section in ("周环比", "及时提货率", "各业务员", "发货地分析", "延误最多的线路", "票均赔付金额", "当月出险次数", "超过时限的理赔"):
+    for section in (
+        "周环比",
+        "及时提货率",
+        "各业务员",
+        "发货地分析",
+        "延误最多的线路",
+        "票均赔付金额",
+        "当月出险次数",
+        "超过时限的理赔",
+    ):
         assert section in weekly, section
-    for count in ("按时送达", "超时送达", "未送达,已超时", "未送达,未到期", "无轨迹"):  # the overdue job's counts, in its words
+    for count in (
+        "按时送达",
+        "超时送达",
+        "未送达,已超时",
+        "未送达,未到期",
+        "无轨迹",
+    ):  # the overdue job's counts, in its words
         assert count in weekly, count
     assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', weekly)) >= 5 and "<script" not in weekly.lower()
 
 
-def test_parameters_reach_the_notebook_under_a_cron_like_environment(report_team: Path, write_notebook: Callable[..., Path]) -> None:
+def test_parameters_reach_the_notebook_under_a_cron_like_environment(
+    report_team: Path, write_notebook: Callable[..., Path]
+) -> None:
     write_notebook(
         report_team / "notebooks" / "echo.ipynb",
         "import json, sys\nfrom pathlib import Path\n"
@@ -105,27 +127,42 @@ def test_parameters_reach_the_notebook_under_a_cron_like_environment(report_team
         "seen['valid_exists'] = Path(valid).is_file()\nseen['python'] = sys.executable\n"
         "Path(output_dir, 'seen.json').write_text(json.dumps(seen, ensure_ascii=False))",
         parameters="NAMES = ['run_date', 'as_of', 'run_dir', 'output_dir', 'locale', 'orders', 'valid', 'team', 'limit', 'tickets']\n"
-        + "".join(f"{name} = None\n" for name in ("run_date", "as_of", "run_dir", "output_dir", "locale", "orders", "valid", "tickets"))
+        + "".join(
+            f"{name} = None\n"
+            for name in ("run_date", "as_of", "run_dir", "output_dir", "locale", "orders", "valid", "tickets")
+        )
         + "team = ''\nlimit = 0",
     )
-    path = config(report_team, "echo.yaml", DATA_JOBS.split("  dispatch_sms:")[0] + """
+    path = config(
+        report_team,
+        "echo.yaml",
+        DATA_JOBS.split("  dispatch_sms:")[0]
+        + """
   echo:
     kind: notebook
     notebook: ../notebooks/echo.ipynb
     parameters: {orders: orders, valid: orders.valid, team: 客服一组, limit: 3}
     files: {tickets: ../samples/service_tickets.csv}
-""")
+""",
+    )
     # cron: no TTY, a bare PATH without this Python, no Jupyter server
     env = {"HOME": os.environ.get("HOME", "/root"), "PATH": "/usr/bin:/bin", "LANG": "C"}
     done = subprocess.run(
         [sys.executable, "-m", "toolkit", "run", str(path), "--as-of", AS_OF],
-        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300, cwd=report_team,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=report_team,
     )
     assert done.returncode == 0, done.stderr
     run_dir = report_team / "out" / "2026-11-22" / "daily"
     seen = json.loads((run_dir / "echo" / "seen.json").read_text(encoding="utf-8"))
     staging = Path(seen["run_dir"])
-    assert seen["run_date"] == "2026-11-22" and seen["as_of"] == "2026-11-22T09:00:00+08:00" and seen["locale"] == "zh_CN"
+    assert (
+        seen["run_date"] == "2026-11-22" and seen["as_of"] == "2026-11-22T09:00:00+08:00" and seen["locale"] == "zh_CN"
+    )
     assert Path(seen["orders"]) == staging / "orders" and Path(seen["output_dir"]) == staging / "echo"
     assert Path(seen["valid"]) == staging / "orders" / "valid.parquet" and seen["valid_exists"] is True
     assert seen["team"] == "客服一组" and seen["limit"] == 3
@@ -134,59 +171,85 @@ def test_parameters_reach_the_notebook_under_a_cron_like_environment(report_team
     assert "Passed unknown parameter" not in done.stderr and "WARNING" not in done.stderr
 
 
-def test_a_failing_cell_fails_the_job_and_keeps_the_executed_notebook(report_team: Path, write_notebook: Callable[..., Path]) -> None:
+def test_a_failing_cell_fails_the_job_and_keeps_the_executed_notebook(
+    report_team: Path, write_notebook: Callable[..., Path]
+) -> None:
     notebooks = report_team / "notebooks"
     write_notebook(notebooks / "broken.ipynb", "x = 1", "rows = {}\nrows['missing']", "print('never reached')")
     write_notebook(notebooks / "slow.ipynb", "import time\ntime.sleep(60)")
-    path = config(report_team, "broken.yaml", """
+    path = config(
+        report_team,
+        "broken.yaml",
+        """
 batch: broken
 output: ../out
 state: ../data
 jobs:
   report: {kind: notebook, notebook: ../notebooks/broken.ipynb}
   slow: {kind: notebook, notebook: ../notebooks/slow.ipynb, cell_timeout: 2}
-""")
+""",
+    )
     run = tk.run(str(path), as_of=AS_OF)
     assert run.exit_code == ExitCode.JOB_FAILED
     kept = run.run_dir / "report" / "broken.ipynb"
     assert run.jobs["report"].status == "failed"
-    assert run.jobs["report"].error == f"broken.ipynb: cell In [4] raised KeyError: 'missing'; executed notebook: {kept}"
+    assert (
+        run.jobs["report"].error == f"broken.ipynb: cell In [4] raised KeyError: 'missing'; executed notebook: {kept}"
+    )
     executed = nbformat.read(kept, as_version=4)
     errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert [(e.ename, e.evalue) for e in errors] == [("KeyError", "'missing'")]
     assert not (run.run_dir / "report" / "broken.html").exists()  # a broken report is not exported
 
     assert run.jobs["slow"].status == "failed"
-    assert run.jobs["slow"].error == f"slow.ipynb: a cell did not finish within 2 s (cell_timeout); executed notebook: {run.run_dir / 'slow' / 'slow.ipynb'}"
+    assert (
+        run.jobs["slow"].error
+        == f"slow.ipynb: a cell did not finish within 2 s (cell_timeout); executed notebook: {run.run_dir / 'slow' / 'slow.ipynb'}"
+    )
     assert (run.run_dir / "slow" / "slow.ipynb").is_file()
 
 
 def test_a_kernel_that_is_not_installed_says_how_to_install_it(report_team: Path) -> None:
-    path = config(report_team, "nokernel.yaml", """
+    path = config(
+        report_team,
+        "nokernel.yaml",
+        """
 batch: nokernel
 output: ../out
 jobs:
   report: {kind: notebook, notebook: ../notebooks/daily_report.ipynb, kernel: cs-toolkit-missing}
-""")
+""",
+    )
     run = tk.run(str(path), as_of=AS_OF)
     error = run.jobs["report"].error
     assert run.exit_code == ExitCode.JOB_FAILED
     assert error.startswith("Jupyter kernel 'cs-toolkit-missing' is not installed (installed: ")
     assert error.endswith("install it with: python -m ipykernel install --user --name cs-toolkit-missing")
-    checked = subprocess.run([sys.executable, "-m", "toolkit", "check", str(path)], capture_output=True, text=True, timeout=120)
-    assert checked.returncode == ExitCode.BAD_INPUT and "python -m ipykernel install --user --name cs-toolkit-missing" in checked.stderr
+    checked = subprocess.run(
+        [sys.executable, "-m", "toolkit", "check", str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert (
+        checked.returncode == ExitCode.BAD_INPUT
+        and "python -m ipykernel install --user --name cs-toolkit-missing" in checked.stderr
+    )
 
 
 def test_the_workbench_notebook_runs_with_its_defaults(report_team: Path) -> None:
-    path = config(report_team, "workbench.yaml", """
+    path = config(
+        report_team,
+        "workbench.yaml",
+        """
 batch: workbench
 output: ../out
 jobs:
   workbench: {kind: notebook, notebook: ../notebooks/workbench.ipynb, html: false}
-""")
+""",
+    )
     run = tk.run(str(path), as_of=AS_OF)
     assert run.exit_code == ExitCode.DONE, run.jobs["workbench"].error
     executed = nbformat.read(run.run_dir / "workbench" / "workbench.ipynb", as_version=4)
-    shown = "".join(o.get("data", {}).get("text/html", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+    shown = "".join(
+        o.get("data", {}).get("text/html", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs
+    )
     assert "核单结果" in shown and "短信预览" in shown and "批次 daily" in shown
     assert not (report_team / "out" / "2026-11-22" / "daily").exists()  # scratch: the team's out/ is left alone

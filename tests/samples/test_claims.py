@@ -37,7 +37,9 @@ def test_the_ledger_has_every_status_and_kpi_ingredient() -> None:
     assert 0.25 < insured < 0.55  # 投保率
     assert ((ledger["保价金额"] != "") == (ledger["是否保价"] == "是")).all()
     settled = ledger.filter(pl.col("理赔状态") == "已结案")
-    assert (settled["实赔金额"] != "").all() and (ledger.filter(pl.col("理赔状态") == "已拒赔")["实赔金额"] == "0").all()
+    assert (settled["实赔金额"] != "").all() and (
+        ledger.filter(pl.col("理赔状态") == "已拒赔")["实赔金额"] == "0"
+    ).all()
     assert 1 <= (ledger["通融赔付"] == "是").sum() <= 15  # 通融赔付次数
     assert (ledger.filter(pl.col("通融赔付") == "是")["理赔状态"] == "已结案").all()
 

@@ -16,10 +16,25 @@ ALL_RULES = set(PLANTERS)
 
 def test_rule_ids_are_the_validators() -> None:
     assert {
-        "required", "not_a_date", "not_a_number", "not_an_integer", "invalid_phone", "non_positive",
-        "piece_overweight", "order_overweight", "piece_oversize", "order_oversize", "prohibited_goods",
-        "embargoed", "no_packaging", "used_goods_insured", "bad_payment_method", "duplicate_order_id",
-        "possible_duplicate", "destination_not_served", "future_order_time",
+        "required",
+        "not_a_date",
+        "not_a_number",
+        "not_an_integer",
+        "invalid_phone",
+        "non_positive",
+        "piece_overweight",
+        "order_overweight",
+        "piece_oversize",
+        "order_oversize",
+        "prohibited_goods",
+        "embargoed",
+        "no_packaging",
+        "used_goods_insured",
+        "bad_payment_method",
+        "duplicate_order_id",
+        "possible_duplicate",
+        "destination_not_served",
+        "future_order_time",
     } == ALL_RULES
 
 

@@ -55,11 +55,22 @@ def test_clean_goods_payment_and_phones(
 def test_messy_but_valid_cells_are_present(generated: GeneratedOrders) -> None:
     frame = generated.frame
     phones = pl.concat([frame["发货人电话"], frame["收货人电话"]])
-    for pattern in (r"^1\.\d+E10$", r"^1\d{10}\.0$", "^[０-９]{11}$", r"^\+86 1\d\d \d{4} \d{4}$",
-                    r"^1\d\d-\d{4}-\d{4}$", r"^0\d{2,3}-\d{7,8}$", r"^ |\s$"):
+    for pattern in (
+        r"^1\.\d+E10$",
+        r"^1\d{10}\.0$",
+        "^[０-９]{11}$",
+        r"^\+86 1\d\d \d{4} \d{4}$",
+        r"^1\d\d-\d{4}-\d{4}$",
+        r"^0\d{2,3}-\d{7,8}$",
+        r"^ |\s$",
+    ):
         assert phones.str.contains(pattern).any(), pattern
-    for pattern in (r"^\d{4}-\d\d-\d\d \d\d:\d\d$", r"^\d{4}/\d{1,2}/\d{1,2} \d{1,2}:\d\d$",
-                    r"^\d{4}年\d\d月\d\d日 \d\d:\d\d$", r"^4\d{4}\.\d+$"):
+    for pattern in (
+        r"^\d{4}-\d\d-\d\d \d\d:\d\d$",
+        r"^\d{4}/\d{1,2}/\d{1,2} \d{1,2}:\d\d$",
+        r"^\d{4}年\d\d月\d\d日 \d\d:\d\d$",
+        r"^4\d{4}\.\d+$",
+    ):
         assert frame["下单时间"].str.contains(pattern).any(), pattern
     assert frame["重量"].str.contains("公斤$").any() and frame["重量"].str.contains(r"^\d,\d{3}").any()
     assert frame["件数"].str.contains("件$").any()

@@ -22,9 +22,7 @@ HEADERS = [f.label_zh for f in ORDER_FIELDS]
 def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GeneratedOrders]:
     out = tmp_path_factory.mktemp("samples")
     paths = write_samples(out, orders=ORDERS, seed=11, formats=("xlsx", "csv", "parquet"))
-    assert sorted(p.name for p in paths) == [
-        "orders.parquet", "orders.xlsx", "orders_gbk.csv", "planted_defects.csv"
-    ]
+    assert sorted(p.name for p in paths) == ["orders.parquet", "orders.xlsx", "orders_gbk.csv", "planted_defects.csv"]
     return out, generate_orders(ORDERS, seed=11)
 
 

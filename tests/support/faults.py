@@ -39,15 +39,21 @@ def toolkit(team: Path, *args: str, user: int | None = None, timeout: float = 12
     exec, which drops them; the toolkit itself then runs with none."""
     as_user = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups"] if user is not None else []
     return subprocess.run(
-        [*as_user, sys.executable, "-m", "toolkit", *args], check=False, cwd=team, capture_output=True, text=True,
-        timeout=timeout, env={**os.environ, "HOME": str(team)},
+        [*as_user, sys.executable, "-m", "toolkit", *args],
+        check=False,
+        cwd=team,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "HOME": str(team)},
     )
 
 
 def start(team: Path, *args: str) -> subprocess.Popen[str]:
     """`toolkit ARGS` started, not waited for."""
-    return subprocess.Popen([sys.executable, "-m", "toolkit", *args], cwd=team, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "toolkit", *args], cwd=team, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
 
 
 def wait_for(process: subprocess.Popen[str], found: Callable[[], Path | None], what: str, timeout: float = 60) -> Path:
@@ -58,7 +64,9 @@ def wait_for(process: subprocess.Popen[str], found: Callable[[], Path | None], w
         if path is not None:
             return path
         if process.poll() is not None:
-            pytest.fail(f"the run ended (exit {process.returncode}) before {what}: {process.stderr.read() if process.stderr else ''}")
+            pytest.fail(
+                f"the run ended (exit {process.returncode}) before {what}: {process.stderr.read() if process.stderr else ''}"
+            )
         time.sleep(0.002)
     pytest.fail(f"no {what} within {timeout} s")
 
@@ -122,7 +130,9 @@ def mounted_tmpfs(at: Path, options: str) -> Iterator[Path]:
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root (CI runs as root)")
     at.mkdir(parents=True, exist_ok=True)
-    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(at)], check=False, capture_output=True, text=True)
+    mount = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(at)], check=False, capture_output=True, text=True
+    )
     if mount.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mount.stderr.strip() or mount.returncode}")
     try:

@@ -24,7 +24,9 @@ def replace_once(text: str, old: str, new: str) -> str:
     was, and the test would run, and compare, the unchanged file."""
     found = text.count(old)
     if found != 1:
-        raise AssertionError(f"replace_once: the anchor {old!r} occurs {found} times in the text, expected exactly once")
+        raise AssertionError(
+            f"replace_once: the anchor {old!r} occurs {found} times in the text, expected exactly once"
+        )
     return text.replace(old, new)
 
 

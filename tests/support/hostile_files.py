@@ -15,10 +15,52 @@ from typer.testing import CliRunner
 from tests.support.files import write
 from toolkit.cli import app
 
-HEADERS = ["订单号", "下单时间", "发货人", "发货人电话", "提货地址", "货物名称", "件数", "重量", "体积", "新旧", "包装", "保价金额",
-           "目的地", "收货人", "收货人电话", "收货地址", "付款方式", "提货费", "送货费", "营业所", "客服工号"]
-CLEAN = ["7551000001", "2026-11-20 10:05", "黄强", "18890361508", "杭州市余杭区和平路727号", "汽车配件", "6", "178", "0.4", "",
-         "纸箱", "", "南通", "张宁", "15990039685", "南通市海门区滨江路524号", "现付", "", "0", "杭州余杭营业所", "8026"]
+HEADERS = [
+    "订单号",
+    "下单时间",
+    "发货人",
+    "发货人电话",
+    "提货地址",
+    "货物名称",
+    "件数",
+    "重量",
+    "体积",
+    "新旧",
+    "包装",
+    "保价金额",
+    "目的地",
+    "收货人",
+    "收货人电话",
+    "收货地址",
+    "付款方式",
+    "提货费",
+    "送货费",
+    "营业所",
+    "客服工号",
+]
+CLEAN = [
+    "7551000001",
+    "2026-11-20 10:05",
+    "黄强",
+    "18890361508",
+    "杭州市余杭区和平路727号",
+    "汽车配件",
+    "6",
+    "178",
+    "0.4",
+    "",
+    "纸箱",
+    "",
+    "南通",
+    "张宁",
+    "15990039685",
+    "南通市海门区滨江路524号",
+    "现付",
+    "",
+    "0",
+    "杭州余杭营业所",
+    "8026",
+]
 AS_OF = ["--date", "2026-11-22", "--as-of", "2026-11-22 09:00"]
 BATCH = """\
 batch: hostile
@@ -51,7 +93,9 @@ def order(number: int, **cells: str) -> list[str]:
     return row
 
 
-def orders_csv(rows: list[list[str]], *, headers: list[str] = HEADERS, delimiter: str = ",", line_end: str = "\n") -> str:
+def orders_csv(
+    rows: list[list[str]], *, headers: list[str] = HEADERS, delimiter: str = ",", line_end: str = "\n"
+) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator=line_end)
     writer.writerow(headers)

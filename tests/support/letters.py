@@ -26,4 +26,3 @@ jobs:
         encoding="utf-8",
     )
     return path
-

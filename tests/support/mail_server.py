@@ -68,7 +68,9 @@ def certificate(folder: Path) -> tuple[Path, Path]:
     )
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert_path, key_path
 
 
@@ -79,7 +81,11 @@ class MailServer:
     TLS from the first byte (port 465 style)."""
 
     def __init__(
-        self, user: str | None = None, password: str | None = None, tls: tuple[Path, Path] | None = None, mode: str = "starttls"
+        self,
+        user: str | None = None,
+        password: str | None = None,
+        tls: tuple[Path, Path] | None = None,
+        mode: str = "starttls",
     ) -> None:
         self.inbox = Inbox()
         self.port = free_port()
@@ -91,11 +97,15 @@ class MailServer:
         if tls is not None:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(*tls)
-            options |= {"tls_context": context, "require_starttls": True} if mode == "starttls" else {"ssl_context": context}
+            options |= (
+                {"tls_context": context, "require_starttls": True} if mode == "starttls" else {"ssl_context": context}
+            )
         self._credentials = (user, password)
         self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **options)
 
-    def _authenticate(self, server: object, session: object, envelope: object, mechanism: str, data: object) -> AuthResult:
+    def _authenticate(
+        self, server: object, session: object, envelope: object, mechanism: str, data: object
+    ) -> AuthResult:
         assert isinstance(data, LoginPassword)
         self.logins.append(data.login.decode())
         self.login_connections.add(getattr(session, "peer", None))

@@ -124,7 +124,11 @@ def findings(rows: list[dict[str, str]], rules: dict[str, Any]) -> set[Finding]:
         for name in ("shipper_phone", "consignee_phone"):
             if cell[name] and not valid_phone(cell[name]):
                 flag("invalid_phone", name)
-        for name, value in (("pieces", pieces), ("weight_kg", numbers["weight_kg"]), ("volume_m3", numbers["volume_m3"])):
+        for name, value in (
+            ("pieces", pieces),
+            ("weight_kg", numbers["weight_kg"]),
+            ("volume_m3", numbers["volume_m3"]),
+        ):
             if value is not None and value <= 0:
                 flag("non_positive", name)
         if pieces is not None and pieces > 0:

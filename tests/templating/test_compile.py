@@ -20,9 +20,7 @@ from toolkit.templating.environment import MessageTemplate, TemplateError
 SHANGHAI = "Asia/Shanghai"
 
 
-def load(
-    folder: Path, text: str, name: str = "t.txt.j2", locale: str = ZH
-) -> MessageTemplate:
+def load(folder: Path, text: str, name: str = "t.txt.j2", locale: str = ZH) -> MessageTemplate:
     return MessageTemplate.load(write(folder / name, text), locale)
 
 
@@ -30,9 +28,7 @@ def per_row(template: MessageTemplate, frame: pl.DataFrame) -> list[str]:
     return [template.render(row) for row in frame.iter_rows(named=True)]
 
 
-def assert_same(
-    template: MessageTemplate, frame: pl.DataFrame, *, fallback_rows: bool = False
-) -> None:
+def assert_same(template: MessageTemplate, frame: pl.DataFrame, *, fallback_rows: bool = False) -> None:
     """The compiled expression alone gives Jinja's text (null only where `fallback_rows`), and so
     does render_all."""
     expr = compile_template(template, frame.schema)
@@ -41,9 +37,7 @@ def assert_same(
     compiled = frame.select(expr).to_series()
     if compiled.len() == 1 and frame.height != 1:
         compiled = pl.Series([compiled[0]] * frame.height, dtype=pl.String)
-    for got, want, row in zip(
-        compiled.to_list(), expected, frame.iter_rows(named=True), strict=True
-    ):
+    for got, want, row in zip(compiled.to_list(), expected, frame.iter_rows(named=True), strict=True):
         if got is None and fallback_rows:
             continue
         assert got == want, row
@@ -135,19 +129,13 @@ COMPILED = {
 
 @pytest.mark.parametrize("locale", [ZH, EN])
 @pytest.mark.parametrize("name", list(COMPILED))
-def test_a_substituting_template_compiles_to_the_text_jinja_renders(
-    tmp_path: Path, name: str, locale: str
-) -> None:
+def test_a_substituting_template_compiles_to_the_text_jinja_renders(tmp_path: Path, name: str, locale: str) -> None:
     assert_same(load(tmp_path, COMPILED[name], locale=locale), orders())
 
 
 @pytest.mark.parametrize("name", ["plain", "dispatch", "default", "constants"])
-def test_an_html_template_escapes_customer_text_as_jinja_does(
-    tmp_path: Path, name: str
-) -> None:
-    frame = orders().with_columns(
-        pl.lit("<script>alert('x')</script> & \"q\"").alias("shipper_name")
-    )
+def test_an_html_template_escapes_customer_text_as_jinja_does(tmp_path: Path, name: str) -> None:
+    frame = orders().with_columns(pl.lit("<script>alert('x')</script> & \"q\"").alias("shipper_name"))
     letter = load(
         tmp_path,
         "<p>{{ shipper_name }}</p>\n" + COMPILED[name] + "\n",
@@ -190,9 +178,7 @@ def test_values_compiled_text_cannot_match_go_to_jinja_row_by_row(
         frame,
         fallback_rows=True,
     )
-    finite = frame.filter(
-        pl.col("x").abs() < 1e20
-    )  # the cny filter itself cannot quantize 1e300
+    finite = frame.filter(pl.col("x").abs() < 1e20)  # the cny filter itself cannot quantize 1e300
     assert_same(
         load(tmp_path, "{{ x|cny }} {{ x|cny('yuan') }}", name="x.txt.j2"),
         finite,
@@ -296,9 +282,7 @@ def test_a_duration_in_milliseconds_and_an_empty_frame(tmp_path: Path) -> None:
 # --- random values ------------------------------------------------------------------------
 
 WHITESPACE = st.sampled_from(sorted(PY_WHITESPACE))
-TEXT = st.one_of(
-    st.none(), st.text(max_size=12), st.text(alphabet=WHITESPACE, max_size=3)
-)
+TEXT = st.one_of(st.none(), st.text(max_size=12), st.text(alphabet=WHITESPACE, max_size=3))
 FLOATS = st.one_of(
     st.none(),
     st.floats(allow_nan=True, allow_infinity=False),
@@ -313,17 +297,13 @@ FLOATS = st.one_of(
 )
 @given(
     texts=st.lists(TEXT, min_size=1, max_size=8),
-    ints=st.lists(
-        st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)), min_size=8, max_size=8
-    ),
+    ints=st.lists(st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)), min_size=8, max_size=8),
     pad=st.text(alphabet=WHITESPACE, max_size=3),
 )
 def test_plain_substitution_of_random_text_and_ints(
     tmp_path: Path, texts: list[str | None], ints: list[int | None], pad: str
 ) -> None:
-    frame = pl.DataFrame(
-        {"s": texts, "i": ints[: len(texts)]}, schema={"s": pl.String, "i": pl.Int64}
-    )
+    frame = pl.DataFrame({"s": texts, "i": ints[: len(texts)]}, schema={"s": pl.String, "i": pl.Int64})
     assert_same(load(tmp_path, pad + "{{ s }}:{{ i }}" + pad), frame)
     assert_same(load(tmp_path, "<b>{{ s }}</b>{{ i }}", name="t.html.j2"), frame)
     assert_same(
@@ -342,17 +322,11 @@ def test_plain_substitution_of_random_text_and_ints(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(values=st.lists(FLOATS, min_size=1, max_size=8))
-def test_random_floats_print_and_format_as_python_does(
-    tmp_path: Path, values: list[float | None]
-) -> None:
+def test_random_floats_print_and_format_as_python_does(tmp_path: Path, values: list[float | None]) -> None:
     frame = pl.DataFrame({"x": values}, schema={"x": pl.Float64})
-    finite = frame.filter(
-        (pl.col("x").abs() < 1e300) | pl.col("x").is_null()
-    )  # hours(inf) raises per row
+    finite = frame.filter((pl.col("x").abs() < 1e300) | pl.col("x").is_null())  # hours(inf) raises per row
     assert_same(load(tmp_path, "{{ x }}"), frame, fallback_rows=True)
-    money = frame.filter(
-        (pl.col("x").abs() < 1e20) | pl.col("x").is_null()
-    )  # cny raises on NaN and 1e300
+    money = frame.filter((pl.col("x").abs() < 1e20) | pl.col("x").is_null())  # cny raises on NaN and 1e300
     assert_same(
         load(tmp_path, "{{ x|cny }} {{ x|cny('yuan') }}", name="cny.txt.j2"),
         money,
@@ -363,9 +337,7 @@ def test_random_floats_print_and_format_as_python_does(
         finite,
         fallback_rows=True,
     )
-    typical = frame.filter(
-        pl.col("x").is_null() | (pl.col("x").abs() >= 1e-4) & (pl.col("x").abs() < 1e9)
-    )
+    typical = frame.filter(pl.col("x").is_null() | (pl.col("x").abs() >= 1e-4) & (pl.col("x").abs() < 1e9))
     assert_same(
         load(tmp_path, "{{ x }} {{ x|cny }} {{ x|hours }}", name="typical.txt.j2"),
         typical,
@@ -384,9 +356,7 @@ def test_random_floats_print_and_format_as_python_does(
         max_size=8,
     )
 )
-def test_random_durations_match_the_filter(
-    tmp_path: Path, minutes: list[float | None]
-) -> None:
+def test_random_durations_match_the_filter(tmp_path: Path, minutes: list[float | None]) -> None:
     frame = pl.DataFrame(
         {"d": [None if m is None else timedelta(minutes=m) for m in minutes]},
         schema={"d": pl.Duration("us")},
@@ -443,9 +413,7 @@ def test_phones_in_every_form_mask_as_the_filter_does(tmp_path: Path) -> None:
         "12345",
         "138123432121",
     ]
-    frame = pl.DataFrame(
-        {"phone": valid + oddities, "n": [13812343212] * len(valid + oddities)}
-    )
+    frame = pl.DataFrame({"phone": valid + oddities, "n": [13812343212] * len(valid + oddities)})
     sms = load(tmp_path, "{{ phone|mask_phone }} {{ n|mask_phone }}")
     assert_same(sms, frame.head(len(valid)))
     assert_same(sms, frame, fallback_rows=True)

@@ -26,24 +26,35 @@ def accepted_orders() -> pl.DataFrame:
 
     frame = generate_orders(400).frame.rename({f.label_zh: f.name for f in ORDER_FIELDS})
     frame = frame.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
-    result = validate_orders(frame.lazy(), OrderRules(), as_of=datetime(2026, 11, 22, tzinfo=TZ), calendar=WorkCalendar())
+    result = validate_orders(
+        frame.lazy(), OrderRules(), as_of=datetime(2026, 11, 22, tzinfo=TZ), calendar=WorkCalendar()
+    )
     valid = result.valid.with_columns(serial=pl.format("11{}", pl.int_range(pl.len()).cast(pl.String).str.zfill(7)))
-    odd = valid.head(3).with_columns(pickup_fee=pl.Series([None, 0.0, 1234.5]), weight_kg=pl.Series([1e-5, 2e16, float("nan")]))
+    odd = valid.head(3).with_columns(
+        pickup_fee=pl.Series([None, 0.0, 1234.5]), weight_kg=pl.Series([1e-5, 2e16, float("nan")])
+    )
     return pl.concat([valid, odd])
 
 
 FRAMES = {
     "dispatch.txt.j2": accepted_orders,
-    "follow_up.txt.j2": lambda: pl.DataFrame({
-        "serial": ["110310284", "110310285", "110310286"], "waybill": ["755000123", "SF99", "JD7"],
-        "rule_label": ["超过配送时效", "超时未揽收", "超过配送时效"],
-        "overdue_by": [timedelta(hours=2), timedelta(minutes=75), timedelta(0)], "agent_id": ["8011", "8012", None],
-    }),
-    "delay_notice.txt.j2": lambda: pl.DataFrame({
-        "customer_name": ["李女士", "王先生"], "waybill": ["SF1", "JD2"],
-        "expected_at": [datetime(2026, 11, 24, 15, 0, tzinfo=TZ), datetime(2026, 11, 25, 9, 30, tzinfo=TZ)],
-        "compensation": [20.0, None],
-    }),
+    "follow_up.txt.j2": lambda: pl.DataFrame(
+        {
+            "serial": ["110310284", "110310285", "110310286"],
+            "waybill": ["755000123", "SF99", "JD7"],
+            "rule_label": ["超过配送时效", "超时未揽收", "超过配送时效"],
+            "overdue_by": [timedelta(hours=2), timedelta(minutes=75), timedelta(0)],
+            "agent_id": ["8011", "8012", None],
+        }
+    ),
+    "delay_notice.txt.j2": lambda: pl.DataFrame(
+        {
+            "customer_name": ["李女士", "王先生"],
+            "waybill": ["SF1", "JD2"],
+            "expected_at": [datetime(2026, 11, 24, 15, 0, tzinfo=TZ), datetime(2026, 11, 25, 9, 30, tzinfo=TZ)],
+            "compensation": [20.0, None],
+        }
+    ),
 }
 
 

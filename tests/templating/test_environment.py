@@ -9,7 +9,13 @@ import pytest
 from tests.support.files import write
 from toolkit.templating.environment import MessageTemplate, TemplateError
 
-ROW = {"serial": "110310221", "shipper_name": "王先生", "shipper_phone": "13812343212", "goods_name": "配件", "pieces": 5}
+ROW = {
+    "serial": "110310221",
+    "shipper_name": "王先生",
+    "shipper_phone": "13812343212",
+    "goods_name": "配件",
+    "pieces": 5,
+}
 
 
 def template(tmp_path: Path, text: str, name: str = "dispatch.txt.j2") -> MessageTemplate:
@@ -17,7 +23,9 @@ def template(tmp_path: Path, text: str, name: str = "dispatch.txt.j2") -> Messag
 
 
 def test_an_sms_template_renders_a_row_with_filters_and_is_stripped(tmp_path: Path) -> None:
-    sms = template(tmp_path, "\n[{{ serial }}]客{{ shipper_name }}{{ shipper_phone|mask_phone }}{{ goods_name }}{{ pieces }}件\n\n")
+    sms = template(
+        tmp_path, "\n[{{ serial }}]客{{ shipper_name }}{{ shipper_phone|mask_phone }}{{ goods_name }}{{ pieces }}件\n\n"
+    )
     assert sms.render(ROW) == "[110310221]客王先生138****3212配件5件"
     assert sms.variables == {"serial", "shipper_name", "shipper_phone", "goods_name", "pieces"}
 

@@ -11,8 +11,14 @@ from toolkit.templating.filters import cn_date, cn_hour, cny, duration, num, pic
 
 @pytest.mark.parametrize(
     ("value", "style", "shown"),
-    [(1234.5, "symbol", "¥1,234.50"), (1234.5, "yuan", "1234.5元"), (100, "yuan", "100元"),
-     ("0.125", "symbol", "¥0.13"), (-20, "symbol", "-¥20.00"), (None, "symbol", "")],
+    [
+        (1234.5, "symbol", "¥1,234.50"),
+        (1234.5, "yuan", "1234.5元"),
+        (100, "yuan", "100元"),
+        ("0.125", "symbol", "¥0.13"),
+        (-20, "symbol", "-¥20.00"),
+        (None, "symbol", ""),
+    ],
 )
 def test_cny(value: object, style: str, shown: str) -> None:
     assert cny(value, style) == shown  # type: ignore[arg-type]
@@ -28,8 +34,13 @@ def test_chinese_dates_hours_and_weekdays() -> None:
 
 @pytest.mark.parametrize(
     ("value", "zh", "en"),
-    [(timedelta(hours=2, minutes=30), "2小时30分", "2 h 30 min"), (2.5, "2小时30分", "2 h 30 min"),
-     (timedelta(minutes=45), "45分", "45 min"), (3, "3小时", "3 h"), (0, "0分", "0 min")],
+    [
+        (timedelta(hours=2, minutes=30), "2小时30分", "2 h 30 min"),
+        (2.5, "2小时30分", "2 h 30 min"),
+        (timedelta(minutes=45), "45分", "45 min"),
+        (3, "3小时", "3 h"),
+        (0, "0分", "0 min"),
+    ],
 )
 def test_duration(value: object, zh: str, en: str) -> None:
     assert duration(value) == zh and duration(value, "en") == en  # type: ignore[arg-type]

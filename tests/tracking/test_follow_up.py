@@ -14,14 +14,19 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _worklist(*waybills: str) -> pl.DataFrame:
-    return pl.DataFrame({"waybill": list(waybills), "rule": "stalled", "severity": "low", "escalate_to": "调度", "overdue_by": 1.5})
+    return pl.DataFrame(
+        {"waybill": list(waybills), "rule": "stalled", "severity": "low", "escalate_to": "调度", "overdue_by": 1.5}
+    )
 
 
 def test_rounds_count_earlier_runs_and_a_rerun_replaces_its_own_entries(tmp_path: Path) -> None:
     log = read_log(tmp_path)
     assert log.height == 0
-    runs = [(date(2026, 11, 23), "上午", _worklist("A", "B")), (date(2026, 11, 23), "下午", _worklist("A")),
-            (date(2026, 11, 23), "下午", _worklist("A", "C"))]  # the afternoon run again, C found this time
+    runs = [
+        (date(2026, 11, 23), "上午", _worklist("A", "B")),
+        (date(2026, 11, 23), "下午", _worklist("A")),
+        (date(2026, 11, 23), "下午", _worklist("A", "C")),
+    ]  # the afternoon run again, C found this time
     for day, round_name, worklist in runs:
         log = append_run(log, worklist, day, round_name, datetime(2026, 11, 23, 15, tzinfo=TZ))
     write_log(log, tmp_path)

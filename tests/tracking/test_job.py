@@ -74,8 +74,12 @@ def test_the_worklist_is_sorted_for_the_agent_and_reads_like_the_manual(batch: P
     assert worklist["severity_rank"].is_sorted(descending=True)
     top = worklist.row(0, named=True)
     assert top["severity"] == "critical" and top["escalate_to"] == "分拨中心经理"  # urgent or 8,000 yuan insured, late
-    assert top["overdue_by"] == 8.5 and top["overdue_by_text"] == "8小时30分"  # Friday 08:30-17:00; a weekend adds nothing
-    assert top["next_follow_up"] == datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # Monday morning round
+    assert (
+        top["overdue_by"] == 8.5 and top["overdue_by_text"] == "8小时30分"
+    )  # Friday 08:30-17:00; a weekend adds nothing
+    assert top["next_follow_up"] == datetime(
+        2026, 11, 23, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai")
+    )  # Monday morning round
     sms = pl.read_csv(out / "follow_up_sms" / "outbox.csv")
     assert sms.height == worklist.height
     assert f"单号{top['waybill']},货物已超过配送时效8小时30分,请速处理。" in sms["短信内容"][0]
@@ -96,7 +100,10 @@ def test_follow_up_rounds_count_across_runs_and_a_rerun_does_not_duplicate(batch
     assert run.exit_code == 0
     log = pl.read_parquet(team_folder / "data" / "follow_up_log.parquet")
     assert log.select("run_date", "round").unique().sort("run_date", "round").rows() == [
-        (date(2026, 11, 22), "上午"), (date(2026, 11, 23), "上午"), (date(2026, 11, 23), "下午")]
+        (date(2026, 11, 22), "上午"),
+        (date(2026, 11, 23), "上午"),
+        (date(2026, 11, 23), "下午"),
+    ]
     assert log.group_by("run_date", "round", "waybill").len()["len"].max() == 1
     worklist = pl.read_parquet(team_folder / "out" / "2026-11-23" / "tracking" / "overdue" / "worklist.parquet")
     planted = pl.read_csv(team_folder / "samples" / "planted_overdue.csv").filter(pl.col("case") == "stalled_at_hub")
@@ -121,7 +128,9 @@ def test_events_of_a_waybill_without_a_shipment_are_counted_and_listed(batch: Pa
 def test_a_status_column_in_the_shipments_closes_orders_and_lists_unknown_words(batch: Path, team_folder: Path) -> None:
     path = team_folder / "samples" / "shipments.csv"
     shipments = pl.read_csv(path, infer_schema=False)
-    planted = pl.read_csv(team_folder / "samples" / "planted_overdue.csv", infer_schema=False).filter(pl.col("rule").is_not_null())
+    planted = pl.read_csv(team_folder / "samples" / "planted_overdue.csv", infer_schema=False).filter(
+        pl.col("rule").is_not_null()
+    )
     cancelled, closed = planted["waybill"].sort().head(2).to_list()
     calm = shipments.filter(~pl.col("运单号").is_in(planted["waybill"].to_list()))["运单号"][0]
     words = {cancelled: "已取消", closed: "交易关闭", calm: "被外星人带走"}
@@ -131,13 +140,22 @@ def test_a_status_column_in_the_shipments_closes_orders_and_lists_unknown_words(
     run = _run(batch)
     assert run.exit_code == 0, run.jobs["overdue"].error
     counts = run.jobs["overdue"].counts
-    assert (counts["flagged"], counts["not_chased"], counts["status_cancelled"], counts["status_closed"]) == (before - 2, 2, 1, 1)
-    assert counts["unknown_shipment_statuses"] == 1 and counts["unknown_statuses"] == 1  # the events' own unknown stays apart
+    assert (counts["flagged"], counts["not_chased"], counts["status_cancelled"], counts["status_closed"]) == (
+        before - 2,
+        2,
+        1,
+        1,
+    )
+    assert (
+        counts["unknown_shipment_statuses"] == 1 and counts["unknown_statuses"] == 1
+    )  # the events' own unknown stays apart
     out = team_folder / "out" / "2026-11-22" / "tracking" / "overdue"
     assert not {cancelled, closed} & set(pl.read_parquet(out / "worklist.parquet")["waybill"])
     unknown = pl.read_csv(out / "unknown_statuses.csv")
     assert unknown.select("status", "source", "example_waybill").rows() == [
-        ("【系统】路由节点9527同步", "events", unknown["example_waybill"][0]), ("被外星人带走", "shipments", calm)]
+        ("【系统】路由节点9527同步", "events", unknown["example_waybill"][0]),
+        ("被外星人带走", "shipments", calm),
+    ]
     summary = (out / "summary.html").read_text(encoding="utf-8")
     assert "<td>已取消</td><td>1</td>" in summary and "<td>被外星人带走</td><td>1</td><td>运单表</td>" in summary
 
@@ -145,12 +163,16 @@ def test_a_status_column_in_the_shipments_closes_orders_and_lists_unknown_words(
 def test_due_times_in_a_year_the_holiday_calendar_does_not_cover_are_a_warning(batch: Path, team_folder: Path) -> None:
     path = team_folder / "samples" / "shipments.csv"
     header = path.read_text(encoding="utf-8").splitlines()[0]
-    path.write_text(f"{header}\nSF1461099999999,DD2026999999,2026-12-31 16:30,顺丰速运,顺丰标快,上海,杭州,,,张伟,13900000000,上海嘉定营业所,8011\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"{header}\nSF1461099999999,DD2026999999,2026-12-31 16:30,顺丰速运,顺丰标快,上海,杭州,,,张伟,13900000000,上海嘉定营业所,8011\n",
+        encoding="utf-8",
+    )
     as_of = datetime(2026, 12, 31, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     log = Lines()
     with pytest.warns(UserWarning, match="does not cover"):
-        run = run_batch(load_config(batch), run_date=as_of.date(), as_of=as_of, only=["overdue"], reporter=log)  # nothing to chase yet
+        run = run_batch(
+            load_config(batch), run_date=as_of.date(), as_of=as_of, only=["overdue"], reporter=log
+        )  # nothing to chase yet
     assert run.exit_code == 0, run.jobs["overdue"].error
     warnings = [line for line in log.lines if "holiday calendar" in line]
     assert warnings == [
@@ -158,7 +180,9 @@ def test_due_times_in_a_year_the_holiday_calendar_does_not_cover_are_a_warning(b
         "1 January are days off there, not Spring Festival or National Day unless calendar: closures lists them (update chinesecalendar)"
     ]
     status = pl.read_parquet(team_folder / "out" / "2026-12-31" / "tracking" / "overdue" / "shipment_status.parquet")
-    assert status["pickup_due"].to_list() == [datetime(2027, 1, 4, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))]  # not on 1 January
+    assert status["pickup_due"].to_list() == [
+        datetime(2027, 1, 4, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    ]  # not on 1 January
 
 
 def test_event_times_that_do_not_read_are_counted_and_said_once(batch: Path, team_folder: Path) -> None:
@@ -170,8 +194,10 @@ def test_event_times_that_do_not_read_are_counted_and_said_once(batch: Path, tea
     assert run.exit_code == 0, run.jobs["overdue"].error
     assert run.jobs["overdue"].counts["unreadable_event_time"] == 1  # the empty one is no time, not an unreadable one
     said = [line for line in log.lines if "event_time" in line]
-    assert said == ['overdue: warning: tracking_sf.csv: event_time (column "路由时间"): 1 of 32,503 values are not dates'
-                    ' or times, e.g. "待定"']
+    assert said == [
+        'overdue: warning: tracking_sf.csv: event_time (column "路由时间"): 1 of 32,503 values are not dates'
+        ' or times, e.g. "待定"'
+    ]
 
 
 def test_without_unreadable_event_times_the_count_is_zero(batch: Path) -> None:

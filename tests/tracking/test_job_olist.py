@@ -40,7 +40,9 @@ AS_OF = datetime(2018, 9, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 needs_olist = pytest.mark.skipif(not OLIST.exists(), reason="real data folder absent")
 
 
-def _run(folder: Path, *, status: bool, promise_time: str = "end_of_day", timezone: str = "Asia/Shanghai") -> tuple[dict[str, int], Path]:
+def _run(
+    folder: Path, *, status: bool, promise_time: str = "end_of_day", timezone: str = "Asia/Shanghai"
+) -> tuple[dict[str, int], Path]:
     (folder / "sla.yaml").write_text(SLA.format(promise_time=promise_time), encoding="utf-8")
     config = folder / "olist.yaml"
     config.write_text(BATCH.format(path=OLIST, more=STATUS if status else "", timezone=timezone), encoding="utf-8")
@@ -53,9 +55,19 @@ def _run(folder: Path, *, status: bool, promise_time: str = "end_of_day", timezo
 
 def _late_by_plain_polars(exact: bool) -> int:
     """Orders with status delivered whose delivery is after the estimated date (its end, or 00:00)."""
-    times = pl.read_csv(OLIST, infer_schema=False).filter(pl.col("order_status") == "delivered").select(
-        delivered=pl.col("order_delivered_customer_date").str.to_datetime(), promised=pl.col("order_estimated_delivery_date").str.to_datetime())
-    late = pl.col("delivered") > pl.col("promised") if exact else pl.col("delivered").dt.date() > pl.col("promised").dt.date()
+    times = (
+        pl.read_csv(OLIST, infer_schema=False)
+        .filter(pl.col("order_status") == "delivered")
+        .select(
+            delivered=pl.col("order_delivered_customer_date").str.to_datetime(),
+            promised=pl.col("order_estimated_delivery_date").str.to_datetime(),
+        )
+    )
+    late = (
+        pl.col("delivered") > pl.col("promised")
+        if exact
+        else pl.col("delivered").dt.date() > pl.col("promised").dt.date()
+    )
     return times.filter(late).height
 
 
@@ -66,11 +78,17 @@ def test_the_job_runs_on_olist_orders(tmp_path: Path) -> None:
     source = pl.read_csv(OLIST, infer_schema=False)
     assert status.height == source.height == counts["shipments"]
     delivered = source.filter(pl.col("order_delivered_customer_date").is_not_null())
-    late = delivered.filter(pl.col("order_delivered_customer_date").str.slice(0, 10) > pl.col("order_estimated_delivery_date").str.slice(0, 10))
+    late = delivered.filter(
+        pl.col("order_delivered_customer_date").str.slice(0, 10)
+        > pl.col("order_estimated_delivery_date").str.slice(0, 10)
+    )
     # without the status column the 6 cancelled orders with a delivery time count as delivered
     assert counts["delivered_late"] == late.height == 1_959
     assert counts["delivered_late"] + counts["delivered_on_time"] == delivered.height
-    assert counts["open_overdue"] + counts["open_not_due"] == source.height - delivered.height and counts["not_chased"] == 0
+    assert (
+        counts["open_overdue"] + counts["open_not_due"] == source.height - delivered.height
+        and counts["not_chased"] == 0
+    )
     assert counts["no_events"] == source.height  # no tracking export at all
     assert status.filter(pl.col("stage") == "delivered").height == delivered.height
     assert 0 < counts["flagged"] < status.height

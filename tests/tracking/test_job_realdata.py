@@ -76,7 +76,9 @@ def test_scms_deliveries_after_their_scheduled_date_are_late(tmp_path: Path) -> 
     run = _run(tmp_path, SCMS_JOB.format(path=SCMS), datetime(2016, 1, 1, tzinfo=ZoneInfo("UTC")), CARRIER_PROMISE)
     counts = run.jobs["overdue"].counts
     source = _scms_frame()
-    placeholders = source.filter(~pl.col("PQ First Sent to Client Date").str.contains(r"^\d")).height  # Pre-PQ Process, Date Not Captured
+    placeholders = source.filter(
+        ~pl.col("PQ First Sent to Client Date").str.contains(r"^\d")
+    ).height  # Pre-PQ Process, Date Not Captured
     assert counts["shipments"] == source.height == 10_324
     assert counts["delivered_late"] == 1_186
     states = ("delivered_on_time", "delivered_late", "open_overdue", "open_not_due", "not_chased", "no_due_time")
@@ -93,12 +95,15 @@ def test_scms_without_date_formats_fails_and_says_which_line_would_read_it(tmp_p
     log = Lines()
     write(tmp_path / "sla.yaml", CARRIER_PROMISE)
     as_of = datetime(2016, 1, 1, tzinfo=ZoneInfo("UTC"))
-    run = run_batch(load_config(write(tmp_path / "batch.yaml", config)), run_date=as_of.date(), as_of=as_of, reporter=log)
+    run = run_batch(
+        load_config(write(tmp_path / "batch.yaml", config)), run_date=as_of.date(), as_of=as_of, reporter=log
+    )
     assert run.jobs["overdue"].counts["unreadable_promised_at"] == 10_324
     assert run.exit_code == 1  # a run that read no promise and no delivery has nothing to say: failed, not 0
     assert run.jobs["overdue"].error == (
         'no value of order_time ("PQ First Sent to Client Date", 10,324 values), promised_at ("Scheduled Delivery Date", 10,324 values),'
-        ' delivered_at ("Delivered to Client Date", 10,324 values) reads as a date or time: set date_formats for them (see the warnings above)')
+        ' delivered_at ("Delivered to Client Date", 10,324 values) reads as a date or time: set date_formats for them (see the warnings above)'
+    )
     promised = [line for line in log.lines if ": promised_at (column" in line]
     assert promised == [
         'overdue: warning: SCMS_Delivery_History_Dataset.csv: promised_at (column "Scheduled Delivery Date"): 10,324 of 10,324'
@@ -117,8 +122,12 @@ def test_lade_year_less_times_all_read_in_the_as_of_year(tmp_path: Path) -> None
     status = pl.read_parquet(run.run_dir / "overdue" / "shipment_status.parquet")
     source = pl.read_csv(LADE, infer_schema=False)
     expected = source.select(
-        order_time=("2026-" + pl.col("accept_time")).str.to_datetime("%Y-%m-%d %H:%M:%S").dt.replace_time_zone("Asia/Shanghai"),
-        delivered_at=("2026-" + pl.col("delivery_time")).str.to_datetime("%Y-%m-%d %H:%M:%S").dt.replace_time_zone("Asia/Shanghai"),
+        order_time=("2026-" + pl.col("accept_time"))
+        .str.to_datetime("%Y-%m-%d %H:%M:%S")
+        .dt.replace_time_zone("Asia/Shanghai"),
+        delivered_at=("2026-" + pl.col("delivery_time"))
+        .str.to_datetime("%Y-%m-%d %H:%M:%S")
+        .dt.replace_time_zone("Asia/Shanghai"),
     )
     assert status.select("order_time", "delivered_at").equals(expected)
     assert status["delivered_at"].null_count() == 0

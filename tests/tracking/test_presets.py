@@ -21,7 +21,9 @@ AWAITING_COLLECTION = {("kuaidi100", "501"), ("sf_opcode", "125"), ("sf_opcode",
 
 
 def classify_codes(preset: str, codes: list[str], status: list[str | None] | None = None) -> pl.DataFrame:
-    frame = pl.LazyFrame({"waybill": [f"W{i}" for i in range(len(codes))], "status": status or [None] * len(codes), "code": codes})
+    frame = pl.LazyFrame(
+        {"waybill": [f"W{i}" for i in range(len(codes))], "status": status or [None] * len(codes), "code": codes}
+    )
     return classify_events(frame, load_preset(preset).vocabulary()).collect()
 
 
@@ -61,7 +63,9 @@ def test_the_names_of_the_code_tables_are_phrases_of_the_status_column() -> None
             continue  # SF's names are templates ("快件在【XXX营业点】已装车"): the remark text is read instead
         names = [entry.get("name") or entry["label"] for entry in table.values()]
         out = classify_codes(preset, ["no such code"] * len(names), names)
-        wants = ["awaiting_collection" if (preset, code) in AWAITING_COLLECTION else e["stage"] for code, e in table.items()]
+        wants = [
+            "awaiting_collection" if (preset, code) in AWAITING_COLLECTION else e["stage"] for code, e in table.items()
+        ]
         assert out["stage"].to_list() == wants, preset
 
 
@@ -70,7 +74,16 @@ def test_cainiao_main_status_in_the_status_column() -> None:
     assert out["stage"].to_list() == ["delivered", "in_transit", "awaiting_collection"]
 
 
-JD_SCAN_TYPES = {"100": "下单", "390": "快件揽收中", "420": "快件已揽收", "430": "运输中", "440": "派件", "530": "拒收", "690": "已取消", "700": "退款"}
+JD_SCAN_TYPES = {
+    "100": "下单",
+    "390": "快件揽收中",
+    "420": "快件已揽收",
+    "430": "运输中",
+    "440": "派件",
+    "530": "拒收",
+    "690": "已取消",
+    "700": "退款",
+}
 
 
 def test_the_jd_scan_types_are_the_reference_ones() -> None:
@@ -144,15 +157,25 @@ def test_a_team_preset_extends_a_built_in_one(tmp_path: Path) -> None:
     preset = load_preset(path)
     assert preset.name == "our_sf"
     aliases = preset.event_aliases()
-    assert aliases["status"][:3] == ("status", "状态", "Status") and "节点状态" in aliases["status"] and "路由节点" in aliases["status"]
+    assert (
+        aliases["status"][:3] == ("status", "状态", "Status")
+        and "节点状态" in aliases["status"]
+        and "路由节点" in aliases["status"]
+    )
     assert "路由地点" in aliases["description"] and "路由地点" not in aliases["location"]
     out = classify_codes(path, ["80", "54", None], [None, None, "已放入菜鸟柜，请签收"])
-    assert list(zip(out["stage"], out["reason"], strict=True)) == [("exception", "delay"), ("picked_up", None), ("awaiting_collection", None)]
+    assert list(zip(out["stage"], out["reason"], strict=True)) == [
+        ("exception", "delay"),
+        ("picked_up", None),
+        ("awaiting_collection", None),
+    ]
 
 
 def test_a_preset_can_extend_a_file_beside_it(tmp_path: Path) -> None:
     write(tmp_path / "base.yaml", "name: base\nextends: generic\nrules:\n  - {stage: delivered, phrases: [OK]}\n")
-    path = write(tmp_path / "branch.yaml", "name: branch\nextends: base.yaml\nrules:\n  - {stage: exception, phrases: [BAD]}\n")
+    path = write(
+        tmp_path / "branch.yaml", "name: branch\nextends: base.yaml\nrules:\n  - {stage: exception, phrases: [BAD]}\n"
+    )
     out = classify_codes(path, [None, None, None], ["OK", "BAD", "已签收"])
     assert out["stage"].to_list() == ["delivered", "exception", "delivered"]
 
@@ -160,21 +183,36 @@ def test_a_preset_can_extend_a_file_beside_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("name: x\nrules:\n  - stage: delivered\n    keywords: [签收]\n  - stage: shiped\n    keywords: [x]\n",
-         "preset.yaml:5:5: rules[1].stage: Input should be 'created', 'picked_up'"),
-        ("name: x\ncolumns:\n  events:\n    tracking: [单号]\n", "preset.yaml:4:5: columns.events.tracking: Input should be 'waybill', 'event_time', 'status'"),
-        ("name: x\ncolumns:\n  events:\n    waybill: [单号]\n    code: [单号]\n",
-         "preset.yaml:3:3: columns.events: header '单号' is given for both 'waybill' and 'code'"),
+        (
+            "name: x\nrules:\n  - stage: delivered\n    keywords: [签收]\n  - stage: shiped\n    keywords: [x]\n",
+            "preset.yaml:5:5: rules[1].stage: Input should be 'created', 'picked_up'",
+        ),
+        (
+            "name: x\ncolumns:\n  events:\n    tracking: [单号]\n",
+            "preset.yaml:4:5: columns.events.tracking: Input should be 'waybill', 'event_time', 'status'",
+        ),
+        (
+            "name: x\ncolumns:\n  events:\n    waybill: [单号]\n    code: [单号]\n",
+            "preset.yaml:3:3: columns.events: header '单号' is given for both 'waybill' and 'code'",
+        ),
         ("name: x\nextends: sff\n", "preset.yaml:2:1: extends: unknown preset 'sff' (built-in: cainiao, ems, generic"),
         ("name: x\nextends: preset.yaml\n", "preset.yaml:2:1: extends: preset 'preset.yaml' extends itself"),
         ("name: x\nextends: missing.yaml\n", "preset.yaml:2:1: extends: preset file"),
-        ("name: x\nrules:\n  - {stage: delivered, regex: '签收('}\n", "preset.yaml:3:24: rules[0].regex: invalid regular expression '签收(': unclosed group"),
-        ("name: x\nrules: [\n", "preset.yaml:2:8: invalid YAML: while parsing a flow node inside the '[' that opens here"),
+        (
+            "name: x\nrules:\n  - {stage: delivered, regex: '签收('}\n",
+            "preset.yaml:3:24: rules[0].regex: invalid regular expression '签收(': unclosed group",
+        ),
+        (
+            "name: x\nrules: [\n",
+            "preset.yaml:2:8: invalid YAML: while parsing a flow node inside the '[' that opens here",
+        ),
         ("rules: []\n", "preset.yaml:1:1: name: required key is missing"),
         ("name: x\ncolour: red\n", "preset.yaml:2:1: colour: unknown key 'colour'"),
     ],
 )
-def test_a_broken_preset_is_one_line_with_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str) -> None:
+def test_a_broken_preset_is_one_line_with_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "preset.yaml", text)
     with pytest.raises(ConfigError) as caught:
@@ -183,7 +221,9 @@ def test_a_broken_preset_is_one_line_with_file_and_line(tmp_path: Path, monkeypa
 
 
 def test_an_unknown_built_in_name() -> None:
-    with pytest.raises(ConfigError, match="unknown preset 'ups' .built-in: cainiao, ems, generic, jd, kuaidi100, sf, sf_opcode"):
+    with pytest.raises(
+        ConfigError, match="unknown preset 'ups' .built-in: cainiao, ems, generic, jd, kuaidi100, sf, sf_opcode"
+    ):
         load_preset("ups")
 
 
@@ -192,7 +232,10 @@ def test_olist_statuses_with_a_team_column_map(tmp_path: Path) -> None:
     source = REALDATA / "olist" / "olist_orders_sample.csv"
     if not source.exists():
         pytest.skip("../shared/realdata is not here")
-    path = write(tmp_path / "olist.yaml", "name: olist\nextends: generic\ncolumns:\n  events:\n    waybill: [order_id]\n    status: [order_status]\n    event_time: [order_purchase_timestamp]\n")
+    path = write(
+        tmp_path / "olist.yaml",
+        "name: olist\nextends: generic\ncolumns:\n  events:\n    waybill: [order_id]\n    status: [order_status]\n    event_time: [order_purchase_timestamp]\n",
+    )
     preset = load_preset(path)
     with read_table(TableSource(path=source), preset.event_aliases(), required=["waybill", "status"]) as table:
         classified = classify_events(table.frame, preset.vocabulary()).collect()

@@ -27,7 +27,11 @@ REFERENCE_TEXTS: list[tuple[str, str, str | None]] = [
     ("【山东省济南市孙村公司】 派件中 派件人: 方某 电话 185****8021", "out_for_delivery", None),
     ("顺丰速运 已收取快件", "picked_up", None),
     ("快件到达 【上海浦江中转场】", "at_hub", None),
-    ("快件交给陈某，正在派送途中（联系电话：...，顺丰已开启“安全呼叫”保护您的电话隐私,请放心接听！）", "out_for_delivery", None),
+    (
+        "快件交给陈某，正在派送途中（联系电话：...，顺丰已开启“安全呼叫”保护您的电话隐私,请放心接听！）",
+        "out_for_delivery",
+        None,
+    ),
     ("快件派送不成功(因电话无人接听/关机/无信号，暂无法联系到收方客户),正在处理中,待再次派送", "failed_attempt", None),
     ("【北京分拣中心】收件入库,交货方是【快乐购北京】", "picked_up", None),
     ("快件到达【退货部】,上一站是【北京分拣中心】", "returned", None),
@@ -48,10 +52,25 @@ MORE_REAL_TEXTS: list[tuple[str, str, str, str | None]] = [
     ("SF", "快件在【上海浦东康桥店】完成分拣，准备发往 【上海浦江中转场】", "in_transit", None),  # 30
     ("SF", "快件离开 【上海浦东康桥店】，已在发往  【上海浦江中转场】 的路上", "in_transit", None),  # 36
     ("SF", "我们正在为您的快件分配最合适的快递员，请您稍等。", "out_for_delivery", None),  # 44
-    ("SF", "您的快件已签收，如有疑问请电联快递员【陈某，电话：188****1552】，感谢您使用顺丰，期待再次为您服务。（主单总件数：1件）", "delivered", None),  # 80
+    (
+        "SF",
+        "您的快件已签收，如有疑问请电联快递员【陈某，电话：188****1552】，感谢您使用顺丰，期待再次为您服务。（主单总件数：1件）",
+        "delivered",
+        None,
+    ),  # 80
     # ZTO, CaniceZ/antd-vue3 trace/query.js (actionDesc 已放入快递柜或驿站)
-    ("ZTO", "【苏州市】 快件已被【丰巢的索特传动设备西门丰巢柜2号柜(丰巢智能快递柜)】代收，如有问题请电联（4000633333,137****4974），感谢使用中通快递，期待再次为您服务！", "awaiting_collection", None),
-    ("ZTO", "【苏州市】 您的快递已签收, 签收人在【丰巢的索特传动设备西门丰巢柜2号柜(丰巢智能快递柜)】(索特传动设备西门丰巢柜2号柜)领取。如有疑问请电联:（137****4974）, 投诉电话:（4000633333）, 您的快递已经妥投。", "delivered", None),
+    (
+        "ZTO",
+        "【苏州市】 快件已被【丰巢的索特传动设备西门丰巢柜2号柜(丰巢智能快递柜)】代收，如有问题请电联（4000633333,137****4974），感谢使用中通快递，期待再次为您服务！",
+        "awaiting_collection",
+        None,
+    ),
+    (
+        "ZTO",
+        "【苏州市】 您的快递已签收, 签收人在【丰巢的索特传动设备西门丰巢柜2号柜(丰巢智能快递柜)】(索特传动设备西门丰巢柜2号柜)领取。如有疑问请电联:（137****4974）, 投诉电话:（4000633333）, 您的快递已经妥投。",
+        "delivered",
+        None,
+    ),
     # 百世 (HTKY), AFeng8987/pangucode logistics.mock.js
     ("百世", "【MKT-山东恒伊项目】已揽收", "picked_up", None),
     ("百世", "到【青岛转运中心】", "at_hub", None),
@@ -187,7 +206,16 @@ def test_all_at_once_gives_the_same_as_one_by_one() -> None:
 
 
 def test_english_and_olist_statuses_in_any_case() -> None:
-    texts = ["delivered", "Delivered", "DELIVERED", "shipped", "canceled", "invoiced", "Out for delivery", "undelivered: nobody home"]
+    texts = [
+        "delivered",
+        "Delivered",
+        "DELIVERED",
+        "shipped",
+        "canceled",
+        "invoiced",
+        "Out for delivery",
+        "undelivered: nobody home",
+    ]
     assert classify(texts)["stage"].to_list() == [
         "delivered", "delivered", "delivered", "in_transit", "cancelled", "created", "out_for_delivery", "failed_attempt",
     ]  # fmt: skip
@@ -210,7 +238,11 @@ def test_description_is_read_where_the_status_is_empty() -> None:
 
 def test_a_code_wins_over_the_text_and_unknown_codes_fall_back_to_the_text() -> None:
     vocabulary = load_preset("sf_opcode").vocabulary()
-    out = classify(["快件到达 【上海浦江中转场】", "快件到达 【上海浦江中转场】", "快件到达 【上海浦江中转场】"], vocabulary, code=["80", "9999", None])
+    out = classify(
+        ["快件到达 【上海浦江中转场】", "快件到达 【上海浦江中转场】", "快件到达 【上海浦江中转场】"],
+        vocabulary,
+        code=["80", "9999", None],
+    )
     assert out["stage"].to_list() == ["delivered", "at_hub", "at_hub"]
 
 
@@ -233,7 +265,9 @@ def test_unknown_statuses_are_counted_with_an_example_and_nothing_is_dropped() -
 
 def test_unknown_statuses_of_a_code_table_show_the_code() -> None:
     out = classify(["看不懂", "看不懂"], load_preset("sf_opcode").vocabulary(), code=["4242", "80"])
-    assert unknown_statuses(out.lazy()).to_dicts() == [{"status": "看不懂", "code": "4242", "count": 1, "example_waybill": "SF0000"}]
+    assert unknown_statuses(out.lazy()).to_dicts() == [
+        {"status": "看不懂", "code": "4242", "count": 1, "example_waybill": "SF0000"}
+    ]
 
 
 def test_own_rules_first_then_keyword_order() -> None:
@@ -246,7 +280,13 @@ def test_own_rules_first_then_keyword_order() -> None:
         )
     )
     out = classify(["已放入菜鸟柜，请签收", "拒绝接收并签收", "客户拒不接收", "收件", "收件人"], vocabulary)
-    assert found(out) == [("awaiting_collection", None), ("delivered", None), ("exception", "refused"), ("picked_up", None), (None, None)]
+    assert found(out) == [
+        ("awaiting_collection", None),
+        ("delivered", None),
+        ("exception", "refused"),
+        ("picked_up", None),
+        (None, None),
+    ]
 
 
 def test_a_vocabulary_without_rules_matches_nothing() -> None:

@@ -55,12 +55,35 @@ STATUSES: dict[str, Text] = {
 
 # Other spellings people type, on top of the codes and both labels.
 SPELLINGS: dict[str, dict[str, str]] = {
-    "incident_type": {"破损件": "damaged", "货损": "damaged", "遗失": "lost", "丢件": "lost", "少件": "short",
-                      "延误件": "delay", "延迟": "delay", "受潮": "wet", "湿损": "wet"},
-    "freight_paid_by": {"寄付": "shipper", "现付": "shipper", "月结": "shipper", "寄方": "shipper", "发货人": "shipper",
-                        "到付": "consignee", "收方": "consignee", "收货人": "consignee"},
-    "status": {"处理中": "open", "新建": "open", "方案待确认": "proposed", "已赔付": "settled", "结案": "settled",
-               "拒赔": "rejected"},
+    "incident_type": {
+        "破损件": "damaged",
+        "货损": "damaged",
+        "遗失": "lost",
+        "丢件": "lost",
+        "少件": "short",
+        "延误件": "delay",
+        "延迟": "delay",
+        "受潮": "wet",
+        "湿损": "wet",
+    },
+    "freight_paid_by": {
+        "寄付": "shipper",
+        "现付": "shipper",
+        "月结": "shipper",
+        "寄方": "shipper",
+        "发货人": "shipper",
+        "到付": "consignee",
+        "收方": "consignee",
+        "收货人": "consignee",
+    },
+    "status": {
+        "处理中": "open",
+        "新建": "open",
+        "方案待确认": "proposed",
+        "已赔付": "settled",
+        "结案": "settled",
+        "拒赔": "rejected",
+    },
 }
 YES = ("是", "Y", "y", "yes", "Yes", "YES", "true", "True", "TRUE", "1", "√", "已保价")
 NO = ("否", "N", "n", "no", "No", "NO", "false", "False", "FALSE", "0", "", "未保价")

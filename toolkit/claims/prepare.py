@@ -34,8 +34,17 @@ from toolkit.rules import RAW, Check, Rule, evaluate, raw
 
 VALUATION_BASIS = {"shipper": "purchase_price", "consignee": "selling_price"}
 BASIS_LABELS = {"purchase_price": Text("进货价", "purchase price"), "selling_price": Text("售价", "selling price")}
-REQUIRED = ("claim_id", "customer", "waybill", "goods_name", "amount_claimed", "incident_date", "filed_at",
-            "incident_type", "freight_paid_by")  # what every letter states
+REQUIRED = (
+    "claim_id",
+    "customer",
+    "waybill",
+    "goods_name",
+    "amount_claimed",
+    "incident_date",
+    "filed_at",
+    "incident_type",
+    "freight_paid_by",
+)  # what every letter states
 TIME_FIELDS = tuple(f.name for f in CLAIM_FIELDS if f.kind is Kind.DATETIME)
 
 
@@ -53,11 +62,21 @@ class Deadlines(BaseModel):
 
 CHECKS = {
     "missing": Check("claim_missing_value", "error", Text("缺少{label}", "{label} is missing")),
-    "unknown": Check("claim_unknown_value", "error", Text("{label}无法识别，应为：{expected}", "{label} not recognised; expected one of: {expected}")),
+    "unknown": Check(
+        "claim_unknown_value",
+        "error",
+        Text("{label}无法识别，应为：{expected}", "{label} not recognised; expected one of: {expected}"),
+    ),
     "bad_date": Check("claim_bad_date", "error", Text("{label}不是有效日期", "{label} is not a valid date")),
     "bad_amount": Check("claim_bad_amount", "error", Text("{label}不是有效金额", "{label} is not an amount of money")),
-    "no_price": Check("claim_no_valuation_price", "error", Text("运费由{payer}支付，需按{basis}核定，但{basis}为空",
-                                                                "freight paid by {payer}: valued at the {basis}, which is missing")),
+    "no_price": Check(
+        "claim_no_valuation_price",
+        "error",
+        Text(
+            "运费由{payer}支付，需按{basis}核定，但{basis}为空",
+            "freight paid by {payer}: valued at the {basis}, which is missing",
+        ),
+    ),
     "duplicate": Check("claim_duplicate_id", "error", Text("理赔单号重复", "duplicate claim ID")),
 }
 
@@ -107,7 +126,9 @@ def claim_rules(locale: str) -> list[Rule]:
         rules.append(CHECKS["unknown"].rule(name, failed, locale, label=_label(name, locale), expected=expected))
     for name in ("insured", "goodwill"):
         failed = pl.col(raw(name)).is_not_null() & _flag(name).is_null()
-        rules.append(CHECKS["unknown"].rule(name, failed, locale, label=_label(name, locale), expected=f"{YES[0]}{sep}{NO[0]}"))
+        rules.append(
+            CHECKS["unknown"].rule(name, failed, locale, label=_label(name, locale), expected=f"{YES[0]}{sep}{NO[0]}")
+        )
     for payer, basis in VALUATION_BASIS.items():
         failed = (pl.col("freight_paid_by") == payer) & pl.col(basis).is_null()
         labels = {"payer": PAYERS[payer].get(locale), "basis": BASIS_LABELS[basis].get(locale)}
@@ -118,10 +139,14 @@ def claim_rules(locale: str) -> list[Rule]:
 
 
 def _labels(column: str, words: dict[str, Text], locale: str) -> pl.Expr:
-    return pl.col(column).replace_strict({k: v.get(locale) for k, v in words.items()}, default=None, return_dtype=pl.String)
+    return pl.col(column).replace_strict(
+        {k: v.get(locale) for k, v in words.items()}, default=None, return_dtype=pl.String
+    )
 
 
-def claim_facts(frame: pl.LazyFrame, calendar: WorkCalendar, deadlines: Deadlines, as_of: date, locale: str) -> pl.LazyFrame:
+def claim_facts(
+    frame: pl.LazyFrame, calendar: WorkCalendar, deadlines: Deadlines, as_of: date, locale: str
+) -> pl.LazyFrame:
     """Valuation, the proposed amount, every deadline and whether it is missed, for all claims.
 
     The proposed amount is what the rules allow: the amount claimed, at most the goods' value by
@@ -164,14 +189,23 @@ class Claims:
 
 
 def prepare_claims(
-    frame: pl.LazyFrame, *, calendar: WorkCalendar, deadlines: Deadlines, as_of: date, timezone: str, locale: str,
+    frame: pl.LazyFrame,
+    *,
+    calendar: WorkCalendar,
+    deadlines: Deadlines,
+    as_of: date,
+    timezone: str,
+    locale: str,
     times: TimeReading | None = None,
 ) -> Claims:
     """Parse, check and compute the facts of every claim; rows read by `read_table`. `times`
     reads the time fields (the input's `date_formats:`); by default the built-in reading."""
     parsed = parse_claims(frame, times or TimeReading(timezone=timezone))
     checked = evaluate(parsed, claim_rules(locale), record_id="claim_id")
-    valid = claim_facts(checked.accepted, calendar, deadlines, as_of, locale).drop(cs.ends_with(RAW), "errors", "warnings")
+    valid = claim_facts(checked.accepted, calendar, deadlines, as_of, locale).drop(
+        cs.ends_with(RAW), "errors", "warnings"
+    )
     valid_df, rejected, findings, unreadable = pl.collect_all(
-        [valid, checked.rejected, checked.findings, unreadable_times_plan(parsed, CLAIM_FIELDS)])
+        [valid, checked.rejected, checked.findings, unreadable_times_plan(parsed, CLAIM_FIELDS)]
+    )
     return Claims(valid_df, rejected, findings, unreadable_times(unreadable, TIME_FIELDS))

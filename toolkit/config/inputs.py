@@ -31,7 +31,9 @@ def parse_table_input(value: Any, info: ValidationInfo) -> Any:
             if ref.job in jobs:
                 return ref
             if not resolve(Path(value), info).exists():
-                raise ValueError(f"{value}: no job named {ref.job!r}{did_you_mean(ref.job, jobs)} and no such file next to the config")
+                raise ValueError(
+                    f"{value}: no job named {ref.job!r}{did_you_mean(ref.job, jobs)} and no such file next to the config"
+                )
         return {"path": value}
     return value
 

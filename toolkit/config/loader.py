@@ -40,7 +40,9 @@ def _message(error: dict, secrets: Secrets) -> str:
         return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "union_tag_invalid":
         tag, expected = error["ctx"]["tag"], error["ctx"]["expected_tags"].replace("'", "").split(", ")
-        return f"unknown job kind {tag!r}" + (did_you_mean(tag, expected) or f" (expected one of: {', '.join(expected)})")
+        return f"unknown job kind {tag!r}" + (
+            did_you_mean(tag, expected) or f" (expected one of: {', '.join(expected)})"
+        )
     if kind == "union_tag_not_found":
         return "a job needs a `kind`"
     if kind == "literal_error" and error["loc"] and error["loc"][-1] == "kind":
@@ -68,9 +70,7 @@ def validate_document(document: YamlDocument, model: type[Model], **context: obj
     if not isinstance(document.data, dict):
         raise ConfigError("expected a mapping of keys at the top of the file", path=document.display, line=1, column=1)
     try:
-        return model.model_validate(
-            document.data, context={"base_dir": document.path.parent, **context}
-        )
+        return model.model_validate(document.data, context={"base_dir": document.path.parent, **context})
     except ValidationError as exc:
         raise errors_from(exc, document, model) from None
 

@@ -77,7 +77,13 @@ def located_references(job: BaseModel) -> list[tuple[Key, JobOutputRef | JobFile
     `("input",)`, `("parameters", "orders")`, `("attach", 0)`."""
     found: list[tuple[Key, JobOutputRef | JobFileRef]] = []
     for name, value in job:
-        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else [(None, value)]
+        items = (
+            value.items()
+            if isinstance(value, dict)
+            else enumerate(value)
+            if isinstance(value, list)
+            else [(None, value)]
+        )
         for key, item in items:
             if isinstance(item, (JobOutputRef, JobFileRef)):
                 found.append(((name,) if key is None else (name, key), item))

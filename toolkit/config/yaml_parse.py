@@ -39,8 +39,12 @@ class BoundedLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
         alias = self.peek_event() if self.check_event(yaml.AliasEvent) else None
         if self._depth == MAX_DEPTH:
-            raise ComposerError(None, None, f"values nested more than {MAX_DEPTH} levels deep; a config needs far fewer",
-                                self.peek_event().start_mark)
+            raise ComposerError(
+                None,
+                None,
+                f"values nested more than {MAX_DEPTH} levels deep; a config needs far fewer",
+                self.peek_event().start_mark,
+            )
         self._depth += 1
         try:
             node = super().compose_node(parent, index)
@@ -51,13 +55,16 @@ class BoundedLoader(yaml.SafeLoader):
             return node
         size = self._sizes.get(id(node))
         if size is None:
-            raise ComposerError(None, None, f"alias *{alias.anchor} stands inside its own anchor's value", alias.start_mark)
+            raise ComposerError(
+                None, None, f"alias *{alias.anchor} stands inside its own anchor's value", alias.start_mark
+            )
         self._aliased += size
         if self._aliased > MAX_ALIASED:
             raise ComposerError(
-                None, None,
+                None,
+                None,
                 f"the aliases up to here stand for more than {MAX_ALIASED:,} values (nested aliases, "
-                "as in a \"billion laughs\" file); a config needs far fewer",
+                'as in a "billion laughs" file); a config needs far fewer',
                 alias.start_mark,
             )
         return node
@@ -101,7 +108,11 @@ def syntax_error(exc: yaml.MarkedYAMLError, display: str, open_marks: Sequence[y
     if context and context.startswith("while ") and gave_up:
         inside = opened if _opener(opened) else next((mark for mark in open_marks[-1:] if _opener(mark)), None)
         if inside is not None:
-            return _error(f"{context} inside the {_opener(inside)!r} that opens here: {problem} at {_at(gave_up)}", inside, display)
+            return _error(
+                f"{context} inside the {_opener(inside)!r} that opens here: {problem} at {_at(gave_up)}",
+                inside,
+                display,
+            )
     if context and opened and gave_up and (opened.line, opened.column) != (gave_up.line, gave_up.column):
         return _error(f"{context} ({_at(opened)}): {problem}", gave_up, display)
     return _error(" ".join(filter(None, [context, problem])), gave_up or opened, display)

@@ -46,7 +46,13 @@ class YamlDocument:
         node: Any = self.data
         walked: KeyPath = ()
         for index, part in enumerate(loc):
-            if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if (
+                isinstance(node, dict)
+                and part in node
+                or isinstance(node, list)
+                and isinstance(part, int)
+                and 0 <= part < len(node)
+            ):
                 node, walked = node[part], (*walked, part)
             elif index < len(loc) - 1:
                 continue  # a union tag or validator name that pydantic puts in the location
@@ -59,7 +65,9 @@ class YamlDocument:
 
     def error(self, loc: KeyPath, message: str) -> ConfigError:
         walked, line, column = self.locate(loc)
-        return ConfigError(self.secrets.hide(message), path=self.display, line=line, column=column, key=format_key(walked) or None)
+        return ConfigError(
+            self.secrets.hide(message), path=self.display, line=line, column=column, key=format_key(walked) or None
+        )
 
 
 def format_key(loc: KeyPath) -> str:
@@ -143,7 +151,9 @@ def _record_pair(key_node: yaml.Node, value_node: yaml.Node, loc: KeyPath, docum
 def _error_at(node: yaml.Node, message: str, loc: KeyPath, document: YamlDocument) -> ConfigError:
     """An error at the node's line and column, under the key path of the mapping it is in."""
     mark = node.start_mark
-    return ConfigError(message, path=document.display, line=mark.line + 1, column=mark.column + 1, key=format_key(loc) or None)
+    return ConfigError(
+        message, path=document.display, line=mark.line + 1, column=mark.column + 1, key=format_key(loc) or None
+    )
 
 
 def _scalar_key(node: yaml.Node) -> Any:

@@ -23,7 +23,17 @@ _NUMERIC = [
     f"{first}{sep}{second}{sep}{year}"
     for (first, second), sep, year in product((("%d", "%m"), ("%m", "%d")), "/-.", ("%Y", "%y"))
 ]
-_MONTH_NAMES = ["%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%d %b %y", "%b %d, %Y", "%b %d %Y", "%d %B %Y", "%B %d, %Y", "%d-%B-%Y"]
+_MONTH_NAMES = [
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%d %b %y",
+    "%b %d, %Y",
+    "%b %d %Y",
+    "%d %B %Y",
+    "%B %d, %Y",
+    "%d-%B-%Y",
+]
 _YEARLESS = ["%m-%d", "%m/%d", "%d/%m", "%d.%m", "%m月%d日"]
 _CLOCKS = ["", " %H:%M", " %H:%M:%S", " %H:%M:%S%.f", " %I:%M %p", " %I:%M:%S %p"]
 CANDIDATES: tuple[str, ...] = tuple(day + clock for day, clock in product(_NUMERIC + _MONTH_NAMES + _YEARLESS, _CLOCKS))
@@ -111,7 +121,7 @@ def unreadable_line(
     if guess.ambiguous is not None:
         day_first, month_first = guess.ambiguous
         return (
-            f"{line}{tried}; they read both day-first and month-first (\"{guess.example}\"): say which with"
+            f'{line}{tried}; they read both day-first and month-first ("{guess.example}"): say which with'
             f" {_formats_line(unreadable.field, [day_first])} or {_formats_line(unreadable.field, [month_first])}"
         )
     return f"{line}{tried}; {_formats_line(unreadable.field, [*configured, *guess.patterns])} would read them"

@@ -88,13 +88,19 @@ def parse_time(text: pl.Expr, timezone: str) -> pl.Expr:
     t, naive = pl.field("text"), pl.field("naive")
     state = pl.struct(text.cast(pl.String).alias("text"))
     state = state.struct.with_fields(naive=_strptime(t, _ISO_FORMATS[0]))
-    state = state.struct.with_fields(naive=pl.coalesce(naive, _strptime(pl.when(naive.is_null()).then(t), _ISO_FORMATS[1])))
+    state = state.struct.with_fields(
+        naive=pl.coalesce(naive, _strptime(pl.when(naive.is_null()).then(t), _ISO_FORMATS[1]))
+    )
     year_first = (t.str.starts_with("1") | t.str.starts_with("2")) & naive.dt.year().is_between(1900, 2199)
-    state = state.struct.with_fields(naive=pl.when(year_first).then(naive))  # as the careful parser reads years (not `+2025`, not 1850)
-    state = state.struct.with_fields(result=pl.coalesce(
-        localize(naive, timezone),
-        cells.parse_datetime(pl.when(naive.is_null()).then(t), timezone),
-    ))
+    state = state.struct.with_fields(
+        naive=pl.when(year_first).then(naive)
+    )  # as the careful parser reads years (not `+2025`, not 1850)
+    state = state.struct.with_fields(
+        result=pl.coalesce(
+            localize(naive, timezone),
+            cells.parse_datetime(pl.when(naive.is_null()).then(t), timezone),
+        )
+    )
     return state.struct.field("result").alias(text.meta.output_name(raise_if_undetermined=False) or "literal")
 
 
@@ -229,5 +235,8 @@ def sample_unreadable(sample: pl.DataFrame, times: TimeReading) -> list[Unreadab
     """What `times` cannot read in each column of `sample` (columns named by their time field)."""
     names = sample.columns
     parsed = sample.lazy().with_columns(times.parse(pl.col(name), name).alias(f":parsed_{name}") for name in names)
-    plan = unreadable_plan(parsed, {name: (unreadable_text(pl.col(name), pl.col(f":parsed_{name}")), pl.col(f":parsed_{name}")) for name in names})
+    plan = unreadable_plan(
+        parsed,
+        {name: (unreadable_text(pl.col(name), pl.col(f":parsed_{name}")), pl.col(f":parsed_{name}")) for name in names},
+    )
     return unreadable_times(plan.collect(), names) if names else []

@@ -105,7 +105,10 @@ def _parsed(path: Path, text: TextFile, dialect: Dialect, header_row: int, sourc
         encoding_confidence=text.confidence,
         temporary=text.path if text.transcoded else None,
         blank_rows=records - rows,
-        notes=(*text.notes, *(note for note in (dialect.note, _one_column(text, dialect, header_row, len(keep))) if note)),
+        notes=(
+            *text.notes,
+            *(note for note in (dialect.note, _one_column(text, dialect, header_row, len(keep))) if note),
+        ),
     )
 
 
@@ -202,14 +205,16 @@ def _survey(
         # in a second plan over the same scan (collected together: the file is parsed once).
         body = _body(text, dialect, header_row, len(headers))
         first = not_blank(columns[:1])
-        summary, rest = pl.collect_all([
-            body.select(
-                pl.col(ROW).len().alias("records"),
-                first.sum().alias("rows"),
-                *(pl.col(c).is_not_null().any().alias(c) for c in nameless),
-            ),
-            body.filter(~first).select(not_blank(columns[1:]).sum().alias("rows")),
-        ])
+        summary, rest = pl.collect_all(
+            [
+                body.select(
+                    pl.col(ROW).len().alias("records"),
+                    first.sum().alias("rows"),
+                    *(pl.col(c).is_not_null().any().alias(c) for c in nameless),
+                ),
+                body.filter(~first).select(not_blank(columns[1:]).sum().alias("rows")),
+            ]
+        )
         summary = summary.with_columns(pl.col("rows") + rest["rows"].item())
     except pl.exceptions.ComputeError as error:
         message = str(error)
@@ -230,7 +235,10 @@ def _read_header(text: TextFile, dialect: Dialect, header_row: int) -> list[str 
     line = _header_line(text, header_row)
     try:
         header = pl.read_csv(
-            line.encode("utf-8"), has_header=False, separator=dialect.delimiter, quote_char=dialect.quotechar,
+            line.encode("utf-8"),
+            has_header=False,
+            separator=dialect.delimiter,
+            quote_char=dialect.quotechar,
             infer_schema=False,
         )
     except pl.exceptions.PolarsError:  # e.g. a quoted header cell with a line break in it
@@ -316,7 +324,9 @@ def _record_fields(text: TextFile, dialect: Dialect, header_row: int) -> pl.Data
     ).filter((pl.col("line") >= header_row) & ~pl.col("comment"))
     return (
         stats.with_columns(inside=inside)
-        .with_columns(record=(~pl.col("inside")).cum_sum(), delimiters=pl.when("inside").then("bare_inside").otherwise("bare"))
+        .with_columns(
+            record=(~pl.col("inside")).cum_sum(), delimiters=pl.when("inside").then("bare_inside").otherwise("bare")
+        )
         .group_by("record", maintain_order=True)
         .agg(pl.col("line").first(), fields=pl.col("delimiters").sum() + 1)
         .select("line", "fields")

@@ -72,7 +72,9 @@ def detect_dialect(lines: Sequence[str], source: TableSource, *, tsv: bool) -> D
         found = _clevercsv_dialect("\n".join(body) + "\n", [delimiter] if delimiter else None)
     detected: list[str] = []
     if delimiter is None:
-        delimiter = found.delimiter if found and _readable(found.delimiter) else _by_header_counts(body[0] if body else "")
+        delimiter = (
+            found.delimiter if found and _readable(found.delimiter) else _by_header_counts(body[0] if body else "")
+        )
         detected += ["delimiter"] if delimiter != "," else []
     if source.quotechar is not None:
         quotechar = source.quotechar or None
@@ -130,7 +132,11 @@ def _leading(lines: Sequence[str], prefix: str, delimiter: str | None) -> int:
     """How many lines at the top are comment lines; a line that goes on with the delimiter
     right after the prefix is not one, and one line at least is left for the header."""
     n = 0
-    while n < len(lines) - 1 and lines[n].startswith(prefix) and not (delimiter and lines[n].startswith(prefix + delimiter)):
+    while (
+        n < len(lines) - 1
+        and lines[n].startswith(prefix)
+        and not (delimiter and lines[n].startswith(prefix + delimiter))
+    ):
         n += 1
     return n
 
@@ -141,7 +147,9 @@ def _quotes_cells(lines: Sequence[str], quote: str, delimiter: str) -> bool:
     cells only start with one (`'`, `0'`); quoting on it then merges lines and loses rows."""
     if any(line.count(quote) % 2 for line in lines):
         return False
-    enclosed = re.compile(f"(?:^|{re.escape(delimiter)}){re.escape(quote)}[^{re.escape(quote)}]*{re.escape(quote)}(?:{re.escape(delimiter)}|$)")
+    enclosed = re.compile(
+        f"(?:^|{re.escape(delimiter)}){re.escape(quote)}[^{re.escape(quote)}]*{re.escape(quote)}(?:{re.escape(delimiter)}|$)"
+    )
     return any(enclosed.search(line) for line in lines)
 
 

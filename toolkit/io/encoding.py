@@ -261,7 +261,8 @@ def _transcoded(path: Path, codec: str, *, confidence: float | None = 1.0, guess
     eol = _sniff_eol(path)
     what = (
         f"not valid {codec} text, the encoding guessed from earlier lines; set `encoding:` in the input"
-        if guessed else f"not valid {codec} text"
+        if guessed
+        else f"not valid {codec} text"
     )
     fd, name = tempfile.mkstemp(prefix="toolkit-", suffix=".utf8.csv")
     target = Path(name)
@@ -326,7 +327,9 @@ def _from_utf16(path: Path, codec: str, *, confidence: float | None, notes: tupl
                     text = decoder.decode(block, final=not block)
                 except UnicodeDecodeError as error:
                     raise InputError(
-                        f"byte offset {offset - pending + error.start}: not valid {codec} text", path=path, line=lines + 1
+                        f"byte offset {offset - pending + error.start}: not valid {codec} text",
+                        path=path,
+                        line=lines + 1,
                     ) from None
                 out.write(text.encode("utf-8"))
                 offset, lines = offset + len(block), lines + text.count("\n")

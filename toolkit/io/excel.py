@@ -54,7 +54,11 @@ from toolkit.io.source import TableSource
 
 _KINDS = {Content.ZIP: ("xlsx", (".xlsx", ".xlsm")), Content.ODS: ("ods", (".ods",)), Content.OLE2: ("xls", (".xls",))}
 """What the first bytes show → the workbook kind, and the names calamine reads it by."""
-_READ_AS = {"xlsx": "cannot read the workbook", "ods": "cannot read the .ods spreadsheet", "xls": "cannot read the .xls workbook"}
+_READ_AS = {
+    "xlsx": "cannot read the workbook",
+    "ods": "cannot read the .ods spreadsheet",
+    "xls": "cannot read the .xls workbook",
+}
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _ROUNDED = r"^-?\d+\.\d{9}$"
 """A number fastexcel may have rounded: it writes 9 decimals where the float had more."""  # the OLE2 stream of a password-protected .xlsx
@@ -75,7 +79,7 @@ def read_xlsx(path: Path, source: TableSource) -> RawTable:
 
 
 def _container(path: Path) -> tuple[str, Path | bytes]:
-    """"xlsx", "ods" or "xls" by the first bytes, and what to hand fastexcel: the path where the
+    """ "xlsx", "ods" or "xls" by the first bytes, and what to hand fastexcel: the path where the
     name agrees (calamine goes by the name), else the bytes, which calamine sniffs. A password-
     protected workbook and a file that is no workbook at all are named as such."""
     content = sniff(path)
@@ -125,9 +129,7 @@ def _load(path: Path, workbook: fastexcel.ExcelReader, sheet: str, header_row: i
     )
     if numbers.shape != (text.height, len(columns)):
         raise InputError(f"sheet {sheet!r} read differently as numbers than as text; save it again in Excel", path=path)
-    return text.with_columns(
-        _exact(text.to_series(i), numbers.to_series(n)) for n, i in enumerate(columns)
-    )
+    return text.with_columns(_exact(text.to_series(i), numbers.to_series(n)) for n, i in enumerate(columns))
 
 
 def _frame(sheet: fastexcel.ExcelSheet) -> pl.DataFrame:

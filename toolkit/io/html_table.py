@@ -197,7 +197,11 @@ def _decoded(path: Path, encoding: str | None) -> tuple[str, str]:
             return data.decode(codec), codec
         except UnicodeDecodeError as error:
             problem = f"byte offset {error.start}: cannot decode 0x{data[error.start]:02X}"
-    what = f"not valid {candidates[0]} text" if encoding is not None else "the page is neither UTF-8 nor GB18030 (GBK) text"
+    what = (
+        f"not valid {candidates[0]} text"
+        if encoding is not None
+        else "the page is neither UTF-8 nor GB18030 (GBK) text"
+    )
     raise InputError(f"{problem}: {what}", path=path)
 
 
@@ -232,4 +236,3 @@ def _declared_encoding(data: bytes) -> str | None:
     from bs4.dammit import EncodingDetector
 
     return EncodingDetector.find_declared_encoding(data, is_html=True)
-

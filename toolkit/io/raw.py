@@ -67,7 +67,11 @@ def grid_table(
     frame = frame.select(ROW, *columns).rename({positional(i): positional(n) for n, i in enumerate(keep)})
     rows = int(body.select(not_blank(columns).sum()).item())
     return RawTable(
-        frame=frame, headers=[headers[i] for i in keep], rows=rows, format=format, sheet=sheet,
+        frame=frame,
+        headers=[headers[i] for i in keep],
+        rows=rows,
+        format=format,
+        sheet=sheet,
         blank_rows=body.height - rows,
     )
 

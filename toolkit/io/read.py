@@ -21,13 +21,29 @@ from toolkit.io.raw import RawTable, positional, reading_errors, with_row_number
 from toolkit.io.sniff import Content, sniff
 from toolkit.io.source import TableSource
 
-_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods",
-            ".html": "html", ".htm": "html", ".parquet": "parquet"}
+_FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "tsv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".ods": "ods",
+    ".html": "html",
+    ".htm": "html",
+    ".parquet": "parquet",
+}
 TABLE_SUFFIXES = frozenset(_FORMATS)
 """The file name endings read_table reads (`.csv`, `.xlsx`, …)."""
 _BY_CONTENT = {Content.ZIP: "xlsx", Content.ODS: "ods", Content.OLE2: "xls", Content.HTML: "html"}
-_WHAT = {"csv": "text", "tsv": "text", "xlsx": "an .xlsx workbook", "xls": "a legacy .xls workbook",
-         "ods": "an .ods spreadsheet", "html": "an HTML page"}
+_WHAT = {
+    "csv": "text",
+    "tsv": "text",
+    "xlsx": "an .xlsx workbook",
+    "xls": "a legacy .xls workbook",
+    "ods": "an .ods spreadsheet",
+    "html": "an HTML page",
+}
 
 
 @dataclass
@@ -156,8 +172,13 @@ def _read_raw(path: Path, named: str, source: TableSource) -> RawTable:
     try:
         kind = _by_content(path, named)
         reader = {
-            "csv": read_delimited, "tsv": read_delimited, "xlsx": read_xlsx, "xls": read_xlsx, "ods": read_xlsx,
-            "html": read_html, "parquet": _read_parquet,
+            "csv": read_delimited,
+            "tsv": read_delimited,
+            "xlsx": read_xlsx,
+            "xls": read_xlsx,
+            "ods": read_xlsx,
+            "html": read_html,
+            "parquet": _read_parquet,
         }[kind]
         with reading_errors(path, f"cannot read the file as {kind}"):  # a safety net: readers name their errors
             return reader(path, source)
@@ -176,7 +197,9 @@ def _read_parquet(path: Path, source: TableSource) -> RawTable:
         # an earlier job's table (`input: orders.valid`): its rows keep the numbers of the file
         # they came from, so a message or letter names the row of the original export
         names = [name for name in names if name != ROW]
-        frame = scan.select(pl.col(ROW).cast(pl.Int64), *(pl.col(name).alias(positional(i)) for i, name in enumerate(names)))
+        frame = scan.select(
+            pl.col(ROW).cast(pl.Int64), *(pl.col(name).alias(positional(i)) for i, name in enumerate(names))
+        )
     else:
         body = scan.select(pl.col(name).alias(positional(i)) for i, name in enumerate(names))
         frame = with_row_numbers(body, source.header_row + 1)

@@ -53,7 +53,9 @@ class TableSource(pydantic.BaseModel, extra="forbid"):
             if name not in known:
                 hint = closest(name, known)
                 expected = f"did you mean {hint!r}?" if hint else f"the time fields here: {', '.join(known) or 'none'}"
-                raise InputError(f"date_formats: {name!r} is not a time field of this input ({expected})", path=self.path)
+                raise InputError(
+                    f"date_formats: {name!r} is not a time field of this input ({expected})", path=self.path
+                )
         return reading_for(self.date_formats, timezone, as_of, self.yearless_future_days)
 
     @pydantic.field_validator("date_formats")

@@ -32,7 +32,9 @@ LetterKind = Literal["apology", "negotiation"]
 Status = Literal["open", "proposed", "settled", "rejected"]
 DEFAULT_STATUSES: dict[str, list[Status]] = {"apology": ["open"], "negotiation": ["open", "proposed"]}
 TITLES = {"apology": Text("致歉信", "Letters of apology"), "negotiation": Text("商洽函", "Negotiation letters")}
-PDF_MISSING = "PDF not written: WeasyPrint is not installed (pip install 'cs-toolkit[pdf]'); the HTML letters are written"
+PDF_MISSING = (
+    "PDF not written: WeasyPrint is not installed (pip install 'cs-toolkit[pdf]'); the HTML letters are written"
+)
 
 
 class Company(Strict):
@@ -76,7 +78,9 @@ def select_letters(claims: pl.DataFrame, letters: dict[str, LetterConfig]) -> pl
         claims.filter(pl.col("status").is_in(statuses(kind, letter))).select(
             kind=pl.lit(kind),
             claim_id=pl.col("claim_id"),
-            file=pl.lit(f"letters/{kind}/") + pl.col("claim_id").map_elements(file_stem, return_dtype=pl.String) + ".html",
+            file=pl.lit(f"letters/{kind}/")
+            + pl.col("claim_id").map_elements(file_stem, return_dtype=pl.String)
+            + ".html",
         )
         for kind, letter in letters.items()
     ]
@@ -121,8 +125,14 @@ def run(config: RenderLettersConfig, context: JobContext) -> JobResult:
     templates = {kind: LetterTemplate.load(letter.template, context.locale) for kind, letter in config.letters.items()}
     job = JobResult()
     claims = _read_claims(config, context, job)
-    deadlines = (claims.valid[c] for c in ("evidence_due", "insurer_due", "proposal_due", "escalation_due"))  # in working days
-    for warning in context.calendar.warn_uncovered_times("claims' working-day deadlines", *deadlines) if claims.valid.height else []:
+    deadlines = (
+        claims.valid[c] for c in ("evidence_due", "insurer_due", "proposal_due", "escalation_due")
+    )  # in working days
+    for warning in (
+        context.calendar.warn_uncovered_times("claims' working-day deadlines", *deadlines)
+        if claims.valid.height
+        else []
+    ):
         context.log(f"warning: {warning}")
     shared = {"company": config.company.model_dump(), "letter_date": context.run_date, "locale": context.locale}
     for template in templates.values():
@@ -175,9 +185,21 @@ def check(config: RenderLettersConfig, preflight: JobCheck) -> None:
 
 
 CLAIM_FACTS = (
-    "incident_label", "payer_label", "status_label", "valuation_basis", "valuation_basis_label", "valuation_price",
-    "liability_cap", "proposed_amount", "evidence_due", "insurer_due", "proposal_due", "escalation_due", "payment_due",
-    "proposal_late", "payment_late",
+    "incident_label",
+    "payer_label",
+    "status_label",
+    "valuation_basis",
+    "valuation_basis_label",
+    "valuation_price",
+    "liability_cap",
+    "proposed_amount",
+    "evidence_due",
+    "insurer_due",
+    "proposal_due",
+    "escalation_due",
+    "payment_due",
+    "proposal_late",
+    "payment_late",
 )  # toolkit.claims.prepare.claim_facts
 CLAIMS = (ROW, *(f.name for f in CLAIM_FIELDS), *CLAIM_FACTS)
 PUBLISHES = {
@@ -187,6 +209,10 @@ PUBLISHES = {
 }
 
 RENDER_LETTERS = JobKind(
-    "render_letters", RenderLettersConfig, run, check,
-    publishes=PUBLISHES, passes_through={"letters": "input", "claims": "input"},
+    "render_letters",
+    RenderLettersConfig,
+    run,
+    check,
+    publishes=PUBLISHES,
+    passes_through={"letters": "input", "claims": "input"},
 )

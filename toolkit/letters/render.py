@@ -23,8 +23,20 @@ from toolkit.templating.environment import MessageTemplate, TemplateError, envir
 
 DOCUMENT = "document.html.j2"
 DOCUMENT_VALUES = ("letters", "title", "lang")  # what the document around the letters is rendered with
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def long_date(value: date | datetime | None, locale: str = ZH) -> str:
@@ -84,7 +96,10 @@ class LetterTemplate:
         """Every file of the letter and of the document around it, with the names it is
         rendered with: the letter's files `columns`, the document's its own three."""
         columns = list(columns)
-        return [*((t, columns) for t in _family(self.letter)), *((t, list(DOCUMENT_VALUES)) for t in _family(self.document))]
+        return [
+            *((t, columns) for t in _family(self.letter)),
+            *((t, list(DOCUMENT_VALUES)) for t in _family(self.document)),
+        ]
 
     def check_columns(self, columns: Iterable[str]) -> None:
         """Fail before the first letter when the template, or a layout it extends, names a value
@@ -98,7 +113,9 @@ class LetterTemplate:
 
     def document_html(self, letters: Sequence[Markup], title: str) -> str:
         """One printable HTML file holding `letters`, each on its own pages."""
-        return self.document.render({"letters": letters, "title": title, "lang": "en" if self.locale == EN else "zh-CN"})
+        return self.document.render(
+            {"letters": letters, "title": title, "lang": "en" if self.locale == EN else "zh-CN"}
+        )
 
 
 __all__ = ["DOCUMENT", "LetterTemplate", "long_date"]

@@ -47,7 +47,9 @@ def parse_file_input(value: Any, info: ValidationInfo) -> Any:
             raise ValueError(f"{value}: a job's file cannot lie outside its folder ('..')")
         return ref
     if not (base_dir(info) / value).exists():
-        raise ValueError(f"{value}: no job named {ref.job!r} (jobs: {', '.join(jobs)}) and no such file next to the config")
+        raise ValueError(
+            f"{value}: no job named {ref.job!r} (jobs: {', '.join(jobs)}) and no such file next to the config"
+        )
     return value
 
 
@@ -88,7 +90,12 @@ def _path(value: Path | JobFileRef, context: JobContext) -> Path:
 
 def _values(context: JobContext, attachments: list[Path]) -> dict[str, Any]:
     """What subject and body templates may use."""
-    return {"run_date": context.run_date, "as_of": context.as_of, "job": context.job_name, "attachments": [p.name for p in attachments]}
+    return {
+        "run_date": context.run_date,
+        "as_of": context.as_of,
+        "job": context.job_name,
+        "attachments": [p.name for p in attachments],
+    }
 
 
 def mail_body(path: Path, values: dict[str, Any], locale: str) -> MailBody:
@@ -103,7 +110,9 @@ def mail_body(path: Path, values: dict[str, Any], locale: str) -> MailBody:
 def body_warnings(body: MailBody, locale: str) -> list[str]:
     warnings = [MISSING_IMAGE.format(locale, src=src) for src in body.missing_images]
     if body.over_budget:
-        warnings.append(OVER_BUDGET.format(locale, size=f"{body.html_bytes / 1000:.1f}", limit=GMAIL_CLIP_BYTES // 1000))
+        warnings.append(
+            OVER_BUDGET.format(locale, size=f"{body.html_bytes / 1000:.1f}", limit=GMAIL_CLIP_BYTES // 1000)
+        )
     return warnings
 
 
@@ -131,7 +140,11 @@ def run(config: EmailConfig, context: JobContext) -> JobResult:
     body = mail_body(body_path, values, context.locale)
     for warning in body_warnings(body, context.locale):
         context.log(f"warning: {warning}")
-    subject = " ".join(MessageTemplate.inline(config.subject, f"jobs.{context.job_name}.subject", context.locale).render(values).split())
+    subject = " ".join(
+        MessageTemplate.inline(config.subject, f"jobs.{context.job_name}.subject", context.locale)
+        .render(values)
+        .split()
+    )
     message = build_message(
         sender=context.smtp.sender if context.smtp is not None else DEFAULT_SENDER,
         to=config.to,
@@ -159,7 +172,9 @@ TEMPLATE_VALUES = ("run_date", "as_of", "job", "attachments")  # what `_values` 
 
 def check(config: EmailConfig, preflight: JobCheck) -> None:
     """`toolkit check`: the subject, and a body template, name only the values a mail is rendered with."""
-    subject = preflight.opens(("subject",), partial(MessageTemplate.inline, config.subject, "subject", preflight.locale))
+    subject = preflight.opens(
+        ("subject",), partial(MessageTemplate.inline, config.subject, "subject", preflight.locale)
+    )
     preflight.variables(("subject",), subject, TEMPLATE_VALUES)
     if isinstance(config.body, Path) and config.body.name.endswith(".j2"):
         body = preflight.opens(("body",), partial(MessageTemplate.load, config.body, preflight.locale))

@@ -53,7 +53,9 @@ def build_message(
         html = message.get_payload()[1]
         for image in body.images:
             maintype, subtype = image.mime.split("/", 1)
-            html.add_related(image.data, maintype, subtype, cid=f"<{image.cid}>", filename=image.filename, disposition="inline")
+            html.add_related(
+                image.data, maintype, subtype, cid=f"<{image.cid}>", filename=image.filename, disposition="inline"
+            )
     for path in attachments:
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         maintype, subtype = mime.split("/", 1)

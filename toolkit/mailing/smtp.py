@@ -93,7 +93,9 @@ def describe(error: BaseException, timeout: float | None = None) -> str:
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return f"login refused: {_said(error.smtp_code, error.smtp_error)}"
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "recipients refused: " + "; ".join(f"{rcpt}: {_said(*reply)}" for rcpt, reply in error.recipients.items())
+        return "recipients refused: " + "; ".join(
+            f"{rcpt}: {_said(*reply)}" for rcpt, reply in error.recipients.items()
+        )
     if isinstance(error, smtplib.SMTPSenderRefused):
         return f"sender {error.sender} refused: {_said(error.smtp_code, error.smtp_error)}"
     if isinstance(error, smtplib.SMTPResponseException):

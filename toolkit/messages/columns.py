@@ -54,7 +54,9 @@ def uncovered_warnings(frame: pl.DataFrame, columns: Mapping[str, ColumnValue], 
     counted = [name for name, value in columns.items() if isinstance(value, WorkingDaysFromRun)]
     if not counted or not frame.height:
         return []
-    return calendar.warn_uncovered_times(f"messages' {', '.join(counted)} (working days from the run)", *(frame[name] for name in counted))
+    return calendar.warn_uncovered_times(
+        f"messages' {', '.join(counted)} (working days from the run)", *(frame[name] for name in counted)
+    )
 
 
 def selected(where: Mapping[str, list[str | int | bool]]) -> pl.Expr:

@@ -74,7 +74,10 @@ class PlatformConfig(Strict):
         return value
 
     def templates(self, locale: str) -> dict[str, MessageTemplate]:
-        return {name: MessageTemplate.inline(text, f"platform.variables.{name}", locale) for name, text in self.variables.items()}
+        return {
+            name: MessageTemplate.inline(text, f"platform.variables.{name}", locale)
+            for name, text in self.variables.items()
+        }
 
 
 def _path_only(value: Any) -> Any:
@@ -136,7 +139,9 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
     rows_in = frame.height
     missing = sorted(set(config.where) - set(frame.columns))
     if missing:
-        raise InputError(f"where: no column {', '.join(missing)} (columns: {', '.join(frame.columns)})", path=record.path)
+        raise InputError(
+            f"where: no column {', '.join(missing)} (columns: {', '.join(frame.columns)})", path=record.path
+        )
     frame = frame.filter(selected(config.where))
     frame, lookups = _with_directory(frame, config.directory)
     frame = with_config_columns(frame, config.columns, context.run_date, context.calendar)
@@ -161,7 +166,10 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
     job = JobResult(counts=result.counts, inputs=[record, *lookups, InputRecord.of(config.template)], result=result)
     context.note_read(job, table)
     job.publish(context, {"messages": result.messages, "outbox": result.outbox, "findings": result.findings})
-    for path, rows in [*write_outbox(result, context.out_dir, signature=config.sms.signature, title=context.job_name), *written]:
+    for path, rows in [
+        *write_outbox(result, context.out_dir, signature=config.sms.signature, title=context.job_name),
+        *written,
+    ]:
         job.add_output(path, rows)
     return job
 
@@ -220,7 +228,18 @@ def check(config: RenderMessagesConfig, preflight: JobCheck) -> None:
 
 PUBLISHES = {
     "messages": (ROW, "serial", "content", "chars", "encoding", "parts", "shortened"),  # one per input row
-    "outbox": ("role", "recipient", "phone", "content", "chars", "encoding", "parts", "serial", "source_row", "shortened"),
+    "outbox": (
+        "role",
+        "recipient",
+        "phone",
+        "content",
+        "chars",
+        "encoding",
+        "parts",
+        "serial",
+        "source_row",
+        "shortened",
+    ),
     "findings": tuple(FINDING_SCHEMA),
 }
 

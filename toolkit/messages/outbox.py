@@ -39,7 +39,9 @@ def preview_html(result: RenderResult, *, signature: str = "", title: str | None
     )
 
 
-def write_outbox(result: RenderResult, folder: Path, *, signature: str = "", title: str | None = None) -> list[tuple[Path, int | None]]:
+def write_outbox(
+    result: RenderResult, folder: Path, *, signature: str = "", title: str | None = None
+) -> list[tuple[Path, int | None]]:
     """Write outbox.csv, outbox.xlsx and preview.html; returns (path, rows) for the manifest."""
     shown = result.outbox.rename(column_labels(result.outbox.columns, result.locale))
     csv, xlsx, html = folder / "outbox.csv", folder / "outbox.xlsx", folder / "preview.html"

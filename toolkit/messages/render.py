@@ -107,14 +107,22 @@ class RenderResult:
         locale, counts = self.locale, self.counts
         keys = ("rows_in", "rendered", "outbox", "over_budget")
         summary = cards(
-            Card(word(k, locale), format_value(counts.get(k, 0), "int"), breach=k == "over_budget" and counts.get(k, 0) > 0)
+            Card(
+                word(k, locale),
+                format_value(counts.get(k, 0), "int"),
+                breach=k == "over_budget" and counts.get(k, 0) > 0,
+            )
             for k in keys
         )
         columns = [c for c in ("role", "recipient", "phone", "content", "chars", "parts") if c in self.outbox.columns]
-        previews = table(self.outbox.select(columns), locale, max_rows=first, caption=word("previews", locale)).to_html()
+        previews = table(
+            self.outbox.select(columns), locale, max_rows=first, caption=word("previews", locale)
+        ).to_html()
         findings = ""
         if self.findings.height:
-            findings = table(self.findings.head(10), locale, max_rows=10, caption=word("first_findings", locale, n=10)).to_html()
+            findings = table(
+                self.findings.head(10), locale, max_rows=10, caption=word("first_findings", locale, n=10)
+            ).to_html()
         return f"<div><h3>{html.escape(word('messages', locale))}</h3>{summary}{previews}{findings}</div>"
 
 
@@ -131,14 +139,20 @@ def measure(contents: pl.Series, sms: SmsRules) -> pl.DataFrame:
         return contents.to_frame().select(chars=characters, encoding=pl.lit("cn"), parts=parts)
     lengths = [sms_length(text, "gsm", sms.signature) for text in contents]
     return pl.DataFrame(
-        {"chars": [x.characters for x in lengths], "encoding": [x.encoding for x in lengths], "parts": [x.parts for x in lengths]},
+        {
+            "chars": [x.characters for x in lengths],
+            "encoding": [x.encoding for x in lengths],
+            "parts": [x.parts for x in lengths],
+        },
         schema={"chars": pl.Int64, "encoding": pl.String, "parts": pl.Int64},
     )
 
 
 def _refused(frame: pl.DataFrame, column: str, value: pl.Expr, rule: str, message: str | pl.Expr) -> pl.DataFrame:
     """A finding for every row of `frame`: a message or recipient that is not sent."""
-    return findings(frame, record_id=pl.col("serial"), column=column, value=value, rule=rule, severity="error", message=message)
+    return findings(
+        frame, record_id=pl.col("serial"), column=column, value=value, rule=rule, severity="error", message=message
+    )
 
 
 def _shortened(messages: pl.DataFrame, rows: pl.DataFrame, template: MessageTemplate, sms: SmsRules) -> pl.DataFrame:
@@ -197,7 +211,11 @@ def render_messages(
         valid = cells.phone_kind(pl.col("phone")) == "mobile"
         message = MESSAGES["invalid_recipient_phone"].format(locale, role=recipient.role)
         unreachable = to.filter(~valid.fill_null(False))
-        refused.append(_refused(unreachable, recipient.phone, pl.col("phone_raw").fill_null(""), "invalid_recipient_phone", message))
+        refused.append(
+            _refused(
+                unreachable, recipient.phone, pl.col("phone_raw").fill_null(""), "invalid_recipient_phone", message
+            )
+        )
         addressed.append(to.filter(valid.fill_null(False)))
     outbox_columns = ["role", "recipient", "phone", "content", "chars", "encoding", "parts", "serial", ROW, "shortened"]
     outbox = (

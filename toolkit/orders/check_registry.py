@@ -56,7 +56,9 @@ class OrderCheck(Check):
 class CheckRegistry(dict[str, OrderCheck]):
     """The declared checks by id, in the order they were declared."""
 
-    def declare(self, id: str, severity: Severity, message: Text, *, by_field: bool = False) -> Callable[[FindFailures], OrderCheck]:
+    def declare(
+        self, id: str, severity: Severity, message: Text, *, by_field: bool = False
+    ) -> Callable[[FindFailures], OrderCheck]:
         """A decorator that declares the function under it as the check `id`, and replaces it by the check."""
 
         def register(find: FindFailures) -> OrderCheck:

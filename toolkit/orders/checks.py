@@ -30,7 +30,9 @@ def _city(expr: pl.Expr) -> pl.Expr:
 
 def _allowed_spellings(rules: OrderSettings) -> dict[str, str]:
     """Lower-cased accepted spelling → canonical payment method."""
-    return {s.strip().lower(): method for method, spellings in rules.payment_methods.items() for s in [method, *spellings]}
+    return {
+        s.strip().lower(): method for method, spellings in rules.payment_methods.items() for s in [method, *spellings]
+    }
 
 
 def canonical_payment(rules: OrderSettings) -> pl.Expr:
@@ -73,7 +75,9 @@ def required(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
         yield Failure(name, pl.col(raw(name)).is_null())
 
 
-@order_check("not_a_date", "error", Text("{label}不是有效的日期时间", "{label} is not a valid date and time"), by_field=True)
+@order_check(
+    "not_a_date", "error", Text("{label}不是有效的日期时间", "{label} is not a valid date and time"), by_field=True
+)
 def not_a_date(rules: OrderSettings, as_of: datetime) -> Iterable[Failure]:
     return _unread(Kind.DATETIME)
 
@@ -89,7 +93,10 @@ def not_an_integer(rules: OrderSettings, as_of: datetime) -> Iterable[Failure]:
 
 
 @order_check(
-    "invalid_phone", "error", Text("{label}不是有效的手机号或带区号的座机号", "{label} is not a valid mobile or landline with area code"), by_field=True
+    "invalid_phone",
+    "error",
+    Text("{label}不是有效的手机号或带区号的座机号", "{label} is not a valid mobile or landline with area code"),
+    by_field=True,
 )
 def invalid_phone(rules: OrderSettings, as_of: datetime) -> Iterable[Failure]:
     return _unread(Kind.PHONE, cells.phone_kind)
@@ -101,22 +108,36 @@ def non_positive(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
         yield Failure(name, pl.col(name) <= 0)
 
 
-@order_check("piece_overweight", "error", Text("单件重量超过{limit}公斤（超重）", "a piece weighs more than {limit} kg (overweight)"))
+@order_check(
+    "piece_overweight",
+    "error",
+    Text("单件重量超过{limit}公斤（超重）", "a piece weighs more than {limit} kg (overweight)"),
+)
 def piece_overweight(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     yield _per_piece("weight_kg", rules.limits.max_piece_weight_kg)
 
 
-@order_check("order_overweight", "error", Text("订单总重量超过{limit}公斤（超重）", "the order weighs more than {limit} kg (overweight)"))
+@order_check(
+    "order_overweight",
+    "error",
+    Text("订单总重量超过{limit}公斤（超重）", "the order weighs more than {limit} kg (overweight)"),
+)
 def order_overweight(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     yield _over("weight_kg", rules.limits.max_order_weight_kg)
 
 
-@order_check("piece_oversize", "error", Text("单件体积超过{limit}方（超长超大）", "a piece is larger than {limit} m³ (oversize)"))
+@order_check(
+    "piece_oversize", "error", Text("单件体积超过{limit}方（超长超大）", "a piece is larger than {limit} m³ (oversize)")
+)
 def piece_oversize(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     yield _per_piece("volume_m3", rules.limits.max_piece_volume_m3)
 
 
-@order_check("order_oversize", "error", Text("订单总体积超过{limit}方（超长超大）", "the order is larger than {limit} m³ (oversize)"))
+@order_check(
+    "order_oversize",
+    "error",
+    Text("订单总体积超过{limit}方（超长超大）", "the order is larger than {limit} m³ (oversize)"),
+)
 def order_oversize(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     yield _over("volume_m3", rules.limits.max_order_volume_m3)
 
@@ -144,7 +165,11 @@ def no_packaging(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     yield Failure("packaging", pl.col("packaging").is_in(rules.no_packaging.words))
 
 
-@order_check("used_goods_insured", "warning", Text("旧货不予保价，请联系客户取消保价", "used goods cannot be insured: call the customer"))
+@order_check(
+    "used_goods_insured",
+    "warning",
+    Text("旧货不予保价，请联系客户取消保价", "used goods cannot be insured: call the customer"),
+)
 def used_goods_insured(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     used = pl.col("goods_condition").str.to_lowercase().is_in([w.lower() for w in rules.used_goods.words])
     yield Failure("declared_value", used & (pl.col("declared_value") > 0))
@@ -157,15 +182,23 @@ def bad_payment_method(rules: OrderSettings, as_of: datetime) -> Iterator[Failur
     yield Failure("payment_method", failed, {"allowed": "/".join(rules.payment_methods)})
 
 
-@order_check("duplicate_order_id", "error", Text("订单号重复，前面已有同号订单", "duplicate order id: an earlier row has the same id"))
+@order_check(
+    "duplicate_order_id",
+    "error",
+    Text("订单号重复，前面已有同号订单", "duplicate order id: an earlier row has the same id"),
+)
 def duplicate_order_id(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     order_id = pl.col("order_id")
     yield Failure("order_id", order_id.is_not_null() & ~order_id.is_first_distinct())
 
 
 @order_check(
-    "possible_duplicate", "warning",
-    Text("疑似重复下单：{minutes}分钟内同一发货人、收货人和货物", "possible duplicate: same shipper, consignee and goods within {minutes} minutes"),
+    "possible_duplicate",
+    "warning",
+    Text(
+        "疑似重复下单：{minutes}分钟内同一发货人、收货人和货物",
+        "possible duplicate: same shipper, consignee and goods within {minutes} minutes",
+    ),
 )
 def possible_duplicate(rules: OrderSettings, as_of: datetime) -> Iterator[Failure]:
     """Flagged beforehand by `mark_possible_duplicates`, which compares each order with the one before it."""

@@ -67,8 +67,9 @@ def run(config: ValidateOrdersConfig, context: JobContext) -> JobResult:
     source = context.source(config.input)
     times = context.times(source, TIME_FIELDS)
     with read_orders(config.input, context, rules) as table:  # a GBK file is read from a UTF-8 copy
-        result = validate_orders(table.frame, rules, as_of=context.as_of, calendar=context.calendar, locale=context.locale,
-                                 times=times)
+        result = validate_orders(
+            table.frame, rules, as_of=context.as_of, calendar=context.calendar, locale=context.locale, times=times
+        )
     for warning in result.warnings:
         context.log(f"warning: {warning}")
 
@@ -93,7 +94,9 @@ def run(config: ValidateOrdersConfig, context: JobContext) -> JobResult:
 def check(config: ValidateOrdersConfig, preflight: JobCheck) -> None:
     """`toolkit check`: the rule file loads, and the input has the columns its rules require."""
     rules = preflight.settings(("rules",), lambda: load_rules(config.rules))
-    preflight.table(("input",), config.input, alias_table(ORDER_FIELDS), rules.required if rules is not None else (), TIME_FIELDS)
+    preflight.table(
+        ("input",), config.input, alias_table(ORDER_FIELDS), rules.required if rules is not None else (), TIME_FIELDS
+    )
 
 
 PUBLISHES = {
@@ -103,6 +106,10 @@ PUBLISHES = {
 }
 
 VALIDATE_ORDERS = JobKind(
-    "validate_orders", ValidateOrdersConfig, run, check,
-    publishes=PUBLISHES, passes_through={"valid": "input", "rejected": "input"},
+    "validate_orders",
+    ValidateOrdersConfig,
+    run,
+    check,
+    publishes=PUBLISHES,
+    passes_through={"valid": "input", "rejected": "input"},
 )

@@ -49,9 +49,7 @@ def problem_sheet(result: ValidationResult, headers: dict[str, str], max_rows: i
     """The rows with findings as the user typed them, problem cells highlighted."""
     locale = result.locale
     rows = result.problem_rows.head(max_rows)
-    messages = result.findings.group_by("row", maintain_order=True).agg(
-        problems=pl.col("message").str.join("；")
-    )
+    messages = result.findings.group_by("row", maintain_order=True).agg(problems=pl.col("message").str.join("；"))
     rows = rows.join(messages, left_on=ROW, right_on="row", how="left")
     columns = [c for c in rows.columns if c not in (ROW, "problems")]
     position = rows.select(pl.col(ROW).alias("row"), pl.int_range(pl.len()).alias("index"))
@@ -59,7 +57,9 @@ def problem_sheet(result: ValidationResult, headers: dict[str, str], max_rows: i
         result.findings.join(position, on="row")
         .group_by(pl.col("index").alias("row"), "column", maintain_order=True)
         .agg(level=pl.col("severity").min(), message=pl.col("message").str.join("；"))  # "error" < "warning"
-        .with_columns(pl.col("column").replace_strict({c: _header(c, headers, locale) for c in columns}, default=pl.col("column")))
+        .with_columns(
+            pl.col("column").replace_strict({c: _header(c, headers, locale) for c in columns}, default=pl.col("column"))
+        )
     )
     shown = rows.select(
         pl.col(ROW).alias(label("row", locale)),
@@ -73,8 +73,12 @@ def findings_sheet(result: ValidationResult) -> XlsxSheet:
     locale = result.locale
     shown = result.findings.with_columns(
         pl.col("severity").replace_strict({"error": word("error", locale), "warning": word("warning", locale)}),
-        pl.col("column").replace_strict({n: f.label(locale) for n, f in FIELDS_BY_NAME.items()}, default=pl.col("column")),
-    ).rename(column_labels(result.findings.columns, locale, {"record_id": label("order_id", locale)}))  # the record is the order
+        pl.col("column").replace_strict(
+            {n: f.label(locale) for n, f in FIELDS_BY_NAME.items()}, default=pl.col("column")
+        ),
+    ).rename(
+        column_labels(result.findings.columns, locale, {"record_id": label("order_id", locale)})
+    )  # the record is the order
     return XlsxSheet(word("findings", locale), shown)
 
 
@@ -122,10 +126,14 @@ def summary_html(result: ValidationResult, title: str | None, max_rows: int | No
         | {k: word(k, locale) for k in ("error", "warning", "top_shippers", "top_branches")},
         top_shippers=_top(result, "shipper_name"),
         top_branches=_top(result, "branch"),
-        truncated=word("truncated", locale, limit=max_rows) if max_rows and result.problem_rows.height > max_rows else None,
+        truncated=word("truncated", locale, limit=max_rows)
+        if max_rows and result.problem_rows.height > max_rows
+        else None,
         warnings=result.warnings,
     )
 
 
-def write_summary_html(result: ValidationResult, path: Path, *, title: str | None = None, max_rows: int | None = None) -> None:
+def write_summary_html(
+    result: ValidationResult, path: Path, *, title: str | None = None, max_rows: int | None = None
+) -> None:
     write_text(summary_html(result, title, max_rows), path)

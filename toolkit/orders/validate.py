@@ -64,11 +64,17 @@ class ValidationResult:
             [
                 Card(word("rows_in", locale), format_value(counts["rows_in"], "int")),
                 Card(LABELS["accepted"].get(locale), format_value(counts["accepted"], "int")),
-                Card(LABELS["refused"].get(locale), format_value(counts["rejected"], "int"), breach=counts["rejected"] > 0),
+                Card(
+                    LABELS["refused"].get(locale),
+                    format_value(counts["rejected"], "int"),
+                    breach=counts["rejected"] > 0,
+                ),
                 Card(LABELS["call_needed"].get(locale), format_value(counts["accepted_with_warnings"], "int")),
             ]
         )
-        by_rule = table(self.by_rule().select("rule", "severity", "message", "rows", "findings"), locale, max_rows=first)
+        by_rule = table(
+            self.by_rule().select("rule", "severity", "message", "rows", "findings"), locale, max_rows=first
+        )
         caption = word("first_findings", locale, n=first)
         findings = table(self.findings.head(first), locale, max_rows=first, caption=caption)
         return f"<div><h3>{html.escape(word('validation', locale))}</h3>{summary}{by_rule.to_html()}{findings.to_html()}</div>"
@@ -91,9 +97,7 @@ def validate_orders(
     """
     extra = [c for c in orders.collect_schema().names() if c not in (ROW, *FIELD_NAMES, *DERIVED)]
     times = times or TimeReading(timezone=calendar.timezone, as_of=as_of)
-    parsed = parse_fields(orders, ORDER_FIELDS, times).with_columns(
-        payment_method=canonical_payment(rules)
-    )
+    parsed = parse_fields(orders, ORDER_FIELDS, times).with_columns(payment_method=canonical_payment(rules))
     parsed = mark_possible_duplicates(parsed, rules.duplicates.window_minutes)
     evaluation = evaluate(parsed, build_rules(rules, as_of=as_of, locale=locale), record_id="order_id")
     as_typed = [pl.col(raw(name)).alias(name) for name in FIELD_NAMES]
@@ -112,9 +116,7 @@ def validate_orders(
             evaluation.accepted.filter(pl.col("warnings").list.len() > 0).select(ROW, *as_typed, *extra),
         ]
     ).sort(ROW)
-    valid_df, rejected_df, findings_df, problems_df = pl.collect_all(
-        [valid, rejected, evaluation.findings, problems]
-    )
+    valid_df, rejected_df, findings_df, problems_df = pl.collect_all([valid, rejected, evaluation.findings, problems])
     years = valid_df["order_time"].dt.year().drop_nulls().unique().to_list()
     return ValidationResult(
         valid=valid_df,
@@ -123,11 +125,17 @@ def validate_orders(
         problem_rows=problems_df,
         locale=locale,
         warnings=calendar.warn_uncovered(years),
-        unreadable=[_unreadable_times(f.name, valid_df, rejected_df, findings_df) for f in ORDER_FIELDS if f.kind is Kind.DATETIME],
+        unreadable=[
+            _unreadable_times(f.name, valid_df, rejected_df, findings_df)
+            for f in ORDER_FIELDS
+            if f.kind is Kind.DATETIME
+        ],
     )
 
 
-def _unreadable_times(name: str, valid: pl.DataFrame, rejected: pl.DataFrame, findings: pl.DataFrame) -> UnreadableTimes:
+def _unreadable_times(
+    name: str, valid: pl.DataFrame, rejected: pl.DataFrame, findings: pl.DataFrame
+) -> UnreadableTimes:
     """A time field's unreadable values, from its `not_a_date` findings (every non-empty value
     that did not read has one) rather than a second plan: polars does not share the parsed
     frame across `collect_all`, and parsing and sorting it again cost 1.2 s of the 3.3 s check
@@ -137,5 +145,3 @@ def _unreadable_times(name: str, valid: pl.DataFrame, rejected: pl.DataFrame, fi
     filled = valid[name].is_not_null().sum() + rejected[name].is_not_null().sum() + bad_in_valid
     samples = bad["value"].unique(maintain_order=True).head(SAMPLE_SIZE)
     return UnreadableTimes(field=name, count=bad.height, filled=int(filled), samples=tuple(samples.to_list()))
-
-

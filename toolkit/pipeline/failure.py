@@ -57,12 +57,19 @@ def failure_message(run: BatchRun, config: BatchSettings, root: Path) -> EmailMe
     )
 
 
-def notify_failure(run: BatchRun, config: BatchSettings, root: Path, log: Callable[[str], None]) -> dict[str, Any] | None:
+def notify_failure(
+    run: BatchRun, config: BatchSettings, root: Path, log: Callable[[str], None]
+) -> dict[str, Any] | None:
     """Write (and send) the notice when the run did not finish; what happened, for the manifest."""
     if config.on_failure is None or run.exit_code == ExitCode.DONE:
         return None
     path = root / OUTBOX / FAILURE_EML
-    record: dict[str, Any] = {"to": list(config.on_failure.email), "eml": f"{OUTBOX}/{FAILURE_EML}", "sent": False, "error": None}
+    record: dict[str, Any] = {
+        "to": list(config.on_failure.email),
+        "eml": f"{OUTBOX}/{FAILURE_EML}",
+        "sent": False,
+        "error": None,
+    }
     try:
         message = failure_message(run, config, root)
         write_eml(message, path)

@@ -69,8 +69,17 @@ class BatchRun:
             }
             for name, record in self.jobs.items()
         ]
-        schema = {"name": pl.String, "kind": pl.String, "status": pl.String, "duration_s": pl.Float64,
-                  "counts": pl.String, "error": pl.String, "failed": pl.Boolean}
+        schema = {
+            "name": pl.String,
+            "kind": pl.String,
+            "status": pl.String,
+            "duration_s": pl.Float64,
+            "counts": pl.String,
+            "error": pl.String,
+            "failed": pl.Boolean,
+        }
         title = word("batch", locale, batch=self.batch, date=self.run_date.isoformat(), status=self.status)
-        body = table(pl.DataFrame(rows, schema=schema), locale, breach="failed", formats={"duration_s": "num"}).to_html()
+        body = table(
+            pl.DataFrame(rows, schema=schema), locale, breach="failed", formats={"duration_s": "num"}
+        ).to_html()
         return f'<div><h3>{html.escape(title)}</h3><p class="meta">{html.escape(str(self.run_dir))}</p>{body}</div>'

@@ -92,9 +92,7 @@ def run_batch(
     selected = only if only else list(config.jobs)
     unknown = [name for name in selected if name not in config.jobs]
     if unknown:
-        raise ConfigError(
-            f"no job named {', '.join(unknown)} (jobs: {', '.join(config.jobs)})", path=loaded.display
-        )
+        raise ConfigError(f"no job named {', '.join(unknown)} (jobs: {', '.join(config.jobs)})", path=loaded.display)
     folder = RunFolder(config.output / run_date.isoformat() / config.batch)
     with BatchLock(config.output / f".{config.batch}.lock", config.batch):
         folder.remove_leftovers(reporter.log)
@@ -171,7 +169,11 @@ def _run_job(
 ) -> JobRecord:
     config, staging = loaded.model, folder.staging
     record = JobRecord(name=name, kind=job.kind, started_at=datetime.now(as_of.tzinfo).isoformat(timespec="seconds"))
-    blocked = [ref.job for ref in _dependencies(job) if records.get(ref.job) is None or records[ref.job].status not in ("done", "kept")]
+    blocked = [
+        ref.job
+        for ref in _dependencies(job)
+        if records.get(ref.job) is None or records[ref.job].status not in ("done", "kept")
+    ]
     if blocked:
         record.status = "skipped"
         record.error = f"needs the output of {', '.join(blocked)}, which did not finish"

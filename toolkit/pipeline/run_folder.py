@@ -81,10 +81,14 @@ class RunFolder:
             try:
                 shutil.rmtree(folder)
             except OSError as error:
-                log(f"could not remove {folder}, left by run {match.group(2)}, which did not finish: {error.strerror or error}")
+                log(
+                    f"could not remove {folder}, left by run {match.group(2)}, which did not finish: {error.strerror or error}"
+                )
             else:
-                log(f"removed {folder} ({contents}): the {match.group(1)} folder of run {match.group(2)}, "
-                    "which did not finish")
+                log(
+                    f"removed {folder} ({contents}): the {match.group(1)} folder of run {match.group(2)}, "
+                    "which did not finish"
+                )
 
     def discard_staging(self) -> None:
         """Remove the staging folder of a run that stopped, and the date folder if that leaves it empty."""

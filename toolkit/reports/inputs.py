@@ -82,8 +82,14 @@ def read_claims(path: str | Path, as_of: date, timezone: str = "Asia/Shanghai", 
     """The claims ledger typed, with every deadline (`toolkit.claims.prepare.prepare_claims`);
     claims the letters job would refuse (unreadable dates, amounts) are left out."""
     with read_table(TableSource(path=Path(path)), alias_table(CLAIM_FIELDS), required=REQUIRED) as table:
-        claims = prepare_claims(table.frame, calendar=WorkCalendar(timezone=timezone), deadlines=Deadlines(),
-                                as_of=as_of, timezone=timezone, locale=locale)
+        claims = prepare_claims(
+            table.frame,
+            calendar=WorkCalendar(timezone=timezone),
+            deadlines=Deadlines(),
+            as_of=as_of,
+            timezone=timezone,
+            locale=locale,
+        )
     return claims.valid
 
 
@@ -117,7 +123,11 @@ def load_weekly(
     yesterday = run_day - timedelta(days=1)
     status = _table(overdue, "shipment_status")
     if status is not None and directory is not None:
-        people = pl.read_csv(directory, infer_schema=False, glob=False).select("branch", "salesperson").unique("branch", keep="first")
+        people = (
+            pl.read_csv(directory, infer_schema=False, glob=False)
+            .select("branch", "salesperson")
+            .unique("branch", keep="first")
+        )
         status = status.join(people, on="branch", how="left")
     return WeeklyInputs(
         as_of=now,

@@ -31,6 +31,5 @@ def kernel_spec(name: str = DEFAULT_KERNEL) -> KernelSpec:
     except NoSuchKernel:
         known = ", ".join(sorted(manager.find_kernel_specs())) or "none"
         raise JobFailed(
-            f"Jupyter kernel {name!r} is not installed (installed: {known}); "
-            f"install it with: {install_hint(name)}"
+            f"Jupyter kernel {name!r} is not installed (installed: {known}); install it with: {install_hint(name)}"
         ) from None

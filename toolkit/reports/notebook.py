@@ -41,6 +41,7 @@ from toolkit.reports.kernel import DEFAULT_KERNEL, kernel_spec
 # nbformat, nbconvert and papermill are imported where a notebook runs: the registry imports
 # every job module, and nbformat alone (jsonschema's format checkers) costs a second at start-up.
 
+
 class NotebookConfig(JobConfig):
     """Run a notebook from notebooks/ with parameters; save it executed and as an HTML report."""
 
@@ -208,7 +209,9 @@ def run(config: NotebookConfig, context: JobContext) -> JobResult:
             raise full from None
         report.seconds["execute"] = round(time.perf_counter() - started, 3)
         if not executed.is_file():
-            raise JobFailed(execution_error(error, config.notebook.name, report.notebook, config.cell_timeout)) from None
+            raise JobFailed(
+                execution_error(error, config.notebook.name, report.notebook, config.cell_timeout)
+            ) from None
         job.add_output(executed)
         job.failure = report.error = execution_error(error, config.notebook.name, report.notebook, config.cell_timeout)
         return job

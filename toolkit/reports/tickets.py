@@ -45,7 +45,9 @@ QUERY_TYPES = ("query", "inquiry", "urge")  # answered within 1 h (docs/DOMAIN.m
 
 def type_code(label: pl.Expr) -> pl.Expr:
     """查询 / Query / query → query; anything else stays as written (shown as its own type)."""
-    mapping = {t.zh: code for code, t in TICKET_TYPES.items()} | {t.en.lower(): code for code, t in TICKET_TYPES.items()}
+    mapping = {t.zh: code for code, t in TICKET_TYPES.items()} | {
+        t.en.lower(): code for code, t in TICKET_TYPES.items()
+    }
     cleaned = label.str.strip_chars()
     return cleaned.str.to_lowercase().replace_strict(mapping, default=cleaned)
 
@@ -57,7 +59,11 @@ def type_label(code: pl.Expr, locale: str) -> pl.Expr:
 def typed_tickets(frame: pl.LazyFrame, timezone: str) -> pl.DataFrame:
     """Text columns with canonical names → typed tickets with a `ticket_type` code."""
     parsed = parse_fields(frame, TICKET_FIELDS, TimeReading(timezone=timezone))
-    return parsed.select(*[f.name for f in TICKET_FIELDS]).with_columns(ticket_type=type_code(pl.col("ticket_type"))).collect()
+    return (
+        parsed.select(*[f.name for f in TICKET_FIELDS])
+        .with_columns(ticket_type=type_code(pl.col("ticket_type")))
+        .collect()
+    )
 
 
 def read_tickets(path: str | Path, timezone: str = "Asia/Shanghai") -> pl.DataFrame:

@@ -87,7 +87,9 @@ def generate_claims(n: int = 120, *, seed: int = 11, as_of: date = AS_OF, weeks:
     incident = pl.Series([first + timedelta(days=int(d)) for d in np.sort(rng.integers(0, span, n))], dtype=pl.Date)
     delay = pl.Series(rng.choice(5, size=n, p=[0.3, 0.3, 0.2, 0.12, 0.08]) * 86_400_000).cast(pl.Duration("ms"))
     last = next(as_of - timedelta(days=d) for d in range(1, 30) if calendar.is_workday(as_of - timedelta(days=d)))
-    filed_day = _after(calendar, (incident + delay).clip(upper_bound=last), np.zeros(n, dtype=np.int64))  # 受理: a working day
+    filed_day = _after(
+        calendar, (incident + delay).clip(upper_bound=last), np.zeros(n, dtype=np.int64)
+    )  # 受理: a working day
     filed_at = _at(filed_day, _clock(rng, n))
 
     lag = np.where(rng.random(n) < LATE_PROPOSAL_SHARE, rng.integers(6, 10, n), rng.integers(1, 6, n))
@@ -101,7 +103,9 @@ def generate_claims(n: int = 120, *, seed: int = 11, as_of: date = AS_OF, weeks:
     goodwill = closed & ~rejected & (rng.random(n) < GOODWILL_SHARE)
     status = np.select([rejected, closed, proposed], ["rejected", "settled", "proposed"], "open")
 
-    kind = pl.Series(list(INCIDENT_WEIGHTS)).gather(choice_index(rng, len(INCIDENT_WEIGHTS), n, list(INCIDENT_WEIGHTS.values())))
+    kind = pl.Series(list(INCIDENT_WEIGHTS)).gather(
+        choice_index(rng, len(INCIDENT_WEIGHTS), n, list(INCIDENT_WEIGHTS.values()))
+    )
     payer = pl.Series(list(PAYERS)).gather((rng.random(n) < 0.45).astype(np.int64))
     purchase, selling = _prices(rng, n)
     claimed = _claimed(rng, kind, selling)
@@ -119,7 +123,9 @@ def generate_claims(n: int = 120, *, seed: int = 11, as_of: date = AS_OF, weeks:
     customer = pl.select(
         pl.when(pl.Series(rng.random(n) < 0.3)).then(company_names(rng, origin)).otherwise(person_names(rng, n, 0.3))
     ).to_series()
-    goods = pl.Series([g.name for g in vocab.GOODS]).gather(choice_index(rng, len(vocab.GOODS), n, [g.weight for g in vocab.GOODS]))
+    goods = pl.Series([g.name for g in vocab.GOODS]).gather(
+        choice_index(rng, len(vocab.GOODS), n, [g.weight for g in vocab.GOODS])
+    )
     sequence = pl.DataFrame({"d": filed_day}).select(pl.int_range(pl.len()).over("d") + 1).to_series()
 
     columns = {

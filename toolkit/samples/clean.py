@@ -55,9 +55,14 @@ def _quantities(rng: np.random.Generator, goods_idx: np.ndarray) -> tuple[pl.Ser
     v_lo, v_hi = (np.array([g.piece_m3[i] for g in goods])[goods_idx] for i in (0, 1))
     cap = np.array(
         [
-            max(1, min(g.max_pieces,
-                       int(lim.CLEAN_SHARE * lim.MAX_ORDER_WEIGHT_KG // g.piece_kg[1]),
-                       int(lim.CLEAN_SHARE * lim.MAX_ORDER_VOLUME_M3 // g.piece_m3[1])))
+            max(
+                1,
+                min(
+                    g.max_pieces,
+                    int(lim.CLEAN_SHARE * lim.MAX_ORDER_WEIGHT_KG // g.piece_kg[1]),
+                    int(lim.CLEAN_SHARE * lim.MAX_ORDER_VOLUME_M3 // g.piece_m3[1]),
+                ),
+            )
             for g in goods
         ]
     )[goods_idx]
@@ -74,8 +79,10 @@ def _quantities(rng: np.random.Generator, goods_idx: np.ndarray) -> tuple[pl.Ser
     weight_text = decimal_text(weight, 1)
     style = rng.random(n)
     weight_text = pl.select(
-        pl.when(pl.Series(style < 0.1)).then(weight_text + "公斤")
-        .when(pl.Series((style < 0.4) & (weight >= 1000))).then(with_thousands(weight_text))
+        pl.when(pl.Series(style < 0.1))
+        .then(weight_text + "公斤")
+        .when(pl.Series((style < 0.4) & (weight >= 1000)))
+        .then(with_thousands(weight_text))
         .otherwise(weight_text)
     ).to_series()
     return pieces_text, weight_text, decimal_text(volume, 3)
@@ -87,8 +94,10 @@ def _declared_values(rng: np.random.Generator, used: np.ndarray) -> pl.Series:
     value = pl.Series(rng.integers(5, 200, n) * 100).cast(pl.String)
     u = rng.random(n)
     return pl.select(
-        pl.when(pl.Series(used & (u < 0.3))).then(pl.lit("0"))
-        .when(pl.Series(~used & (u < 0.35))).then(value)
+        pl.when(pl.Series(used & (u < 0.3)))
+        .then(pl.lit("0"))
+        .when(pl.Series(~used & (u < 0.35)))
+        .then(value)
         .otherwise(pl.lit(""))
     ).to_series()
 
@@ -147,12 +156,15 @@ def clean_orders(rng: np.random.Generator, n: int, start: date, days: int) -> pl
     condition_kind = rng.choice(3, size=n, p=[0.6, 0.25, 0.15])
     used = condition_kind == 2
     condition = pl.select(
-        pl.when(pl.Series(condition_kind == 1)).then(pick(rng, vocab.GOODS_CONDITIONS_NEW, n))
-        .when(pl.Series(used)).then(pick(rng, vocab.GOODS_CONDITIONS_USED, n))
+        pl.when(pl.Series(condition_kind == 1))
+        .then(pick(rng, vocab.GOODS_CONDITIONS_NEW, n))
+        .when(pl.Series(used))
+        .then(pick(rng, vocab.GOODS_CONDITIONS_USED, n))
         .otherwise(pl.lit(""))
     ).to_series()
     packaging = pl.select(
-        pl.when(pl.Series(rng.random(n) < 0.04)).then(pl.lit(""))
+        pl.when(pl.Series(rng.random(n) < 0.04))
+        .then(pl.lit(""))
         .otherwise(pick(rng, vocab.PACKAGING, n, vocab.PACKAGING_WEIGHTS))
     ).to_series()
 

@@ -8,9 +8,7 @@ import numpy as np
 import polars as pl
 
 
-def choice_index(
-    rng: np.random.Generator, size: int, n: int, weights: Sequence[float] | None = None
-) -> np.ndarray:
+def choice_index(rng: np.random.Generator, size: int, n: int, weights: Sequence[float] | None = None) -> np.ndarray:
     """`n` indices into a vocabulary of `size` entries, optionally weighted."""
     if weights is None:
         return rng.integers(0, size, n)
@@ -18,9 +16,7 @@ def choice_index(
     return rng.choice(size, size=n, p=p / p.sum())
 
 
-def pick(
-    rng: np.random.Generator, options: Sequence[str], n: int, weights: Sequence[float] | None = None
-) -> pl.Series:
+def pick(rng: np.random.Generator, options: Sequence[str], n: int, weights: Sequence[float] | None = None) -> pl.Series:
     """`n` strings drawn from `options`."""
     return pl.Series(list(options), dtype=pl.String).gather(choice_index(rng, len(options), n, weights))
 

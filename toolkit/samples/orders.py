@@ -23,9 +23,7 @@ class GeneratedOrders:
     planted: pl.DataFrame  # row, order_id, rule, column (canonical field name), one row per defect
 
 
-def assign_rules(
-    rng: np.random.Generator, n: int, defect_share: float, rules: list[str]
-) -> dict[str, np.ndarray]:
+def assign_rules(rng: np.random.Generator, n: int, defect_share: float, rules: list[str]) -> dict[str, np.ndarray]:
     """Choose the defective rows (row index 0 stays clean) and give each exactly one rule, spread
     evenly over the rules. Duplicate rules only get rows whose previous row is clean."""
     k = min(int(round(n * defect_share)), max(n - 1, 0))

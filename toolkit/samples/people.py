@@ -17,9 +17,7 @@ def person_names(rng: np.random.Generator, n: int, honorific_share: float = 0.25
     given = pick(rng, vocab.GIVEN_NAMES, n)
     honorific = pick(rng, vocab.HONORIFICS, n)
     use_honorific = pl.Series(rng.random(n) < honorific_share)
-    return pl.select(
-        pl.when(use_honorific).then(surname + honorific).otherwise(surname + given)
-    ).to_series()
+    return pl.select(pl.when(use_honorific).then(surname + honorific).otherwise(surname + given)).to_series()
 
 
 def company_names(rng: np.random.Generator, cities: pl.Series) -> pl.Series:
@@ -84,13 +82,7 @@ def addresses(
         pl.when(c("with_province")).then(c("province")).otherwise(pl.lit("")), c("city"), pl.lit("市"), c("district")
     )
     street = pl.concat_str(c("street"), c("number"), pl.lit("号"))
-    flat = pl.concat_str(
-        c("estate"), c("building"), pl.lit("栋"), c("unit"), pl.lit("单元"), c("room"), pl.lit("室")
-    )
+    flat = pl.concat_str(c("estate"), c("building"), pl.lit("栋"), c("unit"), pl.lit("单元"), c("room"), pl.lit("室"))
     park = pl.concat_str(c("park"), c("zone"), pl.lit("区"), c("plot"), pl.lit("号"))
-    tail = (
-        pl.when(c("kind") == 0).then(street)
-        .when(c("kind") == 1).then(pl.concat_str(street, flat))
-        .otherwise(park)
-    )
+    tail = pl.when(c("kind") == 0).then(street).when(c("kind") == 1).then(pl.concat_str(street, flat)).otherwise(park)
     return parts.select(pl.concat_str(head, tail).alias("address")).to_series()

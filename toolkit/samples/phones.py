@@ -54,8 +54,11 @@ def format_mobile(digits: pl.Series, style: np.ndarray) -> pl.Series:
         .when(styles == MobileStyle.FULL_WIDTH)
         .then(d.str.replace_many([str(i) for i in range(10)], _FULL_WIDTH))
         .when(styles == MobileStyle.INTERNATIONAL)
-        .then(pl.concat_str(pl.lit("+86 "), d.str.slice(0, 3), pl.lit(" "), d.str.slice(3, 4), pl.lit(" "),
-                            d.str.slice(7)))
+        .then(
+            pl.concat_str(
+                pl.lit("+86 "), d.str.slice(0, 3), pl.lit(" "), d.str.slice(3, 4), pl.lit(" "), d.str.slice(7)
+            )
+        )
         .when(styles == MobileStyle.DASHED)
         .then(pl.concat_str(d.str.slice(0, 3), pl.lit("-"), d.str.slice(3, 4), pl.lit("-"), d.str.slice(7)))
         .when(styles == MobileStyle.PADDED)
@@ -76,10 +79,14 @@ def invalid_phones(rng: np.random.Generator, n: int) -> pl.Series:
     frame = pl.DataFrame({"k": kind, "m": mobile, "a": no_area, "t": twelve_x})
     k = pl.col("k")
     expr = (
-        pl.when(k == 0).then(pl.col("m").str.slice(0, 10))
-        .when(k == 1).then(pl.col("t"))
-        .when(k == 2).then(pl.col("a"))
-        .when(k == 3).then(pl.col("m") + pl.col("m").str.slice(10))
+        pl.when(k == 0)
+        .then(pl.col("m").str.slice(0, 10))
+        .when(k == 1)
+        .then(pl.col("t"))
+        .when(k == 2)
+        .then(pl.col("a"))
+        .when(k == 3)
+        .then(pl.col("m") + pl.col("m").str.slice(10))
         .otherwise(pl.lit("abc"))
     )
     return frame.select(expr.alias("phone")).to_series()

@@ -21,18 +21,47 @@ import polars as pl
 AS_OF = datetime(2026, 11, 22, 9, 0)
 CARRIER = "顺丰速运"
 SERVICES = ("顺丰标快", "顺丰特快")
-BRANCHES = (("上海嘉定营业所", "上海"), ("上海浦东营业所", "上海"), ("杭州萧山营业所", "杭州"), ("苏州工业园营业所", "苏州"),
-            ("深圳宝安营业所", "深圳"), ("广州白云营业所", "广州"))
+BRANCHES = (
+    ("上海嘉定营业所", "上海"),
+    ("上海浦东营业所", "上海"),
+    ("杭州萧山营业所", "杭州"),
+    ("苏州工业园营业所", "苏州"),
+    ("深圳宝安营业所", "深圳"),
+    ("广州白云营业所", "广州"),
+)
 DESTINATIONS = ("北京", "成都", "武汉", "南京", "杭州", "广州", "深圳", "西安", "重庆", "天津")
-HUBS = {"上海": "上海青浦集散中心", "杭州": "杭州萧山集散中心", "苏州": "苏州吴中集散中心", "深圳": "深圳宝安集散中心",
-        "广州": "广州白云集散中心", "北京": "北京顺义集散中心", "成都": "成都双流集散中心", "武汉": "武汉东西湖集散中心",
-        "南京": "南京江宁集散中心", "西安": "西安咸阳集散中心", "重庆": "重庆渝北集散中心", "天津": "天津武清集散中心"}
+HUBS = {
+    "上海": "上海青浦集散中心",
+    "杭州": "杭州萧山集散中心",
+    "苏州": "苏州吴中集散中心",
+    "深圳": "深圳宝安集散中心",
+    "广州": "广州白云集散中心",
+    "北京": "北京顺义集散中心",
+    "成都": "成都双流集散中心",
+    "武汉": "武汉东西湖集散中心",
+    "南京": "南京江宁集散中心",
+    "西安": "西安咸阳集散中心",
+    "重庆": "重庆渝北集散中心",
+    "天津": "天津武清集散中心",
+}
 NAMES = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵丽", "黄强", "周敏", "吴军")
 UNKNOWN_TEXT = "【系统】路由节点9527同步"
 
-SHIPMENT_HEADERS = {"waybill": "运单号", "order_id": "订单号", "order_time": "寄件时间", "carrier": "快递公司", "service": "产品类型",
-                    "origin": "原寄地", "destination": "目的地", "urgent": "加急", "declared_value": "保价金额",
-                    "customer_name": "收件人", "customer_phone": "收件人电话", "branch": "寄件网点", "agent_id": "客服工号"}
+SHIPMENT_HEADERS = {
+    "waybill": "运单号",
+    "order_id": "订单号",
+    "order_time": "寄件时间",
+    "carrier": "快递公司",
+    "service": "产品类型",
+    "origin": "原寄地",
+    "destination": "目的地",
+    "urgent": "加急",
+    "declared_value": "保价金额",
+    "customer_name": "收件人",
+    "customer_phone": "收件人电话",
+    "branch": "寄件网点",
+    "agent_id": "客服工号",
+}
 EVENT_HEADERS = {"waybill": "运单号码", "event_time": "路由时间", "location": "路由地点", "description": "路由信息"}
 
 
@@ -60,19 +89,36 @@ class _Builder:
     events: list[dict] = field(default_factory=list)
     planted: list[dict] = field(default_factory=list)
 
-    def shipment(self, order_time: datetime, *, origin: str | None = None, destination: str | None = None,
-                 service: str | None = None, urgent: bool = False, value: float | None = None) -> dict:
+    def shipment(
+        self,
+        order_time: datetime,
+        *,
+        origin: str | None = None,
+        destination: str | None = None,
+        service: str | None = None,
+        urgent: bool = False,
+        value: float | None = None,
+    ) -> dict:
         n = len(self.shipments)
         branch, city = BRANCHES[n % len(BRANCHES)] if origin is None else next(b for b in BRANCHES if b[1] == origin)
         dest = destination or DESTINATIONS[int(self.rng.integers(len(DESTINATIONS)))]
         if dest == city:
             dest = "北京"
-        row = {"waybill": f"SF{1461000000000 + n * 7919:013d}", "order_id": f"DD2026{n:06d}",
-               "order_time": order_time.strftime("%Y-%m-%d %H:%M"), "carrier": CARRIER,
-               "service": service or SERVICES[n % 2], "origin": city, "destination": dest,
-               "urgent": "是" if urgent else "", "declared_value": "" if value is None else f"{value:.0f}",
-               "customer_name": NAMES[n % len(NAMES)], "customer_phone": f"139{n:08d}", "branch": branch,
-               "agent_id": f"80{11 + n % 9}"}
+        row = {
+            "waybill": f"SF{1461000000000 + n * 7919:013d}",
+            "order_id": f"DD2026{n:06d}",
+            "order_time": order_time.strftime("%Y-%m-%d %H:%M"),
+            "carrier": CARRIER,
+            "service": service or SERVICES[n % 2],
+            "origin": city,
+            "destination": dest,
+            "urgent": "是" if urgent else "",
+            "declared_value": "" if value is None else f"{value:.0f}",
+            "customer_name": NAMES[n % len(NAMES)],
+            "customer_phone": f"139{n:08d}",
+            "branch": branch,
+            "agent_id": f"80{11 + n % 9}",
+        }
         self.shipments.append(row)
         return row
 
@@ -80,17 +126,31 @@ class _Builder:
         texts = _texts(row["origin"], row["destination"], NAMES[(len(self.events) + 3) % len(NAMES)])
         for stage, moment in steps:
             place, text = texts[stage]
-            self.events.append({"waybill": row["waybill"], "event_time": moment.strftime("%Y-%m-%d %H:%M:%S"),
-                                "location": place, "description": text})
+            self.events.append(
+                {
+                    "waybill": row["waybill"],
+                    "event_time": moment.strftime("%Y-%m-%d %H:%M:%S"),
+                    "location": place,
+                    "description": text,
+                }
+            )
 
     def plant(self, row: dict, case: str, rule: str = "", delivered_on_time: bool | None = None) -> None:
-        self.planted.append({"waybill": row["waybill"], "case": case, "rule": rule, "delivered_on_time": delivered_on_time})
+        self.planted.append(
+            {"waybill": row["waybill"], "case": case, "rule": rule, "delivered_on_time": delivered_on_time}
+        )
 
 
 def _journey(pickup: datetime, hours_to_deliver: float) -> list[tuple[str, datetime]]:
     step = timedelta(hours=hours_to_deliver / 5)
-    return [("picked_up", pickup), ("in_transit", pickup + step), ("in_transit", pickup + 2 * step),
-            ("at_hub", pickup + 3 * step), ("out_for_delivery", pickup + 4 * step), ("delivered", pickup + 5 * step)]
+    return [
+        ("picked_up", pickup),
+        ("in_transit", pickup + step),
+        ("in_transit", pickup + 2 * step),
+        ("at_hub", pickup + 3 * step),
+        ("out_for_delivery", pickup + 4 * step),
+        ("delivered", pickup + 5 * step),
+    ]
 
 
 def _background(b: _Builder, n: int) -> None:
@@ -102,7 +162,11 @@ def _background(b: _Builder, n: int) -> None:
             day = datetime(2026, 11, 16) + timedelta(days=int(rng.integers(0, 4)))
             order = day + timedelta(hours=8, minutes=int(rng.integers(40, 100)))
             row = b.shipment(order)
-            b.trace(row, [("created", order)] + _journey(order + timedelta(minutes=int(rng.integers(20, 60))), float(rng.uniform(10, 30))))
+            b.trace(
+                row,
+                [("created", order)]
+                + _journey(order + timedelta(minutes=int(rng.integers(20, 60))), float(rng.uniform(10, 30))),
+            )
         elif kind < 9:  # still moving: picked up on Friday or Saturday, last event in the small hours of Sunday
             order = datetime(2026, 11, 20 + int(rng.integers(0, 2)), 9, int(rng.integers(0, 59)))
             row = b.shipment(order)
@@ -129,27 +193,57 @@ def _planted(b: _Builder) -> None:
     b.plant(b.shipment(datetime(2026, 11, 22, 7, 45)), "no_events_not_yet_due")
     for i in range(6):  # Shanghai → Chengdu, picked up Tuesday, still on the way: late, and one batch for the carrier
         order = datetime(2026, 11, 17, 9, 10 + i)
-        row = b.shipment(order, origin="上海", destination="成都", service="顺丰标快", urgent=i == 0, value=8000 if i == 1 else None)
-        b.trace(row, [("created", order), ("picked_up", order + timedelta(hours=1)), ("in_transit", order + timedelta(hours=8)),
-                      ("at_hub", datetime(2026, 11, 22, 6, i))])
+        row = b.shipment(
+            order, origin="上海", destination="成都", service="顺丰标快", urgent=i == 0, value=8000 if i == 1 else None
+        )
+        b.trace(
+            row,
+            [
+                ("created", order),
+                ("picked_up", order + timedelta(hours=1)),
+                ("in_transit", order + timedelta(hours=8)),
+                ("at_hub", datetime(2026, 11, 22, 6, i)),
+            ],
+        )
         b.plant(row, "delivery_late_batch_route", "delivery_overdue")
     for i in range(3):  # stuck at the destination hub since Friday evening (at_hub: 24 h)
         order = datetime(2026, 11, 19, 9, 30 + i)
         row = b.shipment(order, origin="杭州", destination="武汉")
-        b.trace(row, [("created", order), ("picked_up", order + timedelta(hours=1)), ("in_transit", order + timedelta(hours=9)),
-                      ("at_hub", datetime(2026, 11, 20, 19, 10 + i))])
+        b.trace(
+            row,
+            [
+                ("created", order),
+                ("picked_up", order + timedelta(hours=1)),
+                ("in_transit", order + timedelta(hours=9)),
+                ("at_hub", datetime(2026, 11, 20, 19, 10 + i)),
+            ],
+        )
         b.plant(row, "stalled_at_hub", "stalled")
     for i, reason in enumerate(("damaged", "refused", "failed")):  # exceptions
         order = datetime(2026, 11, 20, 8, 40 + i)
         row = b.shipment(order, origin="广州", destination="深圳")
-        b.trace(row, [("created", order), ("picked_up", order + timedelta(hours=1)), ("at_hub", order + timedelta(hours=12)),
-                      (reason, datetime(2026, 11, 21, 15, i))])
+        b.trace(
+            row,
+            [
+                ("created", order),
+                ("picked_up", order + timedelta(hours=1)),
+                ("at_hub", order + timedelta(hours=12)),
+                (reason, datetime(2026, 11, 21, 15, i)),
+            ],
+        )
         b.plant(row, f"exception_{reason}", "exception")
     for day, rule in ((17, "uncollected"), (21, "")):  # in a locker since Tuesday (late) and since Saturday (not yet)
         order = datetime(2026, 11, day - 1, 9, 0)
         row = b.shipment(order, origin="苏州", destination="南京")
-        b.trace(row, [("created", order), ("picked_up", order + timedelta(hours=1)), ("at_hub", order + timedelta(hours=10)),
-                      ("awaiting_collection", datetime(2026, 11, day, 10, 0))])
+        b.trace(
+            row,
+            [
+                ("created", order),
+                ("picked_up", order + timedelta(hours=1)),
+                ("at_hub", order + timedelta(hours=10)),
+                ("awaiting_collection", datetime(2026, 11, day, 10, 0)),
+            ],
+        )
         b.plant(row, "locker_uncollected" if rule else "locker_recent", rule)
     # 上海 → 上海 is one working day. Picked up Friday 2026-10-09: due Saturday 10-10, a 调休 working
     # day; delivered Monday: late only because of the swapped working day.
@@ -170,8 +264,13 @@ def _planted(b: _Builder) -> None:
         b.plant(row, "out_of_order_duplicate_and_after_delivery")
     order = datetime(2026, 11, 18, 10, 0)  # an unknown status in the middle of an on-time delivery
     row = b.shipment(order)
-    b.trace(row, [("created", order)] + _journey(order + timedelta(minutes=30), 20)[:3] + [("unknown", order + timedelta(hours=9))]
-            + _journey(order + timedelta(minutes=30), 20)[3:])
+    b.trace(
+        row,
+        [("created", order)]
+        + _journey(order + timedelta(minutes=30), 20)[:3]
+        + [("unknown", order + timedelta(hours=9))]
+        + _journey(order + timedelta(minutes=30), 20)[3:],
+    )
     b.plant(row, "unknown_status")
 
 
@@ -188,17 +287,25 @@ def generate_shipments(n: int = 6000, *, seed: int = 23) -> GeneratedShipments:
     builder = _Builder(np.random.default_rng(seed))
     _background(builder, n)
     _planted(builder)
-    shipments = pl.DataFrame(builder.shipments).with_columns(pl.col(pl.String).replace("", None)).rename(SHIPMENT_HEADERS)
+    shipments = (
+        pl.DataFrame(builder.shipments).with_columns(pl.col(pl.String).replace("", None)).rename(SHIPMENT_HEADERS)
+    )
     events = pl.DataFrame(builder.events).rename(EVENT_HEADERS)
-    planted = pl.DataFrame(builder.planted, schema={"waybill": pl.String, "case": pl.String, "rule": pl.String,
-                                                    "delivered_on_time": pl.Boolean}).with_columns(pl.col("rule").replace("", None))
+    planted = pl.DataFrame(
+        builder.planted,
+        schema={"waybill": pl.String, "case": pl.String, "rule": pl.String, "delivered_on_time": pl.Boolean},
+    ).with_columns(pl.col("rule").replace("", None))
     return GeneratedShipments(shipments, events, planted)
 
 
 def write_shipment_samples(out_dir: Path, n: int = 6000, seed: int = 23) -> list[Path]:
     generated = generate_shipments(n, seed=seed)
     paths = [out_dir / "shipments.csv", out_dir / "tracking_sf.csv", out_dir / "planted_overdue.csv"]
-    writers: list[Callable[[Path], None]] = [generated.shipments.write_csv, generated.events.write_csv, generated.planted.write_csv]
+    writers: list[Callable[[Path], None]] = [
+        generated.shipments.write_csv,
+        generated.events.write_csv,
+        generated.planted.write_csv,
+    ]
     for path, write in zip(paths, writers, strict=True):
         write(path)
     return paths

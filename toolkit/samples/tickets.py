@@ -32,8 +32,13 @@ PROBLEMS = {
 }
 # Median minutes from creation to closing, and the spread (log-normal sigma), per type.
 CLOSE_MINUTES = {
-    "query": (28, 0.95), "inquiry": (12, 0.9), "urge": (45, 0.9), "change": (70, 0.8),
-    "complaint": (150, 0.9), "claim": (60 * 24 * 4, 0.6), "order": (6, 0.5),
+    "query": (28, 0.95),
+    "inquiry": (12, 0.9),
+    "urge": (45, 0.9),
+    "change": (70, 0.8),
+    "complaint": (150, 0.9),
+    "claim": (60 * 24 * 4, 0.6),
+    "order": (6, 0.5),
 }
 FIRST_RESPONSE = {"电话": (1.0, 0.6), "在线客服": (3.0, 0.8), "微信": (8.0, 0.9), "邮件": (180.0, 0.7)}
 HOUR_WEIGHTS = np.array([1, 1, 0, 0, 0, 0, 1, 3, 10, 16, 18, 16, 9, 11, 15, 16, 13, 10, 6, 4, 3, 2, 1, 1], dtype=float)
@@ -100,7 +105,9 @@ def generate_tickets(*, seed: int = 5, as_of: date = AS_OF, days: int = 42, per_
         "agent": pick(rng, vocab.AGENT_IDS, n),
         "satisfaction": pl.select(pl.when(pl.Series(rated)).then(pl.Series(score).cast(pl.String))).to_series(),
         "waybill": pl.select(
-            pl.when(pl.Series(kind != "inquiry")).then(pl.Series(7551000000 + rng.integers(0, 9_000_000, n)).cast(pl.String))
+            pl.when(pl.Series(kind != "inquiry")).then(
+                pl.Series(7551000000 + rng.integers(0, 9_000_000, n)).cast(pl.String)
+            )
         ).to_series(),
         "branch": pl.Series([b.name for b in vocab.BRANCHES]).gather(choice_index(rng, len(vocab.BRANCHES), n)),
         "amount": pl.Series(amount).fill_nan(None).cast(pl.Int64).cast(pl.String),

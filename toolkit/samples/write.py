@@ -49,8 +49,12 @@ def write_xlsx(generated: GeneratedOrders, path: Path) -> Path:
     frame = generated.frame
     native = set(native_cell_rows(generated).tolist())
     phone_col, time_col = frame.columns.index(_PHONE), frame.columns.index(_TIME)
-    options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-               "strings_to_urls": False}
+    options = {
+        "constant_memory": True,
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
     with xlsxwriter.Workbook(path, options) as book:
         book.set_properties({"created": FILE_DATE})  # the same bytes every time it is regenerated
         sheet = book.add_worksheet(SHEET_NAME)

@@ -56,14 +56,10 @@ PY_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002
 """What Python's str.strip() removes (str.isspace), which is wider than Unicode White_Space.
 Written out, because scanning all of Unicode for it costs 0.3 s; a test checks it against the scan."""
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
-_SMALLEST_PLAIN_FLOAT = (
-    1e-4  # Python's repr uses an exponent below this (and from 1e16, as polars does)
-)
+_SMALLEST_PLAIN_FLOAT = 1e-4  # Python's repr uses an exponent below this (and from 1e16, as polars does)
 _EXACT_FLOAT_INT = 2**53
 _WEEKDAYS_ZH = {i + 1: f"周{d}" for i, d in enumerate("一二三四五六日")}
-_WEEKDAYS_EN = {
-    i + 1: d for i, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
-}
+_WEEKDAYS_EN = {i + 1: d for i, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))}
 _NULL_TEXT = pl.lit(None, pl.String)
 _F = pl.field
 
@@ -100,9 +96,7 @@ _Value = _Column | _Const | _Undefined
 # --- public API ---------------------------------------------------------------------------
 
 
-def compile_template(
-    template: MessageTemplate, schema: Mapping[str, pl.DataType]
-) -> pl.Expr | None:
+def compile_template(template: MessageTemplate, schema: Mapping[str, pl.DataType]) -> pl.Expr | None:
     """One expression giving the rendered text of every row of a frame with `schema`, or None.
 
     None means the template needs Jinja (logic, unsupported filters or dtypes, a missing column).
@@ -182,9 +176,7 @@ class _Compiler:
 
     def value(self, node: nodes.Node) -> _Value:
         if isinstance(node, nodes.Name) and node.ctx == "load":
-            if (
-                node.name == "self"
-            ):  # Jinja's reference to the template itself, never a row value
+            if node.name == "self":  # Jinja's reference to the template itself, never a row value
                 raise _NotCompilable("self")
             if node.name not in self.schema:
                 return _Undefined(node.name)
@@ -235,11 +227,7 @@ class _Compiler:
         if isinstance(value, _Const):
             if value.value is None:  # Jinja folds a literal none before `finalize` when it escapes
                 return "None" if self.autoescape else ""
-            return (
-                str(markupsafe.escape(value.value))
-                if self.autoescape
-                else str(value.value)
-            )
+            return str(markupsafe.escape(value.value)) if self.autoescape else str(value.value)
         text = _str(value)
         if value.none:
             text = pl.when(value.expr.is_null()).then(pl.lit("")).otherwise(text)
@@ -251,9 +239,7 @@ class _Compiler:
 def _constant(node: nodes.Node) -> Any:
     if isinstance(node, nodes.Const):
         return node.value
-    if isinstance(node, nodes.Neg | nodes.Pos) and isinstance(
-        node.node, nodes.Const
-    ):  # `-1` parses as Neg(1)
+    if isinstance(node, nodes.Neg | nodes.Pos) and isinstance(node.node, nodes.Const):  # `-1` parses as Neg(1)
         number = node.node.value
         if type(number) in (int, float):
             return -number if isinstance(node, nodes.Neg) else number
@@ -278,9 +264,7 @@ def _concat(pieces: list[pl.Expr | str], *, strip: bool) -> pl.Expr:
     if all(isinstance(piece, str) for piece in merged):
         text = "".join(merged)  # type: ignore[arg-type]
         return pl.lit(text.strip() if strip else text, pl.String)
-    expr = pl.concat_str(
-        [pl.lit(p, pl.String) if isinstance(p, str) else p for p in merged]
-    )
+    expr = pl.concat_str([pl.lit(p, pl.String) if isinstance(p, str) else p for p in merged])
     return expr.str.strip_chars(PY_WHITESPACE) if strip else expr
 
 
@@ -297,9 +281,7 @@ def _str(value: _Column) -> pl.Expr:
     if dtype.is_integer():
         return e.cast(pl.String)
     if dtype.is_float():
-        f = e.cast(
-            pl.Float64
-        )  # a Float32 reaches Python as the float64 of the same value
+        f = e.cast(pl.Float64)  # a Float32 reaches Python as the float64 of the same value
         return (
             pl.when(f.is_nan())
             .then(pl.lit("nan"))
@@ -336,13 +318,7 @@ def _char_class(test: Callable[[str], bool]) -> str:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
-    return (
-        "["
-        + "".join(
-            f"\\x{{{a:X}}}" + (f"-\\x{{{b:X}}}" if b > a else "") for a, b in ranges
-        )
-        + "]"
-    )
+    return "[" + "".join(f"\\x{{{a:X}}}" + (f"-\\x{{{b:X}}}" if b > a else "") for a, b in ranges) + "]"
 
 
 @cache
@@ -388,51 +364,34 @@ def _mask_phone(value: _Column) -> _Column:
 
 
 def _group_thousands(digits: pl.Expr) -> pl.Expr:
-    return (
-        digits.str.reverse()
-        .str.replace_all(r"([0-9]{3})", "${1},")
-        .str.strip_chars_end(",")
-        .str.reverse()
-    )
+    return digits.str.reverse().str.replace_all(r"([0-9]{3})", "${1},").str.strip_chars_end(",").str.reverse()
 
 
 def _cny(value: _Column, style: Any) -> _Column:
     if style not in ("symbol", "yuan"):
         raise _NotCompilable(f"cny style {style!r}")
-    if not (
-        value.dtype == pl.String or value.dtype.is_integer() or value.dtype.is_float()
-    ):
+    if not (value.dtype == pl.String or value.dtype.is_integer() or value.dtype.is_float()):
         raise _NotCompilable(f"cny of {value.dtype}")
     state = pl.struct(_str(value).alias("t"), _is_none(value).alias("none"))
     text = _F("t")
-    fraction = pl.concat_str(
-        text.str.extract(r"\.([0-9]+)$", 1).fill_null(""), pl.lit("000")
-    ).str.slice(0, 3)
+    fraction = pl.concat_str(text.str.extract(r"\.([0-9]+)$", 1).fill_null(""), pl.lit("000")).str.slice(0, 3)
     state = state.struct.with_fields(
         plain=text.str.contains(r"^-?[0-9]{1,15}(\.[0-9]+)?$"),
         negative=text.str.starts_with("-"),
         cents=text.str.extract(r"^-?([0-9]+)", 1).cast(pl.Int64, strict=False) * 100
         + fraction.str.slice(0, 2).cast(pl.Int64, strict=False)
-        + (fraction.str.slice(2, 1) >= "5").cast(
-            pl.Int64
-        ),  # ROUND_HALF_UP on the decimal digits
+        + (fraction.str.slice(2, 1) >= "5").cast(pl.Int64),  # ROUND_HALF_UP on the decimal digits
     )
     cents, negative = _F("cents"), _F("negative")
     units = (cents // 100).cast(pl.String)
     hundredths = (cents % 100).cast(pl.String).str.zfill(2)
     if style == "symbol":  # Decimal("-0.00") is not < 0: no sign on a zero
         sign = pl.when(negative & (cents > 0)).then(pl.lit("-")).otherwise(pl.lit(""))
-        amount = pl.concat_str(
-            sign, pl.lit("¥"), _group_thousands(units), pl.lit("."), hundredths
-        )
+        amount = pl.concat_str(sign, pl.lit("¥"), _group_thousands(units), pl.lit("."), hundredths)
     else:  # format(amount.normalize(), "f"): no trailing zeros, and "-0" keeps its sign
         sign = pl.when(negative).then(pl.lit("-")).otherwise(pl.lit(""))
         decimals = hundredths.str.strip_chars_end("0")
-        point = (
-            pl.when(decimals == "")
-            .then(pl.lit(""))
-            .otherwise(pl.concat_str(pl.lit("."), decimals))
-        )
+        point = pl.when(decimals == "").then(pl.lit("")).otherwise(pl.concat_str(pl.lit("."), decimals))
         amount = pl.concat_str(sign, units, point, pl.lit("元"))
     result = (
         pl.when(_F("none"))
@@ -473,12 +432,8 @@ def _cn_hour(value: _Column, locale: str) -> _Column:
     if locale == EN:
         text = e.dt.strftime("%H:%M")
     else:
-        minutes = pl.when(e.dt.minute() != 0).then(
-            pl.concat_str(e.dt.minute().cast(pl.String), pl.lit("分"))
-        )
-        text = pl.concat_str(
-            e.dt.hour().cast(pl.String), pl.lit("点"), minutes.otherwise(pl.lit(""))
-        )
+        minutes = pl.when(e.dt.minute() != 0).then(pl.concat_str(e.dt.minute().cast(pl.String), pl.lit("分")))
+        text = pl.concat_str(e.dt.hour().cast(pl.String), pl.lit("点"), minutes.otherwise(pl.lit("")))
     return _text_result(pl.when(_is_none(value)).then(pl.lit("")).otherwise(text))
 
 
@@ -515,20 +470,14 @@ def _duration(value: _Column, locale: str) -> _Column:
         )
     else:
         text = pl.concat_str(
-            pl.when(has_hours)
-            .then(pl.concat_str(hours, pl.lit("小时")))
-            .otherwise(pl.lit("")),
-            pl.when(has_rest | ~has_hours)
-            .then(pl.concat_str(rest, pl.lit("分")))
-            .otherwise(pl.lit("")),
+            pl.when(has_hours).then(pl.concat_str(hours, pl.lit("小时"))).otherwise(pl.lit("")),
+            pl.when(has_rest | ~has_hours).then(pl.concat_str(rest, pl.lit("分"))).otherwise(pl.lit("")),
         )
     sign = pl.when(minutes < 0).then(pl.lit("-")).otherwise(pl.lit(""))
     return _text_result(
         pl.when(_is_none(value))
         .then(pl.lit(""))
-        .when(
-            minutes.is_null()
-        )  # NaN, infinite or too large for Int64 minutes: Jinja's row
+        .when(minutes.is_null())  # NaN, infinite or too large for Int64 minutes: Jinja's row
         .then(_NULL_TEXT)
         .otherwise(pl.concat_str(sign, text))
     )
@@ -538,12 +487,8 @@ def _truncate_chars(value: _Column, length: Any, end: Any) -> _Column:
     if type(length) is not int or not isinstance(end, str):
         raise _NotCompilable("truncate_chars(length: int, end: str)")
     text = pl.when(_is_none(value)).then(pl.lit("")).otherwise(_str(value))
-    cut = pl.concat_str(
-        text.str.slice(0, max(length - len(end), 0)), pl.lit(end[:length])
-    )
-    return _text_result(
-        pl.when(text.str.len_chars() <= length).then(text).otherwise(cut)
-    )
+    cut = pl.concat_str(text.str.slice(0, max(length - len(end), 0)), pl.lit(end[:length]))
+    return _text_result(pl.when(text.str.len_chars() <= length).then(text).otherwise(cut))
 
 
 def _falsy(value: _Column) -> pl.Expr:
@@ -558,11 +503,7 @@ def _falsy(value: _Column) -> pl.Expr:
     elif dtype == pl.Boolean:
         empty = ~e
     elif isinstance(dtype, pl.Duration):
-        empty = (
-            e.dt.total_microseconds() == 0
-            if dtype.time_unit != "ns"
-            else e.dt.total_nanoseconds() == 0
-        )
+        empty = e.dt.total_microseconds() == 0 if dtype.time_unit != "ns" else e.dt.total_nanoseconds() == 0
     elif isinstance(dtype, pl.Date | pl.Datetime):
         empty = pl.lit(False)
     elif dtype == pl.Null:
@@ -592,11 +533,7 @@ def _default(value: _Column, default_value: Any, boolean: Any) -> _Column:
         and not value.mixed
         and _same_type(value.dtype, default_value)
     ):
-        replaced = (
-            pl.when(_falsy(value))
-            .then(pl.lit(default_value, value.dtype))
-            .otherwise(value.expr)
-        )
+        replaced = pl.when(_falsy(value)).then(pl.lit(default_value, value.dtype)).otherwise(value.expr)
         return _Column(replaced, value.dtype, none=False)
     if not isinstance(default_value, bool | int | float | str | None):
         raise _NotCompilable("default of another type")

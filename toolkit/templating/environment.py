@@ -128,7 +128,9 @@ class MessageTemplate:
         try:
             text = self.compiled.render(row)
         except jinja2.UndefinedError as error:
-            raise TemplateError(f"{error.message} (columns: {', '.join(sorted(row))})", path=self.path, line=self._line(error)) from None
+            raise TemplateError(
+                f"{error.message} (columns: {', '.join(sorted(row))})", path=self.path, line=self._line(error)
+            ) from None
         except SecurityError as error:
             raise TemplateError(f"not allowed in a template: {error}", path=self.path, line=self._line(error)) from None
         except Exception as error:  # a filter refusing its value, say: one line, not a traceback

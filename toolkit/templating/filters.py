@@ -91,7 +91,9 @@ def num(value: float | int | None) -> str:
     return format(number.normalize(), "f") if number.is_finite() else ""
 
 
-def pickup_hint(order_time: datetime | None, locale: str = "zh_CN", cutoff: time = time(10), last: time = time(16)) -> str:
+def pickup_hint(
+    order_time: datetime | None, locale: str = "zh_CN", cutoff: time = time(10), last: time = time(16)
+) -> str:
     """The pickup-before hint of a dispatch SMS, by the manual's cut-offs: ordered before the
     morning cut-off → `15点前`; before 16:00 → `当天`; later → `次日上午`."""
     if order_time is None:

@@ -51,13 +51,23 @@ def rounds_chased(log: pl.DataFrame, run_date: date, round_name: str) -> pl.Data
     return earlier.group_by("waybill").agg(rounds=(pl.struct("run_date", "round").n_unique() + 1).cast(pl.Int32))
 
 
-def append_run(log: pl.DataFrame, worklist: pl.DataFrame, run_date: date, round_name: str, as_of: datetime) -> pl.DataFrame:
+def append_run(
+    log: pl.DataFrame, worklist: pl.DataFrame, run_date: date, round_name: str, as_of: datetime
+) -> pl.DataFrame:
     """The log with this run's entries (replacing any earlier entries of the same date and round)
     at its end, by waybill: the log stays in run order without sorting all of it every run."""
-    entries = worklist.select(
-        run_date=pl.lit(run_date, pl.Date),
-        round=pl.lit(round_name, pl.String),
-        as_of=pl.lit(as_of).dt.convert_time_zone("UTC").dt.cast_time_unit("us"),
-        waybill="waybill", rule="rule", severity="severity", escalate_to="escalate_to", overdue_by="overdue_by",
-    ).select(pl.col(c).cast(t) for c, t in LOG_SCHEMA.items()).sort("waybill")
+    entries = (
+        worklist.select(
+            run_date=pl.lit(run_date, pl.Date),
+            round=pl.lit(round_name, pl.String),
+            as_of=pl.lit(as_of).dt.convert_time_zone("UTC").dt.cast_time_unit("us"),
+            waybill="waybill",
+            rule="rule",
+            severity="severity",
+            escalate_to="escalate_to",
+            overdue_by="overdue_by",
+        )
+        .select(pl.col(c).cast(t) for c, t in LOG_SCHEMA.items())
+        .sort("waybill")
+    )
     return pl.concat([_other_runs(log, run_date, round_name), entries])

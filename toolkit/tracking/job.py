@@ -117,15 +117,27 @@ def _unreadable_event_times(frame: pl.LazyFrame, times: TimeReading, engine: str
     made only when the first found times missing (carrying the text of every time through the
     main pass for this cost 18% of it on 2,500,000 events)."""
     parsed = _event_time(frame.collect_schema(), times)
-    return unreadable_plan(frame, {"event_time": (unreadable_text(pl.col("event_time"), parsed), parsed)}).collect(engine=engine)
+    return unreadable_plan(frame, {"event_time": (unreadable_text(pl.col("event_time"), parsed), parsed)}).collect(
+        engine=engine
+    )
 
 
 def _no_events(timezone: str) -> pl.LazyFrame:
-    return pl.LazyFrame(schema={"waybill": pl.String, "event_time": pl.Datetime("us", timezone), "status": pl.String,
-                                "location": pl.String, "stage": STAGE_DTYPE, "reason": pl.String})
+    return pl.LazyFrame(
+        schema={
+            "waybill": pl.String,
+            "event_time": pl.Datetime("us", timezone),
+            "status": pl.String,
+            "location": pl.String,
+            "stage": STAGE_DTYPE,
+            "reason": pl.String,
+        }
+    )
 
 
-def _unmatched_waybills(reduced: pl.DataFrame, shipments: pl.DataFrame, status: pl.DataFrame, doubled: int) -> pl.DataFrame:
+def _unmatched_waybills(
+    reduced: pl.DataFrame, shipments: pl.DataFrame, status: pl.DataFrame, doubled: int
+) -> pl.DataFrame:
     """Waybills with events but no shipment row: no shipment to judge, but counted and listed,
     never dropped silently. When every waybill is on one shipment row, the status table already
     tells whether all events found theirs (an anti join of 2,000,000 waybills costs 0.2 s)."""
@@ -146,15 +158,21 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     unknown = _unknown_statuses(unknown_events, unknown_shipment_statuses(shipments.lazy()).collect())
 
     calendar = context.calendar
-    status = shipment_status(shipments.lazy(), reduced.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
-    for warning in calendar.warn_uncovered_times("pickup/delivery due times", status["pickup_due"], status["delivery_due"]):
+    status = shipment_status(shipments.lazy(), reduced.lazy(), sla, calendar, context.as_of).collect(
+        engine=config.engine
+    )
+    for warning in calendar.warn_uncovered_times(
+        "pickup/delivery due times", status["pickup_due"], status["delivery_due"]
+    ):
         context.log(f"warning: {warning}")
     doubled = shipments.height - shipments["waybill"].n_unique()
     if doubled:
         context.log(f"warning: {doubled} shipment rows repeat a waybill of an earlier row")
     unmatched = _unmatched_waybills(reduced, shipments, status, doubled)
     if unmatched.height:
-        context.log(f"warning: {unmatched.height} waybills have events but no shipment row: listed in unmatched_waybills.csv")
+        context.log(
+            f"warning: {unmatched.height} waybills have events but no shipment row: listed in unmatched_waybills.csv"
+        )
 
     flagged = flag_rules(status.lazy(), sla, calendar, context.as_of).collect(engine=config.engine)
     round_name = current_round(sla, context.as_of.time())
@@ -164,7 +182,9 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     counts = shipment_counts(status)
     batch = _write_outputs(config, context, sla, worklist, status, unknown, unmatched, counts, job)
     # the log last: a run that failed to write its outputs has not chased anyone
-    follow_up.write_log(follow_up.append_run(log, worklist, context.run_date, round_name, context.as_of), context.state_dir)
+    follow_up.write_log(
+        follow_up.append_run(log, worklist, context.run_date, round_name, context.as_of), context.state_dir
+    )
 
     rule, severity = worklist["rule"], worklist["severity"]
     job.counts = {
@@ -193,15 +213,22 @@ def _unknown_statuses(events: pl.DataFrame, shipments: pl.DataFrame) -> pl.DataF
     return pl.concat(marked).sort("count", descending=True, maintain_order=True)
 
 
-def _read_shipments(config: FlagOverdueConfig, context: JobContext, preset: Preset, sla: Sla, job: JobResult) -> pl.DataFrame:
+def _read_shipments(
+    config: FlagOverdueConfig, context: JobContext, preset: Preset, sla: Sla, job: JobResult
+) -> pl.DataFrame:
     """The shipments with canonical columns and types, their own status read with the preset's
     rules; counts and says which times did not read."""
     source = context.source(config.shipments)
     times = context.times(source, SHIPMENT_TIMES)
     with read_table(source, _shipment_aliases(preset), required=SHIPMENTS_REQUIRED) as table:
         typed = typed_shipments(
-            table.frame, context.timezone, context.calendar, times, keep_unreadable=True,
-            promise_time=sla.delivery.promise_time, vocabulary=preset.vocabulary(),
+            table.frame,
+            context.timezone,
+            context.calendar,
+            times,
+            keep_unreadable=True,
+            promise_time=sla.delivery.promise_time,
+            vocabulary=preset.vocabulary(),
         ).collect(engine=config.engine)
         job.inputs.append(InputRecord.of_table(table, rows=typed.height))
     unreadable = unreadable_shipment_times(typed)
@@ -215,7 +242,9 @@ def _read_shipments(config: FlagOverdueConfig, context: JobContext, preset: Pres
     return shipments
 
 
-def _read_events(config: FlagOverdueConfig, context: JobContext, preset: Preset, job: JobResult) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _read_events(
+    config: FlagOverdueConfig, context: JobContext, preset: Preset, job: JobResult
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One row per waybill from the tracking export, and the statuses no rule knew; counts and
     says which event times did not read."""
     tz = context.timezone
@@ -226,12 +255,20 @@ def _read_events(config: FlagOverdueConfig, context: JobContext, preset: Preset,
         classified = classify_events(_events(table.frame, times), preset.vocabulary())
         # one streamed pass over the events for all three: per waybill, per unknown status, times missing
         reduced, unknown, missing = pl.collect_all(
-            [reduce_events(classified), unknown_statuses_plan(classified), classified.select(pl.col("event_time").null_count())],
-            engine=config.engine)
+            [
+                reduce_events(classified),
+                unknown_statuses_plan(classified),
+                classified.select(pl.col("event_time").null_count()),
+            ],
+            engine=config.engine,
+        )
         unreadable = _unreadable_event_times(table.frame, times, config.engine) if missing.item() else None
         job.inputs.append(InputRecord.of_table(table))
-    event_times = unreadable_times(unreadable, ["event_time"]) if unreadable is not None else [
-        UnreadableTimes("event_time", count=0, filled=table.rows, samples=())]
+    event_times = (
+        unreadable_times(unreadable, ["event_time"])
+        if unreadable is not None
+        else [UnreadableTimes("event_time", count=0, filled=table.rows, samples=())]
+    )
     context.note_read(job, table)
     context.note_unreadable(job, event_times, table, times)
     job.failure = job.failure or none_read(event_times, table.headers)
@@ -239,22 +276,41 @@ def _read_events(config: FlagOverdueConfig, context: JobContext, preset: Preset,
 
 
 def _write_outputs(
-    config: FlagOverdueConfig, context: JobContext, sla: Sla, worklist: pl.DataFrame, status: pl.DataFrame,
-    unknown: pl.DataFrame, unmatched: pl.DataFrame, counts: dict[str, int], job: JobResult,
+    config: FlagOverdueConfig,
+    context: JobContext,
+    sla: Sla,
+    worklist: pl.DataFrame,
+    status: pl.DataFrame,
+    unknown: pl.DataFrame,
+    unmatched: pl.DataFrame,
+    counts: dict[str, int],
+    job: JobResult,
 ) -> pl.DataFrame:
     """Every output file; returns the batch view. worklist.xlsx, the slowest, is written in a
     thread beside the others (polars, zlib and ISA-L release the GIL); outputs are listed in a
     fixed order."""
     html = context.output("summary.html")
     with ThreadPoolExecutor(max_workers=1) as pool:
-        xlsx = pool.submit(write_worklist_xlsx, worklist, context.output("worklist.xlsx"), context.locale, config.xlsx_max_rows)
+        xlsx = pool.submit(
+            write_worklist_xlsx, worklist, context.output("worklist.xlsx"), context.locale, config.xlsx_max_rows
+        )
         batch = batches(worklist, sla)
         job.publish(context, {"worklist": worklist, "shipment_status": status, "batches": batch})
         write_batches_xlsx(batch, context.output("batches.xlsx"), context.locale)
         write_csv(unknown, context.output("unknown_statuses.csv"))
         write_csv(unmatched, context.output("unmatched_waybills.csv"))
-        write_summary_html(worklist, batch, unknown, status.height, context.as_of.strftime("%Y-%m-%d %H:%M"), html,
-                           title=context.job_name, locale=context.locale, max_rows=config.xlsx_max_rows, counts=counts)
+        write_summary_html(
+            worklist,
+            batch,
+            unknown,
+            status.height,
+            context.as_of.strftime("%Y-%m-%d %H:%M"),
+            html,
+            title=context.job_name,
+            locale=context.locale,
+            max_rows=config.xlsx_max_rows,
+            counts=counts,
+        )
         xlsx_rows = xlsx.result()
     job.add_output(context.output("worklist.xlsx"), xlsx_rows)
     job.add_output(context.output("batches.xlsx"), batch.height)
@@ -264,13 +320,13 @@ def _write_outputs(
     return batch
 
 
-
-
 def check(config: FlagOverdueConfig, preflight: JobCheck) -> None:
     """`toolkit check`: the SLA file and the preset load, and the shipments and the tracking
     export have the columns the run requires under the preset's headers."""
     preflight.settings(("sla",), lambda: load_sla(config.sla))
-    preset = preflight.settings(("events", "preset") if config.events is not None else ("preset",), lambda: _preset(config))
+    preset = preflight.settings(
+        ("events", "preset") if config.events is not None else ("preset",), lambda: _preset(config)
+    )
     if preset is None:
         return
     preflight.table(("shipments",), config.shipments, _shipment_aliases(preset), SHIPMENTS_REQUIRED, SHIPMENT_TIMES)
@@ -281,14 +337,53 @@ def check(config: FlagOverdueConfig, preflight: JobCheck) -> None:
 PUBLISHES = {
     "worklist": (*WORKLIST_COLUMNS, "severity_rank"),  # the shipments to chase, most urgent first
     "shipment_status": (
-        "waybill", "order_id", "carrier", "service", "origin", "destination", "customer_name", "customer_phone", "branch",
-        "agent_id", "order_time", "promised_at", "picked_up_at", "delivered_at", "urgent", "declared_value", "events",
-        "unknown_events", "arrived_at", "awaiting_since", "last_location", "last_status", "stage", "reason", "stage_since",
-        "last_event_time", "pickup_due", "table_due", "delivery_due", "picked_up_on_time", "delivered_on_time", "final",
-        "status", "status_stage", "delivery_state",
+        "waybill",
+        "order_id",
+        "carrier",
+        "service",
+        "origin",
+        "destination",
+        "customer_name",
+        "customer_phone",
+        "branch",
+        "agent_id",
+        "order_time",
+        "promised_at",
+        "picked_up_at",
+        "delivered_at",
+        "urgent",
+        "declared_value",
+        "events",
+        "unknown_events",
+        "arrived_at",
+        "awaiting_since",
+        "last_location",
+        "last_status",
+        "stage",
+        "reason",
+        "stage_since",
+        "last_event_time",
+        "pickup_due",
+        "table_due",
+        "delivery_due",
+        "picked_up_on_time",
+        "delivered_on_time",
+        "final",
+        "status",
+        "status_stage",
+        "delivery_state",
     ),  # every shipment
     "batches": (
-        "carrier", "route", "origin", "destination", "late", "worst_severity", "max_overdue_by", "oldest_due", "rules", "waybills",
+        "carrier",
+        "route",
+        "origin",
+        "destination",
+        "late",
+        "worst_severity",
+        "max_overdue_by",
+        "oldest_due",
+        "rules",
+        "waybills",
     ),  # late shipments grouped by carrier and route
 }
 

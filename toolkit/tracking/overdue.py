@@ -29,14 +29,25 @@ from toolkit.tracking.sla import (
 )
 from toolkit.tracking.vocabulary import StatusVocabulary, stage_of, unknown_statuses_plan
 
-SHIPMENT_TEXT = ("waybill", "order_id", "carrier", "service", "origin", "destination", "customer_name",
-                 "customer_phone", "branch", "agent_id", "status")
+SHIPMENT_TEXT = (
+    "waybill",
+    "order_id",
+    "carrier",
+    "service",
+    "origin",
+    "destination",
+    "customer_name",
+    "customer_phone",
+    "branch",
+    "agent_id",
+    "status",
+)
 SHIPMENT_TIMES = ("order_time", "promised_at", "picked_up_at", "delivered_at")
 """`picked_up_at` / `delivered_at` on the shipment itself: exports without events (olist)."""
 TRUTHY = ("1", "是", "y", "yes", "true", "加急", "急", "urgent", "√")
 _BEFORE_PICKUP = ("created", "cancelled", "closed")  # events that are no pickup
-_REASON_SLOTS = 8        # reason index 0 (none) .. len(REASONS)
-_STAGE_SLOTS = 16        # stage index 0 .. len(STAGES) - 1
+_REASON_SLOTS = 8  # reason index 0 (none) .. len(REASONS)
+_STAGE_SLOTS = 16  # stage index 0 .. len(STAGES) - 1
 _PACK = _REASON_SLOTS * _STAGE_SLOTS
 _LATER_THAN_ANY = 1 << 52  # microseconds: year 2112; delivered events rank above all others
 _ARRIVED = ("awaiting_collection", "delivered")
@@ -51,7 +62,9 @@ def _time(column: str, times: TimeReading, dtype: pl.DataType | None) -> pl.Expr
         return pl.lit(None, pl.Datetime("us", times.timezone)).alias(column)
     if isinstance(dtype, pl.Datetime):
         moment = pl.col(column).dt.cast_time_unit("us")
-        return (moment.dt.convert_time_zone(times.timezone) if dtype.time_zone else localize(moment, times.timezone)).alias(column)
+        return (
+            moment.dt.convert_time_zone(times.timezone) if dtype.time_zone else localize(moment, times.timezone)
+        ).alias(column)
     return times.parse(pl.col(column), column)
 
 
@@ -76,8 +89,14 @@ def _number(column: pl.Expr, dtype: pl.DataType | None) -> pl.Expr:
 
 
 def typed_shipments(
-    shipments: pl.LazyFrame, timezone: str, calendar: WorkCalendar, times: TimeReading | None = None,
-    *, keep_unreadable: bool = False, promise_time: PromiseTime = "end_of_day", vocabulary: StatusVocabulary | None = None,
+    shipments: pl.LazyFrame,
+    timezone: str,
+    calendar: WorkCalendar,
+    times: TimeReading | None = None,
+    *,
+    keep_unreadable: bool = False,
+    promise_time: PromiseTime = "end_of_day",
+    vocabulary: StatusVocabulary | None = None,
 ) -> pl.LazyFrame:
     """The canonical shipment columns with types; missing optional columns become nulls. A
     promised date without a time (or at 00:00, unless `promise_time` is `exact`) means the end
@@ -87,17 +106,27 @@ def typed_shipments(
     the text of each time that did not read, for counting (see `unreadable_shipment_times`)."""
     times = times or TimeReading(timezone=timezone)
     schema = shipments.collect_schema()
+
     def have(name):
         return schema.get(name)
-    text = [(pl.col(c).cast(pl.String).str.strip_chars() if have(c) else pl.lit(None, pl.String)).alias(c) for c in SHIPMENT_TEXT]
+
+    text = [
+        (pl.col(c).cast(pl.String).str.strip_chars() if have(c) else pl.lit(None, pl.String)).alias(c)
+        for c in SHIPMENT_TEXT
+    ]
     urgent = (
         pl.col("urgent").cast(pl.String).str.strip_chars().str.to_lowercase().is_in(TRUTHY).fill_null(False)
-        if have("urgent") else pl.lit(False)
+        if have("urgent")
+        else pl.lit(False)
     )
     value = _number(pl.col("declared_value"), have("declared_value"))
     promised_date_only = _date_only("promised_at", have("promised_at"), times)
     own_status = pl.col("status").cast(pl.String).str.strip_chars()
-    status_stage = stage_of(own_status, vocabulary) if vocabulary is not None and have("status") is not None else pl.lit(None, STAGE_DTYPE)
+    status_stage = (
+        stage_of(own_status, vocabulary)
+        if vocabulary is not None and have("status") is not None
+        else pl.lit(None, STAGE_DTYPE)
+    )
     parsed = [_time(c, times, have(c)) for c in SHIPMENT_TIMES]
     unreadable = [
         unreadable_text(pl.col(c), parsed_time).alias(UNREADABLE + c)
@@ -105,8 +134,13 @@ def typed_shipments(
         if keep_unreadable and have(c) is not None and not isinstance(have(c), pl.Datetime | pl.Date)
     ]
     frame = shipments.select(
-        *text, *parsed, *unreadable,
-        urgent=urgent, declared_value=value, status_stage=status_stage, _promised_date_only=promised_date_only,
+        *text,
+        *parsed,
+        *unreadable,
+        urgent=urgent,
+        declared_value=value,
+        status_stage=status_stage,
+        _promised_date_only=promised_date_only,
     )
     whole_day = pl.col("_promised_date_only")
     if promise_time == "end_of_day":  # a date at 00:00 is how exports such as olist write a promised date
@@ -122,8 +156,9 @@ def unknown_shipment_statuses(shipments: pl.LazyFrame) -> pl.LazyFrame:
     """The shipments' own status values no rule knew (from `typed_shipments`), listed as the
     unknown event statuses are; an empty status cell is no status, not an unknown one."""
     return unknown_statuses_plan(
-        shipments.filter(pl.col("status").is_not_null() & (pl.col("status") != ""))
-        .select("waybill", "status", stage=pl.col("status_stage"))
+        shipments.filter(pl.col("status").is_not_null() & (pl.col("status") != "")).select(
+            "waybill", "status", stage=pl.col("status_stage")
+        )
     )
 
 
@@ -144,16 +179,23 @@ def reduce_events(classified: pl.LazyFrame) -> pl.LazyFrame:
     """
     t, stage = pl.col("event_time"), pl.col("stage")
     micros = t.dt.epoch("us")
-    reason_code = pl.col("reason").replace_strict(REASONS, list(range(1, len(REASONS) + 1)), default=0, return_dtype=pl.Int64)
+    reason_code = pl.col("reason").replace_strict(
+        REASONS, list(range(1, len(REASONS) + 1)), default=0, return_dtype=pl.Int64
+    )
     packed = micros * _PACK + stage.to_physical().cast(pl.Int64) * _REASON_SLOTS + reason_code
     delivered = stage == "delivered"
     # the event that tells where a shipment is: the first delivery, else the latest event
-    rank = pl.when(delivered).then(_LATER_THAN_ANY - micros).otherwise(micros) * _PACK + stage.to_physical().cast(pl.Int64).fill_null(0)
+    rank = pl.when(delivered).then(_LATER_THAN_ANY - micros).otherwise(micros) * _PACK + stage.to_physical().cast(
+        pl.Int64
+    ).fill_null(0)
     # every per-event value is a plain column first, so that each aggregate is a bare min, max,
     # sum or max_by, which the streaming engine reduces as it goes (a when/then inside an
     # aggregate sends the whole group_by to the in-memory engine, holding every event)
     columns = classified.select(
-        "waybill", "location", "status", t,
+        "waybill",
+        "location",
+        "status",
+        t,
         _unknown=stage.is_null(),
         _picked=pl.when(stage.is_not_null() & ~stage.is_in(_BEFORE_PICKUP)).then(t),
         _arrived=pl.when(stage.is_in(_ARRIVED)).then(t),
@@ -181,8 +223,12 @@ def reduce_events(classified: pl.LazyFrame) -> pl.LazyFrame:
     tz = classified.collect_schema()["event_time"].time_zone or "UTC"
     is_delivered = pl.col("delivered_at").is_not_null()
     return frame.with_columns(
-        stage=pl.when(is_delivered).then(pl.lit("delivered", STAGE_DTYPE)).otherwise(pl.lit(pl.Series(STAGES, dtype=STAGE_DTYPE)).gather(physical)),
-        reason=pl.when(is_delivered | (reason == 0)).then(None).otherwise(pl.lit(pl.Series([None, *REASONS], dtype=pl.String)).gather(reason)),
+        stage=pl.when(is_delivered)
+        .then(pl.lit("delivered", STAGE_DTYPE))
+        .otherwise(pl.lit(pl.Series(STAGES, dtype=STAGE_DTYPE)).gather(physical)),
+        reason=pl.when(is_delivered | (reason == 0))
+        .then(None)
+        .otherwise(pl.lit(pl.Series([None, *REASONS], dtype=pl.String)).gather(reason)),
         stage_since=pl.when(is_delivered).then(pl.col("delivered_at")).otherwise(since.dt.convert_time_zone(tz)),
         last_event_time=pl.when(is_delivered).then(pl.col("delivered_at")).otherwise(pl.col("_latest")),
     ).drop("_last_known", "_latest")
@@ -209,21 +255,30 @@ def shipment_status(
         delivered_at=delivered,
         arrived_at=arrived,
         events=pl.col("events").fill_null(0),
-        stage=pl.when(own.is_in(CLOSED_STAGES)).then(own).otherwise(pl.coalesce(
-            pl.col("stage"),
-            pl.when(delivered.is_not_null()).then(pl.lit("delivered"))
-            .when(picked.is_not_null()).then(pl.lit("in_transit"))
-            .otherwise(pl.lit("created")).cast(STAGE_DTYPE),
-        )),
+        stage=pl.when(own.is_in(CLOSED_STAGES))
+        .then(own)
+        .otherwise(
+            pl.coalesce(
+                pl.col("stage"),
+                pl.when(delivered.is_not_null())
+                .then(pl.lit("delivered"))
+                .when(picked.is_not_null())
+                .then(pl.lit("in_transit"))
+                .otherwise(pl.lit("created"))
+                .cast(STAGE_DTYPE),
+            )
+        ),
     ).drop("picked_up_at_event", "delivered_at_event")
     frame = with_pickup_due(frame, sla.pickup, calendar)
-    frame = with_table_delivery_due(frame, pl.coalesce("picked_up_at", "pickup_due"), sla.delivery, calendar).with_columns(
-        delivery_due=delivery_due(pl.col("table_due"), pl.col("promised_at"), sla.delivery)
-    )
+    frame = with_table_delivery_due(
+        frame, pl.coalesce("picked_up_at", "pickup_due"), sla.delivery, calendar
+    ).with_columns(delivery_due=delivery_due(pl.col("table_due"), pl.col("promised_at"), sla.delivery))
     closed = pl.col("stage").is_in(CLOSED_STAGES)
     return frame.with_columns(
         # arrived without a pickup time (an export without one): picked up, but when is not known
-        picked_up_on_time=_on_time(pl.col("picked_up_at"), pl.col("pickup_due"), now, closed | pl.col("arrived_at").is_not_null()),
+        picked_up_on_time=_on_time(
+            pl.col("picked_up_at"), pl.col("pickup_due"), now, closed | pl.col("arrived_at").is_not_null()
+        ),
         delivered_on_time=_on_time(pl.col("arrived_at"), pl.col("delivery_due"), now, closed),
         final=pl.col("stage").is_in(FINAL_STAGES),
         delivery_state=delivery_state(now),
@@ -232,8 +287,9 @@ def shipment_status(
 
 def _on_time(done: pl.Expr, due: pl.Expr, now: pl.Expr, closed: pl.Expr) -> pl.Expr:
     return (
-        pl.when(done.is_not_null()).then(done <= due)
-        .when((due < now) & ~closed).then(pl.lit(False))
+        pl.when(done.is_not_null())
+        .then(done <= due)
+        .when((due < now) & ~closed)
+        .then(pl.lit(False))
         .otherwise(pl.lit(None, pl.Boolean))
     )
-

@@ -156,7 +156,9 @@ def _locate(name_or_path: str | Path, base: Path | None) -> Path:
         return path if path.is_absolute() or base is None else base / path
     builtin = BUILTIN_FOLDER / f"{text}.yaml"
     if not builtin.is_file():
-        raise ValueError(f"unknown preset {text!r} (built-in: {', '.join(builtin_presets())}; or a path to a .yaml file)")
+        raise ValueError(
+            f"unknown preset {text!r} (built-in: {', '.join(builtin_presets())}; or a path to a .yaml file)"
+        )
     return Path(str(builtin))
 
 
@@ -170,7 +172,10 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Preset:
     except ValueError as exc:
         raise document.error(("extends",), str(exc)) from None
     if parent_path.resolve() in {p.resolve() for p in (*chain, path)}:
-        raise document.error(("extends",), f"preset {preset.extends!r} extends itself (through {' → '.join(p.name for p in (*chain, path))})")
+        raise document.error(
+            ("extends",),
+            f"preset {preset.extends!r} extends itself (through {' → '.join(p.name for p in (*chain, path))})",
+        )
     if not parent_path.is_file():
         raise document.error(("extends",), f"preset file {str(parent_path)!r} not found")
     return merge(_load(parent_path, (*chain, path)), preset)

@@ -16,22 +16,52 @@ from toolkit.shipments.stages import stage_label
 from toolkit.tracking.worklist import SEVERITY_LABELS
 
 WORDS = {
-    "all": Text("全部", "All"), "title": Text("超时件跟进", "Overdue shipments"), "batches": Text("批量反馈承运商", "Raise with carrier"),
-    "shipments": Text("运单", "Shipments"), "flagged": Text("需跟进", "Need attention"), "by_rule": Text("按问题", "By problem"),
-    "by_severity": Text("按级别", "By severity"), "unknown": Text("未识别的状态", "Unrecognised statuses"),
+    "all": Text("全部", "All"),
+    "title": Text("超时件跟进", "Overdue shipments"),
+    "batches": Text("批量反馈承运商", "Raise with carrier"),
+    "shipments": Text("运单", "Shipments"),
+    "flagged": Text("需跟进", "Need attention"),
+    "by_rule": Text("按问题", "By problem"),
+    "by_severity": Text("按级别", "By severity"),
+    "unknown": Text("未识别的状态", "Unrecognised statuses"),
     "as_of": Text("统计时间", "As of"),
-    "delivery": Text("按送达时效", "Against the delivery due time"), "own_status": Text("运单表中的状态", "Status in the shipments table"),
+    "delivery": Text("按送达时效", "Against the delivery due time"),
+    "own_status": Text("运单表中的状态", "Status in the shipments table"),
     "no_events": NO_EVENTS,
-    "truncated": Text("需跟进超过{limit}件，worklist.xlsx 每页只列出最紧急的{limit}件；全部见 worklist.parquet。",
-                      "More than {limit} shipments need attention: each sheet of worklist.xlsx lists the {limit} most "
-                      "urgent; worklist.parquet has all."),
+    "truncated": Text(
+        "需跟进超过{limit}件，worklist.xlsx 每页只列出最紧急的{limit}件；全部见 worklist.parquet。",
+        "More than {limit} shipments need attention: each sheet of worklist.xlsx lists the {limit} most "
+        "urgent; worklist.parquet has all.",
+    ),
 }
 SOURCES = {"events": Text("轨迹", "Tracking events"), "shipments": Text("运单表", "Shipments table")}
 _LEVELS = {"critical": "error", "high": "error", "medium": "warning"}
 _UNKNOWN_COLUMNS = ("status", "count", "source")  # the table of unrecognised statuses, headed `w.status` …
-PEOPLE_COLUMNS = ("waybill", "severity_label", "rule_label", "overdue_by_text", "escalate_to", "rounds", "next_follow_up",
-                  "due_at", "stage_label", "reason", "last_event_time", "last_location", "last_status", "carrier", "service",
-                  "route", "branch", "order_id", "urgent", "declared_value", "customer_name", "customer_phone", "order_time")
+PEOPLE_COLUMNS = (
+    "waybill",
+    "severity_label",
+    "rule_label",
+    "overdue_by_text",
+    "escalate_to",
+    "rounds",
+    "next_follow_up",
+    "due_at",
+    "stage_label",
+    "reason",
+    "last_event_time",
+    "last_location",
+    "last_status",
+    "carrier",
+    "service",
+    "route",
+    "branch",
+    "order_id",
+    "urgent",
+    "declared_value",
+    "customer_name",
+    "customer_phone",
+    "order_time",
+)
 """The worklist's columns on each sheet of worklist.xlsx, in this order, headed with the vocabulary's words."""
 
 
@@ -42,10 +72,17 @@ def _people(frame: pl.DataFrame, locale: str) -> pl.DataFrame:
 
 def _sheet(name: str, worklist: pl.DataFrame, locale: str) -> XlsxSheet:
     people = _people(worklist, locale)
-    marked = worklist.with_row_index("row").select("row", level=pl.col("severity").replace_strict(_LEVELS, default=None))
-    highlights = marked.filter(pl.col("level").is_not_null()).join(
-        pl.DataFrame({"column": [label(c, locale) for c in ("waybill", "severity_label", "overdue_by_text")]}), how="cross"
-    ).select(pl.col("row").cast(pl.Int64), "column", "level")
+    marked = worklist.with_row_index("row").select(
+        "row", level=pl.col("severity").replace_strict(_LEVELS, default=None)
+    )
+    highlights = (
+        marked.filter(pl.col("level").is_not_null())
+        .join(
+            pl.DataFrame({"column": [label(c, locale) for c in ("waybill", "severity_label", "overdue_by_text")]}),
+            how="cross",
+        )
+        .select(pl.col("row").cast(pl.Int64), "column", "level")
+    )
     return XlsxSheet(name, people, highlights)
 
 
@@ -54,7 +91,9 @@ def write_worklist_xlsx(worklist: pl.DataFrame, path: Path, locale: str, max_row
     (the worklist is sorted); returns the rows written on the first sheet."""
     sheets = [_sheet(WORDS["all"].get(locale), worklist.head(max_rows), locale)]
     for carrier in sorted(worklist["carrier"].fill_null("?").unique().to_list()):
-        sheets.append(_sheet(carrier, worklist.filter(pl.col("carrier").fill_null("?") == carrier).head(max_rows), locale))
+        sheets.append(
+            _sheet(carrier, worklist.filter(pl.col("carrier").fill_null("?") == carrier).head(max_rows), locale)
+        )
     write_xlsx(path, sheets)
     return min(worklist.height, max_rows)
 
@@ -82,8 +121,17 @@ td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.critical,.high{back
 
 
 def write_summary_html(
-    worklist: pl.DataFrame, batches: pl.DataFrame, unknown: pl.DataFrame, shipments: int, as_of: str, path: Path,
-    *, title: str, locale: str, max_rows: int = 50_000, counts: dict[str, int] | None = None,
+    worklist: pl.DataFrame,
+    batches: pl.DataFrame,
+    unknown: pl.DataFrame,
+    shipments: int,
+    as_of: str,
+    path: Path,
+    *,
+    title: str,
+    locale: str,
+    max_rows: int = 50_000,
+    counts: dict[str, int] | None = None,
 ) -> None:
     """The summary page; `counts` (toolkit.shipments.counts.shipment_counts) adds where the
     shipments stand against their delivery due time and by their own status."""
@@ -91,23 +139,44 @@ def write_summary_html(
     counts = counts or {}
     source = pl.col("source") if "source" in unknown.columns else pl.lit("events")
     by_rule = worklist.group_by("rule_label").len().sort("len", descending=True).rows()
-    by_severity = worklist.group_by("severity", "severity_label").agg(n=pl.len(), r=pl.col("severity_rank").first()).sort("r", descending=True)
+    by_severity = (
+        worklist.group_by("severity", "severity_label")
+        .agg(n=pl.len(), r=pl.col("severity_rank").first())
+        .sort("r", descending=True)
+    )
     batch_columns = ["carrier", "route", "late", "worst_severity", "max_overdue_by"]
     words = {k: v.get(locale) for k, v in WORDS.items()} | column_labels(_UNKNOWN_COLUMNS, locale)
     html = env.from_string(_HTML).render(
-        lang="en" if locale == "en" else "zh", title=f"{WORDS['title'].get(locale)} · {title}",
-        w=words, as_of=as_of, shipments=shipments, flagged=worklist.height,
-        by_rule=by_rule, by_severity=by_severity.select("severity", "severity_label", "n").rows(),
+        lang="en" if locale == "en" else "zh",
+        title=f"{WORDS['title'].get(locale)} · {title}",
+        w=words,
+        as_of=as_of,
+        shipments=shipments,
+        flagged=worklist.height,
+        by_rule=by_rule,
+        by_severity=by_severity.select("severity", "severity_label", "n").rows(),
         batch_headers=[label(c, locale) for c in batch_columns],
-        batches=batches.head(50).select(batch_columns).with_columns(
+        batches=batches.head(50)
+        .select(batch_columns)
+        .with_columns(
             pl.col("max_overdue_by").round(1),
             pl.col("worst_severity").replace_strict({k: v.get(locale) for k, v in SEVERITY_LABELS.items()}),
-        ).rows(),
-        unknown=unknown.head(50).select(
-            "status", "count", source.replace_strict({k: v.get(locale) for k, v in SOURCES.items()}, return_dtype=pl.String)).rows(),
+        )
+        .rows(),
+        unknown=unknown.head(50)
+        .select(
+            "status",
+            "count",
+            source.replace_strict({k: v.get(locale) for k, v in SOURCES.items()}, return_dtype=pl.String),
+        )
+        .rows(),
         no_events=counts.get("no_events"),
         delivery=[(text.get(locale), counts[name]) for name, text in DELIVERY_STATES.items() if name in counts],
-        own_status=[(stage_label(name.removeprefix(STATUS_PREFIX), locale), n) for name, n in counts.items() if name.startswith(STATUS_PREFIX)],
+        own_status=[
+            (stage_label(name.removeprefix(STATUS_PREFIX), locale), n)
+            for name, n in counts.items()
+            if name.startswith(STATUS_PREFIX)
+        ],
         truncated=WORDS["truncated"].format(locale, limit=max_rows) if worklist.height > max_rows else "",
     )
     write_text(html, path)

@@ -31,9 +31,9 @@ SEVERITIES: tuple[Urgency, ...] = ("low", "medium", "high", "critical")
 class Pickup(Strict):
     """提货时效 by order time; an order on a day off counts as placed at the next working morning."""
 
-    morning_cutoff: time = time(10, 0)    # ordered before → picked up by `morning_due`
+    morning_cutoff: time = time(10, 0)  # ordered before → picked up by `morning_due`
     morning_due: time = time(15, 0)
-    last_cutoff: time = time(16, 0)       # ordered before → picked up the same day, by `same_day_due`
+    last_cutoff: time = time(16, 0)  # ordered before → picked up the same day, by `same_day_due`
     same_day_due: time = time(17, 0)
     next_morning_due: time = time(12, 0)  # ordered later → the next working morning, by this time
 
@@ -74,7 +74,9 @@ class Delivery(Strict):
     def _default_row_last(self) -> Delivery:
         last = self.routes[-1]
         if (last.carrier, last.service, last.origin, last.destination) != ("*", "*", "*", "*"):
-            raise ValueError("the last delivery route must be the default row (carrier, service, origin and destination all '*')")
+            raise ValueError(
+                "the last delivery route must be the default row (carrier, service, origin and destination all '*')"
+            )
         return self
 
 
@@ -104,7 +106,8 @@ class Round(Strict):
 
 class FollowUp(Strict):
     rounds: list[Round] = Field(
-        default_factory=lambda: [Round(name="上午", at=time(9, 30)), Round(name="下午", at=time(14, 30))], min_length=1)
+        default_factory=lambda: [Round(name="上午", at=time(9, 30)), Round(name="下午", at=time(14, 30))], min_length=1
+    )
 
 
 class Batches(Strict):
@@ -116,7 +119,13 @@ class Sla(Strict):
     pickup: Pickup = Pickup()
     delivery: Delivery = Delivery()
     stalled_hours: dict[str, PositiveFloat] = {
-        "created": 48, "picked_up": 24, "in_transit": 48, "at_hub": 24, "out_for_delivery": 12, "failed_attempt": 24}
+        "created": 48,
+        "picked_up": 24,
+        "in_transit": 48,
+        "at_hub": 24,
+        "out_for_delivery": 12,
+        "failed_attempt": 24,
+    }
     stalled_clock: Literal["calendar", "working"] = "calendar"
     uncollected_days: PositiveFloat = 3
     exception_stages: list[str] = ["exception", "failed_attempt"]
@@ -137,19 +146,33 @@ def _naive_at(day: pl.Expr, clock: time) -> pl.Expr:
     return day.cast(pl.Datetime("us")) + pl.duration(hours=clock.hour, minutes=clock.minute, seconds=clock.second)
 
 
-def with_pickup_due(frame: pl.LazyFrame, pickup: Pickup, calendar: WorkCalendar, *, order_time: str = "order_time",
-                    name: str = "pickup_due") -> pl.LazyFrame:
+def with_pickup_due(
+    frame: pl.LazyFrame,
+    pickup: Pickup,
+    calendar: WorkCalendar,
+    *,
+    order_time: str = "order_time",
+    name: str = "pickup_due",
+) -> pl.LazyFrame:
     """`frame` with the pickup deadline of an order placed at `order_time`.
 
     In steps of plain columns (local wall time, the working day, the clock), so that every
     lookup runs once per row: written as one nested expression, polars evaluates the shared
     parts once per branch (3-4x slower at 2,000,000 rows)."""
     local = pl.col(order_time).dt.replace_time_zone(None)
-    staged = frame.with_columns(_ordered_on=local.dt.date(), _clock=local.dt.time()).with_columns(
-        _day=calendar.workday_after(pl.col("_ordered_on"), 0)  # an order on a day off counts from the next working morning
-    ).with_columns(
-        _clock=pl.when(pl.col("_day") == pl.col("_ordered_on")).then(pl.col("_clock")).otherwise(pl.lit(calendar.work_start)),
-        _next=calendar.workday_after(pl.col("_day"), 1),
+    staged = (
+        frame.with_columns(_ordered_on=local.dt.date(), _clock=local.dt.time())
+        .with_columns(
+            _day=calendar.workday_after(
+                pl.col("_ordered_on"), 0
+            )  # an order on a day off counts from the next working morning
+        )
+        .with_columns(
+            _clock=pl.when(pl.col("_day") == pl.col("_ordered_on"))
+            .then(pl.col("_clock"))
+            .otherwise(pl.lit(calendar.work_start)),
+            _next=calendar.workday_after(pl.col("_day"), 1),
+        )
     )
     clock, day = pl.col("_clock"), pl.col("_day")
     due = (
@@ -159,7 +182,9 @@ def with_pickup_due(frame: pl.LazyFrame, pickup: Pickup, calendar: WorkCalendar,
         .then(_naive_at(day, pickup.same_day_due))
         .otherwise(_naive_at(pl.col("_next"), pickup.next_morning_due))
     )
-    return staged.with_columns(localize(due, calendar.timezone).alias(name)).drop("_ordered_on", "_clock", "_day", "_next")
+    return staged.with_columns(localize(due, calendar.timezone).alias(name)).drop(
+        "_ordered_on", "_clock", "_day", "_next"
+    )
 
 
 def _glob(pattern: str) -> str:
@@ -205,18 +230,27 @@ def _with_route(frame: pl.LazyFrame, delivery: Delivery) -> pl.LazyFrame:
     return frame.join(routes, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
-def with_table_delivery_due(frame: pl.LazyFrame, start: pl.Expr, delivery: Delivery, calendar: WorkCalendar,
-                            name: str = "table_due") -> pl.LazyFrame:
+def with_table_delivery_due(
+    frame: pl.LazyFrame, start: pl.Expr, delivery: Delivery, calendar: WorkCalendar, name: str = "table_due"
+) -> pl.LazyFrame:
     """`frame` with the end of the last day of the matched route's limit, counted from `start`."""
     routes = pl.DataFrame(
         {"days": [r.days for r in delivery.routes], "working": [r.unit == "working" for r in delivery.routes]},
         schema={"days": pl.Int64, "working": pl.Boolean},
     )
-    staged = _with_route(frame, delivery).with_columns(_from=start.dt.replace_time_zone(None).dt.date()).with_columns(
-        _days=pl.lit(routes["days"]).gather(pl.col("_route")), _working=pl.lit(routes["working"]).gather(pl.col("_route")))
+    staged = (
+        _with_route(frame, delivery)
+        .with_columns(_from=start.dt.replace_time_zone(None).dt.date())
+        .with_columns(
+            _days=pl.lit(routes["days"]).gather(pl.col("_route")),
+            _working=pl.lit(routes["working"]).gather(pl.col("_route")),
+        )
+    )
     days, day = pl.col("_days"), pl.col("_from")
     if routes["working"].any():
-        last_day = pl.when(pl.col("_working")).then(calendar.workday_after(day, days)).otherwise(day + pl.duration(days=days))
+        last_day = (
+            pl.when(pl.col("_working")).then(calendar.workday_after(day, days)).otherwise(day + pl.duration(days=days))
+        )
     else:
         last_day = day + pl.duration(days=days)
     due = localize(_naive_at(last_day, delivery.day_ends_at), calendar.timezone)

@@ -123,11 +123,15 @@ class StatusVocabulary:
 
     @cached_property
     def phrases(self) -> dict[str, int]:
-        return _first_rule([(v, i) for i, r in enumerate(self.rules) for p in r.phrases for v in sorted(_case_variants(p))])
+        return _first_rule(
+            [(v, i) for i, r in enumerate(self.rules) for p in r.phrases for v in sorted(_case_variants(p))]
+        )
 
     @cached_property
     def keywords(self) -> dict[str, int]:
-        return _first_rule([(v, i) for i, r in enumerate(self.rules) for k in r.keywords for v in sorted(_case_variants(k))])
+        return _first_rule(
+            [(v, i) for i, r in enumerate(self.rules) for k in r.keywords for v in sorted(_case_variants(k))]
+        )
 
     def rule_index(self, text: pl.Expr, code: pl.Expr | None = None) -> pl.Expr:
         """The index of the rule that decides each row (UInt32), null where none matches."""
@@ -193,10 +197,14 @@ def classify_events(events: pl.LazyFrame, vocabulary: StatusVocabulary) -> pl.La
     reasons = pl.Series("reason", vocabulary.reasons, dtype=pl.String)
     if not vocabulary.rules:
         return events.with_columns(stage=pl.lit(None, dtype=STAGE_DTYPE), reason=pl.lit(None, dtype=pl.String))
-    return events.with_columns(_rule=index).with_columns(
-        stage=pl.lit(stages).gather(pl.col("_rule")),
-        reason=pl.lit(reasons).gather(pl.col("_rule")),
-    ).drop("_rule")
+    return (
+        events.with_columns(_rule=index)
+        .with_columns(
+            stage=pl.lit(stages).gather(pl.col("_rule")),
+            reason=pl.lit(reasons).gather(pl.col("_rule")),
+        )
+        .drop("_rule")
+    )
 
 
 def stage_of(text: pl.Expr, vocabulary: StatusVocabulary) -> pl.Expr:

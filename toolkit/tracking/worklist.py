@@ -26,14 +26,45 @@ RULES: dict[str, Text] = {
 """In order of precedence: a shipment that breaks several rules is listed under the first."""
 
 SEVERITY_LABELS: dict[str, Text] = {
-    "low": Text("低", "low"), "medium": Text("中", "medium"), "high": Text("高", "high"), "critical": Text("紧急", "critical"),
+    "low": Text("低", "low"),
+    "medium": Text("中", "medium"),
+    "high": Text("高", "high"),
+    "critical": Text("紧急", "critical"),
 }
 
 WORKLIST_COLUMNS = (
-    "waybill", "order_id", "carrier", "service", "route", "branch", "agent_id", "rule", "rule_label", "severity",
-    "severity_label", "escalate_to", "rounds", "next_follow_up", "due_at", "overdue_by", "overdue_by_text",
-    "stage", "stage_label", "reason", "last_event_time", "last_location", "last_status", "urgent", "declared_value",
-    "customer_name", "customer_phone", "origin", "destination", "order_time", "pickup_due", "delivery_due",
+    "waybill",
+    "order_id",
+    "carrier",
+    "service",
+    "route",
+    "branch",
+    "agent_id",
+    "rule",
+    "rule_label",
+    "severity",
+    "severity_label",
+    "escalate_to",
+    "rounds",
+    "next_follow_up",
+    "due_at",
+    "overdue_by",
+    "overdue_by_text",
+    "stage",
+    "stage_label",
+    "reason",
+    "last_event_time",
+    "last_location",
+    "last_status",
+    "urgent",
+    "declared_value",
+    "customer_name",
+    "customer_phone",
+    "origin",
+    "destination",
+    "order_time",
+    "pickup_due",
+    "delivery_due",
 )
 
 
@@ -41,7 +72,8 @@ def _rule_due(sla: Sla, calendar: WorkCalendar) -> dict[str, tuple[pl.Expr, pl.E
     """For each rule: (does it apply, when it was due)."""
     stage, final = pl.col("stage"), pl.col("final")
     stalled_after = stage.cast(pl.String).replace_strict(
-        dict(sla.stalled_hours.items()), default=None, return_dtype=pl.Float64)
+        dict(sla.stalled_hours.items()), default=None, return_dtype=pl.Float64
+    )
     since = pl.coalesce("last_event_time", "order_time")
     if sla.stalled_clock == "working":
         stalled_due = calendar.add_working_time(since, stalled_after * 60)
@@ -65,9 +97,13 @@ def flag_rules(status: pl.LazyFrame, sla: Sla, calendar: WorkCalendar, as_of: da
         hit = applies & (due_at < now).fill_null(False)
         rule = pl.when(hit).then(pl.lit(name)).otherwise(rule)
         due = pl.when(hit).then(due_at).otherwise(due)
-    return status.with_columns(rule=rule, due_at=due).filter(pl.col("rule").is_not_null()).with_columns(
-        overdue_by=calendar.working_hours_between(pl.col("due_at"), now),
-        overdue_hours=(now - pl.col("due_at")).dt.total_seconds() / 3600,
+    return (
+        status.with_columns(rule=rule, due_at=due)
+        .filter(pl.col("rule").is_not_null())
+        .with_columns(
+            overdue_by=calendar.working_hours_between(pl.col("due_at"), now),
+            overdue_hours=(now - pl.col("due_at")).dt.total_seconds() / 3600,
+        )
     )
 
 
@@ -82,14 +118,19 @@ def severity_rank(sla: Sla) -> pl.Expr:
     base = pl.when(pl.col("rule") == "exception").then(pl.max_horizontal(base, pl.lit(floor, pl.Int32))).otherwise(base)
     raised = base + pl.col("urgent").cast(pl.Int32) * rules.urgent_raise
     if rules.high_value is not None:
-        raised = raised + (pl.col("declared_value") >= rules.high_value).fill_null(False).cast(pl.Int32) * rules.high_value_raise
+        raised = (
+            raised
+            + (pl.col("declared_value") >= rules.high_value).fill_null(False).cast(pl.Int32) * rules.high_value_raise
+        )
     return raised.clip(0, len(SEVERITIES) - 1)
 
 
 def escalate_to(sla: Sla, rank: pl.Expr) -> pl.Expr:
     """Whom to chase: one level up every `rounds_per_level` rounds; critical starts higher."""
     levels = sla.escalation
-    level = (pl.col("rounds") - 1) // levels.rounds_per_level + pl.when(rank == 3).then(levels.critical_skips).otherwise(0)
+    level = (pl.col("rounds") - 1) // levels.rounds_per_level + pl.when(rank == 3).then(
+        levels.critical_skips
+    ).otherwise(0)
     return pl.lit(pl.Series(levels.levels)).gather(level.clip(0, len(levels.levels) - 1))
 
 
@@ -142,7 +183,9 @@ def build_worklist(
             stage_label=stage_label_expr("stage", locale),
             reason=reason_label_expr("reason", locale),
         )
-        .with_columns(severity_label=pl.col("severity").replace_strict({k: v.get(locale) for k, v in SEVERITY_LABELS.items()}))
+        .with_columns(
+            severity_label=pl.col("severity").replace_strict({k: v.get(locale) for k, v in SEVERITY_LABELS.items()})
+        )
         .select(*(c for c in WORKLIST_COLUMNS if c != "overdue_by_text"), "severity_rank")  # fewer columns to reorder
         .sort(["severity_rank", "urgent", "overdue_by", "waybill"], descending=[True, True, True, False])
     )
@@ -164,7 +207,20 @@ def batches(worklist: pl.DataFrame, sla: Sla) -> pl.DataFrame:
             waybills=pl.col("waybill").sort().str.join(" "),
         )
         .filter(pl.col("late") >= sla.batch.min_late)
-        .with_columns(route=pl.concat_str(pl.col("origin").fill_null("?"), pl.lit("→"), pl.col("destination").fill_null("?")))
+        .with_columns(
+            route=pl.concat_str(pl.col("origin").fill_null("?"), pl.lit("→"), pl.col("destination").fill_null("?"))
+        )
         .sort(["late", "carrier", "route"], descending=[True, False, False])
-        .select("carrier", "route", "origin", "destination", "late", "worst_severity", "max_overdue_by", "oldest_due", "rules", "waybills")
+        .select(
+            "carrier",
+            "route",
+            "origin",
+            "destination",
+            "late",
+            "worst_severity",
+            "max_overdue_by",
+            "oldest_due",
+            "rules",
+            "waybills",
+        )
     )

@@ -24,7 +24,9 @@ def _paid() -> pl.Expr:
     return (pl.col("status") == "settled") & (pl.col("amount_paid").fill_null(0) > 0)
 
 
-def claim_kpis(claims: pl.DataFrame, month: date, shipments: pl.DataFrame | None = None) -> dict[str, float | int | None]:
+def claim_kpis(
+    claims: pl.DataFrame, month: date, shipments: pl.DataFrame | None = None
+) -> dict[str, float | int | None]:
     """The month's claim KPIs; `shipments` (order_time, declared_value) for the two rates."""
     incidents = claims.filter(_month("incident_date", month))
     settled = claims.filter(_month("settled_at", month) & _paid())
@@ -36,7 +38,9 @@ def claim_kpis(claims: pl.DataFrame, month: date, shipments: pl.DataFrame | None
         "paid_claims": settled.height,
         "paid_amount": paid,
         "average_payout": paid / settled.height if settled.height else None,  # 票均赔付金额
-        "goodwill": int(claims.filter(_month("settled_at", month) & pl.col("goodwill").fill_null(False)).height),  # 通融赔付次数
+        "goodwill": int(
+            claims.filter(_month("settled_at", month) & pl.col("goodwill").fill_null(False)).height
+        ),  # 通融赔付次数
         "shipments": sent_count if sent is not None else None,
         "claim_rate": settled.height / sent_count if sent_count else None,  # 赔付率
         "insured_rate": float((sent["declared_value"].fill_null(0) > 0).mean()) if sent_count else None,  # 投保率  # type: ignore[index,arg-type]
@@ -44,8 +48,19 @@ def claim_kpis(claims: pl.DataFrame, month: date, shipments: pl.DataFrame | None
     }
 
 
-PAST_DEADLINE_COLUMNS = ("claim_id", "customer", "waybill", "incident_label", "status_label", "filed_at", "proposal_due",
-                         "proposal_late", "payment_due", "payment_late", "amount_claimed")
+PAST_DEADLINE_COLUMNS = (
+    "claim_id",
+    "customer",
+    "waybill",
+    "incident_label",
+    "status_label",
+    "filed_at",
+    "proposal_due",
+    "proposal_late",
+    "payment_due",
+    "payment_late",
+    "amount_claimed",
+)
 
 
 def claims_past_deadline(claims: pl.DataFrame) -> pl.DataFrame:
@@ -58,5 +73,9 @@ def claims_past_deadline(claims: pl.DataFrame) -> pl.DataFrame:
 def claims_by_week(claims: pl.DataFrame) -> pl.DataFrame:
     """Per week: incidents (by incident date), claims paid and the amount paid (by settlement)."""
     incidents = claims.group_by(week_of(pl.col("incident_date").cast(pl.Datetime))).agg(incidents=pl.len())
-    settled = claims.filter(_paid()).group_by(week_of(pl.col("settled_at"))).agg(paid_claims=pl.len(), paid_amount=pl.col("amount_paid").sum())
+    settled = (
+        claims.filter(_paid())
+        .group_by(week_of(pl.col("settled_at")))
+        .agg(paid_claims=pl.len(), paid_amount=pl.col("amount_paid").sum())
+    )
     return incidents.join(settled, on="week", how="full", coalesce=True).fill_null(0).sort("week")

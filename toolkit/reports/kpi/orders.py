@@ -48,7 +48,9 @@ def orders_by_branch(valid: pl.DataFrame, rejected: pl.DataFrame) -> pl.DataFram
     return (
         both.group_by("branch")
         .agg(received=pl.len(), refused=pl.col("refused").sum())
-        .with_columns(accepted=pl.col("received") - pl.col("refused"), refused_rate=pl.col("refused") / pl.col("received"))
+        .with_columns(
+            accepted=pl.col("received") - pl.col("refused"), refused_rate=pl.col("refused") / pl.col("received")
+        )
         .select("branch", "received", "accepted", "refused", "refused_rate")
         .sort(["received", "branch"], descending=[True, False])
     )

@@ -33,10 +33,16 @@ class ServiceStandard:
 
 STANDARDS: tuple[ServiceStandard, ...] = (
     ServiceStandard(
-        "complaint_4h", Text("投诉4小时内处理完毕（500元以内）", "Complaints ≤ ¥500 closed within 4 h"),
-        ("complaint",), timedelta(hours=4), 0.70, max_amount=500.0,
+        "complaint_4h",
+        Text("投诉4小时内处理完毕（500元以内）", "Complaints ≤ ¥500 closed within 4 h"),
+        ("complaint",),
+        timedelta(hours=4),
+        0.70,
+        max_amount=500.0,
     ),
-    ServiceStandard("query_1h", Text("查询1小时内答复", "Queries answered within 1 h"), QUERY_TYPES, timedelta(hours=1), 0.80),
+    ServiceStandard(
+        "query_1h", Text("查询1小时内答复", "Queries answered within 1 h"), QUERY_TYPES, timedelta(hours=1), 0.80
+    ),
 )
 SATISFACTION = Text("客户满意度（4-5分）", "Satisfied customers (rated 4-5)")
 
@@ -55,7 +61,9 @@ def tickets_between(tickets: pl.DataFrame, first: date, last: date) -> pl.DataFr
     return tickets.filter(pl.col("created_at").dt.date().is_between(first, last))
 
 
-def standard_status(tickets: pl.DataFrame, as_of: datetime, standards: tuple[ServiceStandard, ...] = STANDARDS) -> pl.DataFrame:
+def standard_status(
+    tickets: pl.DataFrame, as_of: datetime, standards: tuple[ServiceStandard, ...] = STANDARDS
+) -> pl.DataFrame:
     """One row per ticket and standard it falls under: elapsed minutes and met / missed / pending."""
     parts = []
     for standard in standards:
@@ -68,8 +76,10 @@ def standard_status(tickets: pl.DataFrame, as_of: datetime, standards: tuple[Ser
             tickets.filter(within).with_columns(
                 standard=pl.lit(standard.key),
                 elapsed_min=elapsed,
-                status=pl.when(elapsed > limit).then(pl.lit("missed"))
-                .when(pl.col("closed_at").is_null()).then(pl.lit("pending"))
+                status=pl.when(elapsed > limit)
+                .then(pl.lit("missed"))
+                .when(pl.col("closed_at").is_null())
+                .then(pl.lit("pending"))
                 .otherwise(pl.lit("met")),
             )
         )
@@ -94,11 +104,33 @@ def service_standards(tickets: pl.DataFrame, as_of: datetime, locale: str = "zh_
     for standard in STANDARDS:
         mine = status.filter(pl.col("standard") == standard.key)["status"]
         met, missed = int((mine == "met").sum()), int((mine == "missed").sum())
-        rows.append((standard.key, standard.label.get(locale), mine.len(), met, missed, mine.len() - met - missed, standard.target))
+        rows.append(
+            (
+                standard.key,
+                standard.label.get(locale),
+                mine.len(),
+                met,
+                missed,
+                mine.len() - met - missed,
+                standard.target,
+            )
+        )
     rated = satisfaction(tickets)
     missed = int(rated["rated"] - rated["satisfied"])
-    rows.append(("satisfaction", SATISFACTION.get(locale), int(rated["rated"]), int(rated["satisfied"]), missed, 0, SATISFACTION_TARGET))
-    table = pl.DataFrame(rows, schema=["standard", "label", "tickets", "met", "missed", "pending", "target"], orient="row")
+    rows.append(
+        (
+            "satisfaction",
+            SATISFACTION.get(locale),
+            int(rated["rated"]),
+            int(rated["satisfied"]),
+            missed,
+            0,
+            SATISFACTION_TARGET,
+        )
+    )
+    table = pl.DataFrame(
+        rows, schema=["standard", "label", "tickets", "met", "missed", "pending", "target"], orient="row"
+    )
     decided = pl.col("met") + pl.col("missed")
     return table.with_columns(rate=pl.when(decided > 0).then(pl.col("met") / decided)).with_columns(
         breach=(pl.col("rate") < pl.col("target")).fill_null(False)
@@ -111,7 +143,9 @@ def standards_by_day(tickets: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     where a standard had no ticket."""
     status = standard_status(tickets, as_of).filter(pl.col("status") != "pending")
     days = tickets.select(day=pl.date_range(pl.col("created_at").dt.date().min(), pl.col("created_at").dt.date().max()))
-    rates = status.group_by(day=pl.col("created_at").dt.date(), standard="standard").agg(rate=(pl.col("status") == "met").mean())
+    rates = status.group_by(day=pl.col("created_at").dt.date(), standard="standard").agg(
+        rate=(pl.col("status") == "met").mean()
+    )
     frame = days
     for standard in STANDARDS:
         mine = rates.filter(pl.col("standard") == standard.key).select("day", pl.col("rate").alias(standard.key))
@@ -131,7 +165,9 @@ def tickets_by_week(tickets: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
         satisfaction_rate=(pl.col("satisfaction").drop_nulls() >= SATISFIED).mean(),
     )
     for standard in STANDARDS:
-        mine = rates.filter(pl.col("standard") == standard.key).select("week", pl.col("rate").alias(f"{standard.key}_rate"))
+        mine = rates.filter(pl.col("standard") == standard.key).select(
+            "week", pl.col("rate").alias(f"{standard.key}_rate")
+        )
         frame = frame.join(mine, on="week", how="left")
     return frame.sort("week")
 
@@ -169,7 +205,9 @@ def by_type(tickets: pl.DataFrame, locale: str = "zh_CN") -> pl.DataFrame:
             handling_min=_handling().median(),
             satisfaction_rate=(pl.col("satisfaction").drop_nulls() >= SATISFIED).mean(),
         )
-        .with_columns(label=type_label(pl.col("ticket_type"), locale), share=pl.col("tickets") / pl.col("tickets").sum())
+        .with_columns(
+            label=type_label(pl.col("ticket_type"), locale), share=pl.col("tickets") / pl.col("tickets").sum()
+        )
         .select("ticket_type", "label", "tickets", "share", "open", "handling_min", "satisfaction_rate")
         .sort(["tickets", "ticket_type"], descending=[True, False])
     )

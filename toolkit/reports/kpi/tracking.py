@@ -47,15 +47,32 @@ def overdue_counts(worklist: pl.DataFrame, by: str) -> pl.DataFrame:
     first; rule and severity keep their labels and severity its order (critical first)."""
     label = {"rule": "rule_label", "severity": "severity_label"}.get(by)
     keys = [by, label] if label and label in worklist.columns else [by]
-    counts = worklist.group_by(keys).agg(shipments=pl.len()).with_columns(share=pl.col("shipments") / max(worklist.height, 1))
+    counts = (
+        worklist.group_by(keys)
+        .agg(shipments=pl.len())
+        .with_columns(share=pl.col("shipments") / max(worklist.height, 1))
+    )
     if by == "severity":
-        rank = pl.col("severity").replace_strict({s: i for i, s in enumerate(SEVERITY_ORDER)}, default=len(SEVERITY_ORDER))
+        rank = pl.col("severity").replace_strict(
+            {s: i for i, s in enumerate(SEVERITY_ORDER)}, default=len(SEVERITY_ORDER)
+        )
         return counts.sort(rank)
     return counts.sort(["shipments", by], descending=[True, False])
 
 
-TOP_COLUMNS = ("waybill", "rule_label", "severity_label", "carrier", "route", "overdue_by_text", "stage_label",
-               "last_location", "escalate_to", "rounds", "next_follow_up")
+TOP_COLUMNS = (
+    "waybill",
+    "rule_label",
+    "severity_label",
+    "carrier",
+    "route",
+    "overdue_by_text",
+    "stage_label",
+    "last_location",
+    "escalate_to",
+    "rounds",
+    "next_follow_up",
+)
 
 
 def top_overdue(worklist: pl.DataFrame, top: int = 10) -> pl.DataFrame:
@@ -90,7 +107,9 @@ def delivery_summary(status: pl.DataFrame, as_of: datetime) -> dict[str, int]:
     return {**delivery_counts(states), "no_events": int((status["events"] == 0).sum()), **own}
 
 
-def timely_pickup(status: pl.DataFrame, by: str | Sequence[str], as_of: datetime, target: float = PICKUP_TARGET) -> pl.DataFrame:
+def timely_pickup(
+    status: pl.DataFrame, by: str | Sequence[str], as_of: datetime, target: float = PICKUP_TARGET
+) -> pl.DataFrame:
     """及时提货率 per `by` (branch, salesperson …): shipments decided, picked up on time, the
     rate, and whether it is below `target`; the worst first."""
     keys = [by] if isinstance(by, str) else list(by)
@@ -115,13 +134,17 @@ def origin_analysis(status: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
             picked_up=pl.col("picked_up_at").is_not_null().sum(),
             pickup_rate=pl.col("picked_up_on_time").fill_null(False).filter(decided).mean(),
         )
-        .with_columns(not_picked_up=pl.col("shipments") - pl.col("picked_up"), share=pl.col("shipments") / status.height)
+        .with_columns(
+            not_picked_up=pl.col("shipments") - pl.col("picked_up"), share=pl.col("shipments") / status.height
+        )
         .select("origin", "shipments", "share", "picked_up", "not_picked_up", "pickup_rate")
         .sort(["shipments", "origin"], descending=[True, False])
     )
 
 
-def late_delivery(status: pl.DataFrame, by: str | Sequence[str], as_of: datetime, min_shipments: int = 1) -> pl.DataFrame:
+def late_delivery(
+    status: pl.DataFrame, by: str | Sequence[str], as_of: datetime, min_shipments: int = 1
+) -> pl.DataFrame:
     """Late-delivery rate per `by` (carrier, route …): shipments decided, of them delivered on
     time, delivered late, and not delivered past the due time (open_overdue), and the rate of the
     last two; the worst first, groups of at least `min_shipments` decided shipments. A `route`
@@ -136,15 +159,32 @@ def late_delivery(status: pl.DataFrame, by: str | Sequence[str], as_of: datetime
         .agg(shipments=pl.len(), **{name: (state == name).sum() for name in _DECIDED})
         .with_columns(late_rate=(pl.col("delivered_late") + pl.col("open_overdue")) / pl.col("shipments"))
         .filter(pl.col("shipments") >= min_shipments)
-        .sort(["late_rate", pl.col("delivered_late") + pl.col("open_overdue"), *keys], descending=[True, True, *[False] * len(keys)])
+        .sort(
+            ["late_rate", pl.col("delivered_late") + pl.col("open_overdue"), *keys],
+            descending=[True, True, *[False] * len(keys)],
+        )
     )
 
 
 def weekly_rates(status: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     """Per week (Monday) of the order time: shipments, on-time pickup rate, late-delivery rate."""
     week = week_of(pl.col("order_time"))
-    pickup = status.filter(_pickup_decided(status, as_of)).group_by(week).agg(pickup_rate=pl.col("picked_up_on_time").fill_null(False).mean())
+    pickup = (
+        status.filter(_pickup_decided(status, as_of))
+        .group_by(week)
+        .agg(pickup_rate=pl.col("picked_up_on_time").fill_null(False).mean())
+    )
     state = pl.col("delivery_state")
-    late = (status.with_columns(_delivery_state(status, as_of)).filter(state.is_in(_DECIDED))
-            .group_by(week).agg(late_rate=state.is_in(_LATE).mean()))
-    return status.group_by(week).agg(shipments=pl.len()).join(pickup, on="week", how="left").join(late, on="week", how="left").sort("week")
+    late = (
+        status.with_columns(_delivery_state(status, as_of))
+        .filter(state.is_in(_DECIDED))
+        .group_by(week)
+        .agg(late_rate=state.is_in(_LATE).mean())
+    )
+    return (
+        status.group_by(week)
+        .agg(shipments=pl.len())
+        .join(pickup, on="week", how="left")
+        .join(late, on="week", how="left")
+        .sort("week")
+    )

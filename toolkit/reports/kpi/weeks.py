@@ -30,7 +30,11 @@ def week_over_week(weekly: pl.DataFrame, week: date, measures: list[str] | None 
     for name in names:
         now, before = value(this, name), value(last, name)
         rows.append((name, now, before, None if now is None or before is None else now - before))
-    return pl.DataFrame(rows, schema={"measure": pl.String, "this_week": pl.Float64, "last_week": pl.Float64, "change": pl.Float64}, orient="row")
+    return pl.DataFrame(
+        rows,
+        schema={"measure": pl.String, "this_week": pl.Float64, "last_week": pl.Float64, "change": pl.Float64},
+        orient="row",
+    )
 
 
 def instant(moment: datetime, frame: pl.DataFrame, column: str) -> pl.Expr:
