@@ -14,6 +14,7 @@ from toolkit.display import header
 from toolkit.fields import Field, Kind
 from toolkit.i18n import EN, ZH, Text
 from toolkit.labels import CLAIM_LABELS, LABELS, SHIPMENT_LABELS, column_labels, field, label
+from toolkit.messages.job import RENDER_MESSAGES
 from toolkit.messages.outbox import write_outbox
 from toolkit.messages.render import RenderResult
 from toolkit.orders.fields import ORDER_FIELDS
@@ -23,31 +24,9 @@ from toolkit.reports.tickets import TICKET_FIELDS
 from toolkit.rules import FINDING_SCHEMA
 from toolkit.tracking.presets import EVENT_FIELDS, SHIPMENT_FIELDS
 from toolkit.tracking.report import PEOPLE_COLUMNS, write_batches_xlsx, write_worklist_xlsx
+from toolkit.tracking.worklist import BATCH_COLUMNS
 
-OUTBOX_COLUMNS = (
-    "role",
-    "recipient",
-    "phone",
-    "content",
-    "chars",
-    "encoding",
-    "parts",
-    "serial",
-    "source_row",
-    "shortened",
-)
-BATCH_COLUMNS = (
-    "carrier",
-    "route",
-    "origin",
-    "destination",
-    "late",
-    "worst_severity",
-    "max_overdue_by",
-    "oldest_due",
-    "rules",
-    "waybills",
-)
+OUTBOX_COLUMNS = RENDER_MESSAGES.publishes["outbox"]
 
 
 def test_a_label_is_the_pages_own_header_first_then_the_vocabulary_then_the_name() -> None:

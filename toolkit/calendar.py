@@ -16,7 +16,7 @@ from functools import cached_property
 import chinese_calendar
 import polars as pl
 
-from toolkit.timezones import localize
+from toolkit.timezones import DEFAULT_TIMEZONE, localize
 
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2035, 12, 31)
@@ -44,7 +44,7 @@ class WorkCalendar:
     work_end: time = time(17, 0)
     closures: tuple[date, ...] = ()
     extra_workdays: tuple[date, ...] = ()
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     covered_years: range = field(default_factory=_library_years)
 
     def is_workday(self, day: date) -> bool:

@@ -44,3 +44,14 @@ def localize(naive: pl.Expr, timezone: str) -> pl.Expr:
         timezone, ambiguous=AMBIGUOUS_RULE, non_existent="null"
     )
     return pl.coalesce(exact, after_gap)
+
+
+def moment(as_of: datetime | str | None, timezone: str = DEFAULT_TIMEZONE) -> datetime:
+    """A run's 'now' in `timezone`: an ISO string or a datetime (a naive one read in that zone),
+    or the present moment."""
+    zone = ZoneInfo(timezone)
+    if isinstance(as_of, str):
+        as_of = datetime.fromisoformat(as_of)
+    if as_of is None:
+        return datetime.now(zone)
+    return (as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=zone)).astimezone(zone)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import phonenumbers
 import polars as pl
 
-from toolkit.timezones import localize
+from toolkit.timezones import DEFAULT_TIMEZONE, localize
 
 __all__ = [
     "clean_text",
@@ -202,7 +202,7 @@ _SERIAL_MIN, _SERIAL_MAX = 20000, 80000  # 1954-10-03 .. 2119-01-10
 _EXCEL_EPOCH = pl.datetime(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's 1900-02-29
 
 
-def parse_datetime(e: pl.Expr, tz: str = "Asia/Shanghai") -> pl.Expr:
+def parse_datetime(e: pl.Expr, tz: str = DEFAULT_TIMEZONE) -> pl.Expr:
     """A timestamp as `Datetime("us", tz)`; naive times are local to `tz`.
 
     Accepts `2026-11-22 09:05[:00]`, `2026/11/22 9:05`, `2026年11月22日 09:05`,

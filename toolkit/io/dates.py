@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from toolkit.io import cells
-from toolkit.timezones import localize
+from toolkit.timezones import DEFAULT_TIMEZONE, localize
 
 __all__ = [
     "TimeReading",
@@ -113,7 +113,7 @@ class TimeReading:
     time more than `future_days` after `as_of` (a `12-30 18:00` read on 2 January is last year's).
     """
 
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     formats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     as_of: datetime | None = None
     future_days: int = 31

@@ -18,7 +18,6 @@ from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from toolkit.config import LoadedConfig
 from toolkit.errors import ConfigError, ExitCode, InputError, OutputError, ToolkitError
@@ -30,6 +29,7 @@ from toolkit.pipeline.lock import BatchLock
 from toolkit.pipeline.record import BatchRun, JobRecord
 from toolkit.pipeline.run_folder import MANIFEST, RunFolder
 from toolkit.registry import JOB_KINDS, load_config
+from toolkit.timezones import moment
 from toolkit.version import __version__
 
 
@@ -37,17 +37,6 @@ class Reporter(Protocol):
     def job_started(self, name: str, kind: str) -> None: ...
     def job_finished(self, record: JobRecord) -> None: ...
     def log(self, message: str) -> None: ...
-
-
-def batch_moment(as_of: datetime | str | None, timezone: str) -> datetime:
-    """The run's 'now' in the batch's time zone: an ISO string or a datetime, a naive one read
-    in that zone."""
-    zone = ZoneInfo(timezone)
-    if isinstance(as_of, str):
-        as_of = datetime.fromisoformat(as_of)
-    if as_of is None:
-        return datetime.now(zone)
-    return (as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=zone)).astimezone(zone)
 
 
 def _dependencies(job: Any) -> list[JobOutputRef | JobFileRef]:
@@ -86,7 +75,7 @@ def run_batch(
     the batch's, and it defaults to now; the run date defaults to the as-of day."""
     loaded = config if isinstance(config, LoadedConfig) else load_config(config)
     reporter = reporter or _PlainReporter()
-    as_of = batch_moment(as_of, loaded.model.timezone)
+    as_of = moment(as_of, loaded.model.timezone)
     config = loaded.model
     run_date = run_date or as_of.date()
     selected = only if only else list(config.jobs)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -15,8 +14,10 @@ from toolkit.calendar import WorkCalendar
 from toolkit.claims.fields import CLAIM_FIELDS
 from toolkit.claims.prepare import REQUIRED, Deadlines, prepare_claims
 from toolkit.fields import alias_table
+from toolkit.i18n import DEFAULT_LOCALE
 from toolkit.io import TableSource, read_table
 from toolkit.reports.tickets import read_tickets
+from toolkit.timezones import DEFAULT_TIMEZONE, moment
 
 
 def _table(folder: str | Path | None, name: str) -> pl.DataFrame | None:
@@ -24,15 +25,6 @@ def _table(folder: str | Path | None, name: str) -> pl.DataFrame | None:
         return None
     path = Path(folder) / f"{name}.parquet"
     return pl.read_parquet(path, glob=False) if path.is_file() else None
-
-
-def moment(as_of: str | datetime | None, timezone: str = "Asia/Shanghai") -> datetime:
-    """The report's 'now' as an aware datetime (an ISO string from the batch, or now)."""
-    zone = ZoneInfo(timezone)
-    if as_of is None:
-        return datetime.now(zone)
-    value = datetime.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-    return value if value.tzinfo else value.replace(tzinfo=zone)
 
 
 @dataclass
@@ -59,7 +51,7 @@ def load_daily(
     tickets: str | Path | None = None,
     run_date: str | date | None = None,
     as_of: str | datetime | None = None,
-    timezone: str = "Asia/Shanghai",
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> DailyInputs:
     """The daily report's tables from the job folders (`orders`, `sms`, `overdue`) and files."""
     now = moment(as_of, timezone)
@@ -78,7 +70,17 @@ def load_daily(
     )
 
 
-def read_claims(path: str | Path, as_of: date, timezone: str = "Asia/Shanghai", locale: str = "zh_CN") -> pl.DataFrame:
+def salespeople(directory: str | Path) -> pl.DataFrame:
+    """branch → salesperson from the branch directory, read as every table input is read (any
+    encoding or delimiter, a spreadsheet too); the first row of a branch named twice counts."""
+    aliases = {"branch": ("branch",), "salesperson": ("salesperson",)}
+    with read_table(TableSource(path=Path(directory)), aliases, required=list(aliases)) as table:
+        return table.frame.select("branch", "salesperson").unique("branch", keep="first", maintain_order=True).collect()
+
+
+def read_claims(
+    path: str | Path, as_of: date, timezone: str = DEFAULT_TIMEZONE, locale: str = DEFAULT_LOCALE
+) -> pl.DataFrame:
     """The claims ledger typed, with every deadline (`toolkit.claims.prepare.prepare_claims`);
     claims the letters job would refuse (unreadable dates, amounts) are left out."""
     with read_table(TableSource(path=Path(path)), alias_table(CLAIM_FIELDS), required=REQUIRED) as table:
@@ -113,8 +115,8 @@ def load_weekly(
     directory: str | Path | None = None,
     run_date: str | date | None = None,
     as_of: str | datetime | None = None,
-    timezone: str = "Asia/Shanghai",
-    locale: str = "zh_CN",
+    timezone: str = DEFAULT_TIMEZONE,
+    locale: str = DEFAULT_LOCALE,
 ) -> WeeklyInputs:
     """The weekly report's tables: the overdue job's folder, the ticket export, the claims ledger,
     and the branch directory (branch → salesperson) for pickup rates per salesperson."""
@@ -123,12 +125,7 @@ def load_weekly(
     yesterday = run_day - timedelta(days=1)
     status = _table(overdue, "shipment_status")
     if status is not None and directory is not None:
-        people = (
-            pl.read_csv(directory, infer_schema=False, glob=False)
-            .select("branch", "salesperson")
-            .unique("branch", keep="first")
-        )
-        status = status.join(people, on="branch", how="left")
+        status = status.join(salespeople(directory), on="branch", how="left")
     return WeeklyInputs(
         as_of=now,
         week=yesterday - timedelta(days=yesterday.weekday()),

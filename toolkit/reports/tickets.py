@@ -13,6 +13,7 @@ from toolkit.io import TableSource, read_table
 from toolkit.io.dates import TimeReading
 from toolkit.labels import field
 from toolkit.parse import parse_fields
+from toolkit.timezones import DEFAULT_TIMEZONE
 
 # Each field's labels are the vocabulary's (toolkit.labels); the aliases are the other headers exports use.
 TICKET_FIELDS: tuple[Field, ...] = (
@@ -66,7 +67,7 @@ def typed_tickets(frame: pl.LazyFrame, timezone: str) -> pl.DataFrame:
     )
 
 
-def read_tickets(path: str | Path, timezone: str = "Asia/Shanghai") -> pl.DataFrame:
+def read_tickets(path: str | Path, timezone: str = DEFAULT_TIMEZONE) -> pl.DataFrame:
     """A ticket export (csv/xlsx/parquet, Chinese or English headers) as typed tickets."""
     required = ["ticket_id", "ticket_type", "created_at"]
     with read_table(TableSource(path=Path(path)), alias_table(TICKET_FIELDS), required=required) as table:

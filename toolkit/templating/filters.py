@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
-from toolkit.i18n import EN
+from toolkit.i18n import DEFAULT_LOCALE, EN
 from toolkit.masking import mask_phone
 
 _WEEKDAYS_ZH = "一二三四五六日"
@@ -44,14 +44,14 @@ def cny(value: float | int | str | Decimal | None, style: str = "symbol") -> str
     return f"{sign}¥{abs(amount):,.2f}"
 
 
-def cn_date(value: date | datetime | None, locale: str = "zh_CN") -> str:
+def cn_date(value: date | datetime | None, locale: str = DEFAULT_LOCALE) -> str:
     """`11月22日` (English: `22 Nov`)."""
     if value is None:
         return ""
     return value.strftime("%d %b").lstrip("0") if locale == EN else f"{value.month}月{value.day}日"
 
 
-def cn_hour(value: datetime | None, locale: str = "zh_CN") -> str:
+def cn_hour(value: datetime | None, locale: str = DEFAULT_LOCALE) -> str:
     """`15点` or `15点30分` (English: `15:00`, `15:30`); `{{ due|cn_hour }}前` gives 15点前."""
     if value is None:
         return ""
@@ -60,14 +60,14 @@ def cn_hour(value: datetime | None, locale: str = "zh_CN") -> str:
     return f"{value.hour}点" + (f"{value.minute}分" if value.minute else "")
 
 
-def weekday(value: date | datetime | None, locale: str = "zh_CN") -> str:
+def weekday(value: date | datetime | None, locale: str = DEFAULT_LOCALE) -> str:
     """`周一` … `周日` (English: `Mon` … `Sun`)."""
     if value is None:
         return ""
     return _WEEKDAYS_EN[value.weekday()] if locale == EN else f"周{_WEEKDAYS_ZH[value.weekday()]}"
 
 
-def duration(value: timedelta | float | int | None, locale: str = "zh_CN") -> str:
+def duration(value: timedelta | float | int | None, locale: str = DEFAULT_LOCALE) -> str:
     """A timedelta, or a number of hours: `2小时30分`, `45分`, `3小时` (English: `2 h 30 min`)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
@@ -92,7 +92,7 @@ def num(value: float | int | None) -> str:
 
 
 def pickup_hint(
-    order_time: datetime | None, locale: str = "zh_CN", cutoff: time = time(10), last: time = time(16)
+    order_time: datetime | None, locale: str = DEFAULT_LOCALE, cutoff: time = time(10), last: time = time(16)
 ) -> str:
     """The pickup-before hint of a dispatch SMS, by the manual's cut-offs: ordered before the
     morning cut-off → `15点前`; before 16:00 → `当天`; later → `次日上午`."""

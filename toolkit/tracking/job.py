@@ -45,6 +45,7 @@ from toolkit.tracking.vocabulary import (
     unknown_statuses_plan,
 )
 from toolkit.tracking.worklist import (
+    BATCH_COLUMNS,
     RULES,
     WORKLIST_COLUMNS,
     batches,
@@ -373,18 +374,7 @@ PUBLISHES = {
         "status_stage",
         "delivery_state",
     ),  # every shipment
-    "batches": (
-        "carrier",
-        "route",
-        "origin",
-        "destination",
-        "late",
-        "worst_severity",
-        "max_overdue_by",
-        "oldest_due",
-        "rules",
-        "waybills",
-    ),  # late shipments grouped by carrier and route
+    "batches": BATCH_COLUMNS,  # late shipments grouped by carrier and route
 }
 
 FLAG_OVERDUE = JobKind("flag_overdue", FlagOverdueConfig, run, check, publishes=PUBLISHES)

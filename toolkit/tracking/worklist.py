@@ -193,6 +193,21 @@ def build_worklist(
     return frame.select(*WORKLIST_COLUMNS, "severity_rank")
 
 
+BATCH_COLUMNS = (
+    "carrier",
+    "route",
+    "origin",
+    "destination",
+    "late",
+    "worst_severity",
+    "max_overdue_by",
+    "oldest_due",
+    "rules",
+    "waybills",
+)
+"""One row per carrier and route with enough late shipments to raise with the carrier."""
+
+
 def batches(worklist: pl.DataFrame, sla: Sla) -> pl.DataFrame:
     """Carrier × route with at least `min_late` late shipments: one item to raise with the carrier."""
     late = worklist.filter(pl.col("rule").is_in(sla.batch.rules))
@@ -211,16 +226,5 @@ def batches(worklist: pl.DataFrame, sla: Sla) -> pl.DataFrame:
             route=pl.concat_str(pl.col("origin").fill_null("?"), pl.lit("→"), pl.col("destination").fill_null("?"))
         )
         .sort(["late", "carrier", "route"], descending=[True, False, False])
-        .select(
-            "carrier",
-            "route",
-            "origin",
-            "destination",
-            "late",
-            "worst_severity",
-            "max_overdue_by",
-            "oldest_due",
-            "rules",
-            "waybills",
-        )
+        .select(BATCH_COLUMNS)
     )

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from toolkit.i18n import Text
+from toolkit.i18n import DEFAULT_LOCALE, Text
 from toolkit.reports.kpi.weeks import instant, week_of
 from toolkit.reports.tickets import QUERY_TYPES, type_label
 
@@ -97,7 +97,7 @@ def satisfaction(tickets: pl.DataFrame) -> dict[str, float]:
     }
 
 
-def service_standards(tickets: pl.DataFrame, as_of: datetime, locale: str = "zh_CN") -> pl.DataFrame:
+def service_standards(tickets: pl.DataFrame, as_of: datetime, locale: str = DEFAULT_LOCALE) -> pl.DataFrame:
     """Each standard (and satisfaction): tickets, met, missed, pending, rate, target, breach."""
     status = standard_status(tickets, as_of)
     rows = []
@@ -195,7 +195,7 @@ def _handling() -> pl.Expr:
     return _minutes(pl.col("closed_at"), pl.col("created_at"))
 
 
-def by_type(tickets: pl.DataFrame, locale: str = "zh_CN") -> pl.DataFrame:
+def by_type(tickets: pl.DataFrame, locale: str = DEFAULT_LOCALE) -> pl.DataFrame:
     """Per ticket type: tickets, share, open, median handling minutes, satisfaction rate."""
     return (
         tickets.group_by("ticket_type")
@@ -224,7 +224,7 @@ def by_channel(tickets: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def problem_types(tickets: pl.DataFrame, locale: str = "zh_CN", top: int = 10) -> pl.DataFrame:
+def problem_types(tickets: pl.DataFrame, locale: str = DEFAULT_LOCALE, top: int = 10) -> pl.DataFrame:
     """The most frequent problems (type and problem), with their share of all tickets."""
     return (
         tickets.group_by("ticket_type", "problem")
@@ -262,7 +262,7 @@ def by_agent(tickets: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     return base.join(on_time, on="agent", how="left").sort(["on_time_rate", "agent"], nulls_last=True)
 
 
-def late_tickets(tickets: pl.DataFrame, as_of: datetime, locale: str = "zh_CN", top: int = 10) -> pl.DataFrame:
+def late_tickets(tickets: pl.DataFrame, as_of: datetime, locale: str = DEFAULT_LOCALE, top: int = 10) -> pl.DataFrame:
     """Tickets that missed a standard (closed late or still open past the limit), longest first."""
     status = standard_status(tickets, as_of).filter(pl.col("status") == "missed")
     return (
