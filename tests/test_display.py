@@ -50,7 +50,9 @@ def test_cards_mark_a_breach() -> None:
 def test_results_of_a_batch_show_themselves_as_html(team_folder: Path) -> None:
     run = tk.run(str(team_folder / "config" / "daily.yaml"), as_of="2026-11-22 09:00")
     batch = run._repr_html_()
-    assert "批次 daily · 2026-11-22 · done" in batch and ">orders</td>" in batch and "rows_in 2,000" in batch
+    assert (
+        "批次 daily · 2026-11-22 · 完成" in batch and ">orders</td>" in batch and "读入行数 2,000" in batch
+    )  # zh words
 
     checked = run["orders"]._repr_html_()
     assert "核单结果" in checked and "2,000" in checked and "1,858" in checked  # read and accepted

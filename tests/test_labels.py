@@ -91,7 +91,15 @@ def test_the_worklist_sheet_and_the_report_tables_call_a_column_the_same(tmp_pat
 def test_the_batches_sheet_is_headed_with_the_vocabulary(tmp_path: Path) -> None:
     write_batches_xlsx(pl.DataFrame({c: ["x"] for c in BATCH_COLUMNS}), tmp_path / "batches.xlsx", EN)
     sheet = openpyxl.load_workbook(tmp_path / "batches.xlsx").active
-    assert [c.value for c in sheet[1]] == [label(c, EN) for c in BATCH_COLUMNS]
+    hours = {"max_overdue_by": "Max overdue (working hours)"}  # a number of hours there, to sort by
+    assert [c.value for c in sheet[1]] == [hours.get(c) or label(c, EN) for c in BATCH_COLUMNS]
+
+
+def test_the_batches_sheet_says_severities_and_rules_in_words(tmp_path: Path) -> None:
+    batch = {c: ["x"] for c in BATCH_COLUMNS} | {"worst_severity": ["critical"], "rules": ["delivery_overdue、stalled"]}
+    write_batches_xlsx(pl.DataFrame(batch), tmp_path / "batches.xlsx", ZH)
+    row = [c.value for c in openpyxl.load_workbook(tmp_path / "batches.xlsx").active[2]]
+    assert "紧急" in row and "超过配送时效、长时间无更新" in row
 
 
 def test_the_outbox_file_is_headed_with_the_vocabulary(tmp_path: Path) -> None:

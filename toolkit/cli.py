@@ -4,16 +4,22 @@ and prints any error as one line with the right exit code."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
-from toolkit.console import RunReporter
+from toolkit.console import RunReporter, describe
 from toolkit.errors import ExitCode, ToolkitError
-from toolkit.pipeline import run_batch
+from toolkit.i18n import Text
+from toolkit.labels import RUN_LABELS, label
+from toolkit.pipeline import JobRecord, run_batch
+from toolkit.pipeline.history import history_path, runs
 from toolkit.preflight import check_batch
 from toolkit.registry import BatchConfig, load_config
 from toolkit.samples import write_samples
@@ -64,7 +70,7 @@ def run(
     reporter = RunReporter(log_file=log_file)
     try:
         loaded = load_config(config)
-        reporter.secrets = loaded.document.secrets
+        reporter.secrets, reporter.locale = loaded.document.secrets, loaded.model.locale
         batch = run_batch(loaded, run_date=day, only=only, as_of=moment, reporter=reporter)
     except ToolkitError as error:
         for line in error.one_line().splitlines():  # several config errors: `error: ` before each
@@ -86,6 +92,89 @@ def check(config: ConfigArg) -> None:
     if not report.ok:
         raise typer.Exit(int(ExitCode.BAD_INPUT))
     print(f"{config}: ok ({report.jobs} job{'s' if report.jobs != 1 else ''})")
+
+
+_HISTORY_HEADINGS = (
+    Text("运行日期", "Run date"),
+    Text("截至", "As of"),
+    Text("状态", "Status"),
+    Text("用时", "Time"),
+    Text("作业", "Jobs"),
+    Text("运行目录 / 错误", "Run folder / error"),
+)
+_JOB_DETAIL = Text("计数 / 错误", "Counts / error")
+_STATUS_STYLE = {"done": "green", "kept": "dim", "failed": "red", "error": "red", "skipped": "yellow"}
+
+
+@app.command()
+def history(
+    config: ConfigArg,
+    last: Annotated[int, typer.Option("--last", help="The last N runs (0: every run).", min=0)] = 20,
+    job: Annotated[str | None, typer.Option("--job", help="One job's runs: status, time, counts, error.")] = None,
+) -> None:
+    """The batch's runs from the run history (history.sqlite in the state folder), oldest first:
+    a table on a terminal, a line a run otherwise. out/index.html shows them too."""
+    try:
+        settings = load_config(config).model
+    except ToolkitError as error:
+        raise _fail(error.one_line(), error.exit_code) from None
+    db = history_path(settings.state)
+    try:
+        frame = runs(db, batch=settings.batch, last=last or None, job=job)
+    except sqlite3.Error as error:
+        raise _fail(f"{db}: cannot read the run history: {error}", ExitCode.BAD_INPUT) from None
+    if frame.height == 0:
+        print(f"no runs of {settings.batch}{f' with job {job}' if job else ''} in {db}")
+        return
+    if not sys.stdout.isatty():
+        for row in frame.iter_rows(named=True):
+            print(_history_line(row, job))
+        return
+    locale = settings.locale
+    table = Table(title=f"{settings.batch} · {db}", title_justify="left")
+    for heading in (*_HISTORY_HEADINGS[:-1], _JOB_DETAIL if job else _HISTORY_HEADINGS[-1]):
+        table.add_column(heading.get(locale), overflow="fold")
+    for row in frame.iter_rows(named=True):
+        if job:  # the job's status, time and counts
+            status, seconds, jobs = row["job_status"], row["job_duration_s"], job
+            where = ", ".join(f"{k} {v:,}" for k, v in json.loads(row["counts"]).items())
+        else:  # the run's, the jobs that did not finish, the run folder
+            status, seconds, where = row["status"], row["duration_s"], row["run_dir"]
+            jobs = f"{row['jobs']}" + (f" ({', '.join(row['failed'])})" if row["failed"] else "")
+        error = row["error"] or ""
+        table.add_row(
+            row["run_date"].isoformat(),
+            f"{datetime.fromisoformat(row['as_of']):%H:%M}",
+            f"[{_STATUS_STYLE.get(status, '')}]{label(status, locale, vocabulary=RUN_LABELS)}[/]",
+            f"{seconds:.1f}s" if seconds is not None else "",
+            jobs,
+            "\n".join(part for part in (where + (" (pruned)" if row["pruned"] else ""), error) if part),
+        )
+    Console().print(table)
+
+
+def _job_record(row: dict) -> JobRecord:
+    return JobRecord(
+        name=row["job"],
+        kind=row["kind"],
+        status=row["job_status"],
+        duration_s=row["job_duration_s"],
+        counts=json.loads(row["counts"]),
+        error=row["error"],
+    )
+
+
+def _history_line(row: dict, job: str | None) -> str:
+    """`2026-11-22 09:00 daily done (exit 0) in 7.3s, 8 jobs: <run folder>`, or with `job` the
+    job's line as the run's log has it."""
+    start = f"{row['run_date']} {datetime.fromisoformat(row['as_of']):%H:%M} {row['batch']}"
+    if job:
+        return f"{start} {row['job']}: {describe(_job_record(row))}"
+    seconds = f" in {row['duration_s']:.1f}s" if row["duration_s"] is not None else ""
+    failed = f" ({', '.join(row['failed'])} not done)" if row["failed"] else ""
+    pruned = " (pruned)" if row["pruned"] else ""
+    error = f" — {row['error']}" if row["error"] else ""
+    return f"{start} {row['status']} (exit {row['exit_code']}){seconds}, {row['jobs']} jobs{failed}: {row['run_dir']}{pruned}{error}"
 
 
 @app.command()

@@ -12,9 +12,37 @@ from rich.console import Console
 from rich.table import Table
 
 from toolkit.config.secrets import Secrets
+from toolkit.display import counts_line
+from toolkit.i18n import DEFAULT_LOCALE, Text
+from toolkit.labels import RUN_LABELS, label
 from toolkit.pipeline import BatchRun, JobRecord
 
 _STYLE = {"done": "green", "kept": "dim", "failed": "red", "error": "red", "skipped": "yellow"}
+_HEADINGS = (
+    Text("作业", "Job"),
+    Text("类型", "Kind"),
+    Text("状态", "Status"),
+    Text("用时", "Time"),
+    Text("计数", "Counts"),
+)
+_TITLE = Text("批次 {batch} · {date}", "Batch {batch} · {date}")
+_FOLDER = Text("运行目录：{path}", "Run folder: {path}")
+
+
+def summary_table(run: BatchRun, locale: str, secrets: Secrets | None = None) -> Table:
+    """The run as one compact table: a row per job, its counts on one wrapped line."""
+    hide = (secrets or Secrets()).hide
+    table = Table(title=hide(_TITLE.format(locale, batch=run.batch, date=run.run_date)), title_justify="left")
+    for heading in _HEADINGS:
+        table.add_column(heading.get(locale), overflow="fold", no_wrap=heading is not _HEADINGS[-1])
+    for record in run.jobs.values():
+        seconds = f"{record.duration_s:.1f}s" if record.duration_s is not None else ""
+        status = f"[{_STYLE.get(record.status, '')}]{label(record.status, locale, vocabulary=RUN_LABELS)}[/]"
+        detail = " — ".join(
+            part for part in (counts_line(record.kind, record.counts, locale), hide(record.error or "")) if part
+        )
+        table.add_row(record.name, label(record.kind, locale, vocabulary=RUN_LABELS), status, seconds, detail)
+    return table
 
 
 def describe(record: JobRecord) -> str:
@@ -39,6 +67,7 @@ class RunReporter:
         self.log_file = log_file.open("a", encoding="utf-8") if log_file else None
         self._status = None
         self.secrets = Secrets()  # the config's `${VAR}` values, once it is loaded: hidden in every line
+        self.locale = DEFAULT_LOCALE  # the batch's, once its config is loaded
 
     def _plain(self, message: str, *, to_stream: bool) -> None:
         line = self.secrets.hide(f"{datetime.now():%Y-%m-%d %H:%M:%S} {message}")
@@ -73,18 +102,9 @@ class RunReporter:
         self._plain(
             f"batch {run.batch} {run.status} (exit {int(run.exit_code)}): {run.run_dir}", to_stream=not self.interactive
         )
-        if not self.interactive:
-            return
-        table = Table(title=self.secrets.hide(f"{run.batch} · {run.run_date}"), title_justify="left")
-        for heading in ("job", "kind", "status", "seconds", "counts"):
-            table.add_column(heading)
-        for record in run.jobs.values():
-            counts = "\n".join(f"{k}: {v:,}" for k, v in record.counts.items())
-            seconds = f"{record.duration_s:.1f}" if record.duration_s is not None else ""
-            status = f"[{_STYLE.get(record.status, '')}]{record.status}[/]"
-            table.add_row(record.name, record.kind, status, seconds, counts or self.secrets.hide(record.error or ""))
-        self.console.print(table)
-        self.console.print(self.secrets.hide(f"run folder: {run.run_dir}"))
+        if self.interactive:
+            self.console.print(summary_table(run, self.locale, self.secrets))
+            self.console.print(self.secrets.hide(_FOLDER.format(self.locale, path=run.run_dir)))
 
     def error(self, message: str) -> None:
         """An error that stops the command: one line on stderr, and in the log file."""

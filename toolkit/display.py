@@ -3,13 +3,19 @@ highlighted breaches, KPI cards, and the `_repr_html_` of the toolkit's result o
 validation result, rendered messages, a batch run, a notebook run) in Jupyter.
 
 Only plain HTML with classes the report stylesheet knows (no scripts, no CSS variables), so the
-same tables go into the HTML report and the email body.
+same tables go into the HTML report and the email body. A table is read on a 390-px phone as often
+as on a desktop: it sits in a box of its own that scrolls sideways (`table-wrap`), never the page,
+and a column of short values keeps each value on one line, so a ten-column table scrolls instead
+of squeezing every cell to one character a line; a column of long texts wraps, but no narrower
+than `WRAP_MIN_WIDTH`. The styles that matter are inline as well as classes, so they hold in
+JupyterLab (no report stylesheet) and in mail clients (which drop `<style>`).
 """
 
 from __future__ import annotations
 
 import html
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,8 +24,8 @@ from typing import Any
 import polars as pl
 
 from toolkit.i18n import EN, ZH, Text
+from toolkit.labels import KIND_COUNT_LABELS, RUN_LABELS, label, rule_title
 from toolkit.labels import LABELS as VOCABULARY
-from toolkit.labels import label
 from toolkit.shipments.counts import DELIVERY_STATES, NO_EVENTS
 from toolkit.templating.filters import duration
 
@@ -64,6 +70,14 @@ _BREACH = ' class="breach" style="background:#fde2e1;color:#8b1a10"'
 _CARD = "display:inline-block;vertical-align:top;min-width:110px;margin:0 8px 8px 0;padding:6px 10px;border:1px solid #d0d7de;border-radius:4px"
 _CARD_BREACH = _CARD + ";border-color:#cf222e;background:#fde2e1"
 _FIGURE = "display:block;font-size:20px"
+# A table's own sideways-scrolling box (the page never scrolls sideways on a phone).
+_WRAP = ' class="table-wrap" style="overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%"'
+NOWRAP_MAX_WIDTH = 24  # display units (a CJK character 2, a Latin one 1): values up to 12 汉字 stay on one line
+WRAP_MIN_WIDTH = "9em"  # a column of longer texts wraps, but stays this wide (not one character a line)
+# Set once on the table (inherited; a style on every cell would cost the mail ~8 KB of its 100)
+# and lifted for the cells of a column of long texts.
+_TABLE = '<table class="report-table" style="white-space:nowrap">'
+_WRAPPED = f' style="white-space:normal;min-width:{WRAP_MIN_WIDTH}"'
 
 
 class Html(str):
@@ -73,12 +87,71 @@ class Html(str):
         return str(self)
 
 
+_UNREADABLE = Text("{field}无法识别", "{field} unreadable")
+# counts of something gone wrong or left aside: news only when there are some
+_QUIET_WHEN_ZERO = (
+    "blank_rows_skipped", "unreadable_", "over_budget", "not_selected", "unknown_", "unmatched_waybills",
+    "repeated_waybills", "bad_order_time", "not_chased", "no_due_time", "refused",
+)  # fmt: skip
+
+
+def count_label(kind: str, name: str, locale: str) -> str:
+    """A count's name as the summary says it: the kind's own word, the run's, the vocabulary's
+    (the overdue job's delivery states among them), `<field>无法识别` for `unreadable_<field>`."""
+    words = {**LABELS, **RUN_LABELS, **KIND_COUNT_LABELS.get(kind, {})}
+    if name.startswith("unreadable_") and name not in words:
+        return _UNREADABLE.format(locale, field=label(name.removeprefix("unreadable_"), locale, vocabulary=words))
+    return label(name, locale, vocabulary=words)
+
+
+def counts_line(kind: str, counts: dict[str, int], locale: str) -> str:
+    """`读入行数 2,000 · 接收 1,843 · 拒收 157 …`: every count, but those of something gone wrong or
+    left aside only when there are some."""
+    shown = [(k, v) for k, v in counts.items() if v or not k.startswith(_QUIET_WHEN_ZERO)]
+    return " · ".join(f"{count_label(kind, k, locale)} {v:,}" for k, v in shown)
+
+
+def findings_for_people(
+    findings: pl.DataFrame, locale: str, severity: Mapping[str, Text] | None = None
+) -> pl.DataFrame:
+    """A findings frame as a page shows it: each rule by its title, each column by its label,
+    the severity in words (`severity`: what error and warning mean for this job)."""
+    words = {level: text.get(locale) for level, text in (severity or SEVERITY).items()}
+    shown = {
+        "rule": lambda rule: rule_title(rule, locale),
+        "column": lambda column: header(column, locale),
+        "severity": lambda level: words.get(level, level),
+    }
+    return findings.with_columns(
+        pl.col(name).replace_strict({v: say(v) for v in findings[name].unique().drop_nulls()}, default=pl.col(name))
+        for name, say in shown.items()
+        if name in findings.columns and findings.schema[name] == pl.String
+    )
+
+
 def word(key: str, locale: str, **values: object) -> str:
     return WORDS[key].format(locale, **values)
 
 
 def header(name: str, locale: str, headers: Mapping[str, str] | None = None) -> str:
     return label(name, locale, headers, LABELS)
+
+
+def display_width(text: str) -> int:
+    """How wide `text` is on screen in half-em units: a CJK or full-width character 2, others 1."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def scroll_box(table_html: str) -> str:
+    """A table in its own box that scrolls sideways when the screen is narrower than the table."""
+    return f"<div{_WRAP}>{table_html}</div>"
+
+
+def _text_cell(values: Iterable[str]) -> str:
+    """The attributes of a text column's cells: none for short values (one line, as the table
+    says), else wrapped but not narrow."""
+    widest = max((display_width(v) for v in values), default=0)
+    return "" if widest <= NOWRAP_MAX_WIDTH else _WRAPPED
 
 
 def guess_format(name: str, dtype: pl.DataType) -> str:
@@ -149,7 +222,7 @@ class HtmlTable:
         names = self.columns()
         kinds = {n: (self.formats or {}).get(n) or guess_format(n, self.frame.schema[n]) for n in names}
         numeric = {n for n, k in kinds.items() if k in ("int", "pct", "minutes", "num", "money")}
-        out = ['<table class="report-table">']
+        out = [_TABLE]
         if self.caption:
             out.append(f"<caption>{html.escape(self.caption)}</caption>")
         out.append(
@@ -161,19 +234,16 @@ class HtmlTable:
             + "</tr></thead><tbody>"
         )
         shown = self.frame.head(self.max_rows)
-        for row in shown.iter_rows(named=True):
-            flagged = bool(self.breach and row.get(self.breach))
-            cells = "".join(
-                f"<td{_NUM if n in numeric else ''}>{html.escape(format_value(row[n], kinds[n], self.locale))}</td>"
-                for n in names
-            )
+        texts = {n: [format_value(v, kinds[n], self.locale) for v in shown[n]] for n in names}
+        attributes = {n: _NUM if n in numeric else _text_cell(texts[n]) for n in names}
+        for i, flagged in enumerate(shown[self.breach] if self.breach else [False] * shown.height):
+            cells = "".join(f"<td{attributes[n]}>{html.escape(texts[n][i])}</td>" for n in names)
             out.append(f"<tr{_BREACH if flagged else ''}>{cells}</tr>")
         out.append("</tbody></table>")
+        page = scroll_box("".join(out))
         if self.frame.height > self.max_rows:
-            out.append(
-                f'<p class="note">{html.escape(word("more_rows", self.locale, n=self.frame.height - self.max_rows))}</p>'
-            )
-        return "".join(out)
+            page += f'<p class="note">{html.escape(word("more_rows", self.locale, n=self.frame.height - self.max_rows))}</p>'
+        return page
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -217,16 +287,18 @@ def week_over_week_table(frame: pl.DataFrame, locale: str = ZH, labels: Mapping[
     format; a change for the worse is highlighted."""
     head = "".join(f"<th{_NUM if n != 'measure' else ''}>{html.escape(header(n, locale))}</th>" for n in frame.columns)
     rows = []
+    names = [(labels or {}).get(m) or header(m, locale) for m in frame["measure"]]
+    measure_cell = _text_cell(names)
     for row in frame.iter_rows(named=True):
         name = row["measure"]
         kind = "int" if guess_format(name, pl.Float64) == "num" else guess_format(name, pl.Float64)
         change = row["change"]
         worse = change is not None and ((change > 0) if name in LOWER_IS_BETTER else (change < 0 and kind in ("pct",)))
         label = (labels or {}).get(name) or header(name, locale)
-        cells = [f"<td>{html.escape(label)}</td>"]
+        cells = [f"<td{measure_cell}>{html.escape(label)}</td>"]
         cells += [
             f"<td{_NUM}>{html.escape(format_value(row[c], kind, locale))}</td>" for c in ("this_week", "last_week")
         ]
         cells.append(f"<td{_NUM}>{html.escape(_signed(change, kind, locale))}</td>")
         rows.append(f"<tr{_BREACH if worse else ''}>{''.join(cells)}</tr>")
-    return Html(f'<table class="report-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return Html(scroll_box(f"{_TABLE}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"))

@@ -22,6 +22,7 @@ from toolkit.io import Table, TableSource, write_parquet
 from toolkit.io.date_detect import unreadable_report
 from toolkit.io.dates import TimeReading, UnreadableTimes
 from toolkit.io.digest import file_sha256
+from toolkit.pages import PageAbout
 from toolkit.templating.environment import MessageTemplate
 
 OUTBOX = "outbox"  # the run folder's mail waiting to be sent, or kept after a failed send
@@ -63,6 +64,7 @@ class OutputRecord:
 class JobContext:
     """Everything a job may use from the batch around it."""
 
+    batch: str
     job_name: str
     run_date: date
     as_of: datetime  # in the batch's time zone
@@ -81,6 +83,13 @@ class JobContext:
     def run_dir(self) -> Path:
         """The run folder being built: the jobs' folders, the outbox, the manifest."""
         return self.out_dir.parent
+
+    def about(self, *inputs: Path | str) -> PageAbout:
+        """What a page of this job is about (batch, run date, as-of, the input files by name)."""
+        names = tuple(Path(i).name for i in inputs)
+        return PageAbout(
+            batch=f"{self.batch} · {self.job_name}", run_date=self.run_date, as_of=self.as_of, inputs=names
+        )
 
     def final_path(self, path: Path) -> Path:
         """Where `path`, written in the run folder being built, is once the run is swapped in."""
@@ -120,7 +129,7 @@ class JobContext:
 
     def source(self, table: TableSource | JobOutputRef) -> TableSource:
         """How to read a job input: a file as configured, or an earlier job's parquet table."""
-        return TableSource(path=self.table_of(table)) if isinstance(table, JobOutputRef) else table
+        return TableSource.of_earlier_job(self.table_of(table)) if isinstance(table, JobOutputRef) else table
 
     @property
     def outbox(self) -> Path:

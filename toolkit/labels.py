@@ -141,7 +141,7 @@ LABELS: dict[str, Text] = {
     "pickup_due": Text("应揽收时间", "Pickup due"),
     "delivery_due": Text("应送达时间", "Delivery due"),
     "worst_severity": Text("最高级别", "Worst severity"),
-    "max_overdue_by": Text("最长超时(工作小时)", "Max overdue (working h)"),
+    "max_overdue_by": Text("最长超时(工作时间)", "Max overdue (working time)"),
     "oldest_due": Text("最早应完成", "Oldest due"),
     "rules": Text("问题类型", "Problems"),
     "waybills": Text("运单号", "Waybills"),
@@ -183,6 +183,92 @@ LABELS: dict[str, Text] = {
     "change": Text("变化", "Change"),
 }
 
+RUN_LABELS: dict[str, Text] = {
+    # a job's kind and status, as the run's summary shows them
+    "validate_orders": Text("核单", "Order check"),
+    "render_messages": Text("短信", "SMS"),
+    "render_letters": Text("信函", "Letters"),
+    "flag_overdue": Text("超时跟踪", "Overdue"),
+    "notebook": Text("报表", "Report"),
+    "email": Text("邮件", "Mail"),
+    "done": Text("完成", "done"),
+    "kept": Text("沿用上次", "kept"),
+    "failed": Text("失败", "failed"),
+    "error": Text("输入有误", "bad input"),
+    "skipped": Text("跳过", "skipped"),
+    # a job's counts (manifest.json's names)
+    "rows_in": Text("读入行数", "Rows read"),
+    "rejected": Text("拒收", "Refused"),
+    "accepted_with_warnings": Text("接收但需致电", "Accepted, call needed"),
+    "blank_rows_skipped": Text("空行跳过", "Blank rows skipped"),
+    "rendered": Text("生成短信", "Messages"),
+    "over_budget": Text("超出条数上限", "Over the parts limit"),
+    "outbox": Text("待发送", "To send"),
+    "not_selected": Text("未选中", "Not selected"),
+    "platform_lines": Text("平台文件行数", "Platform file lines"),
+    "flagged": Text("需跟进", "To chase"),
+    "exception": Text("异常件", "Exceptions"),
+    "pickup_overdue": Text("提货超时", "Pickup overdue"),
+    "delivery_overdue": Text("派送超时", "Delivery overdue"),
+    "uncollected": Text("待取件超时", "Not collected"),
+    "stalled": Text("轨迹停滞", "Stalled"),
+    "critical": Text("紧急", "Critical"),
+    "batches": Text("批量反馈", "Batches for carriers"),
+    "unknown_statuses": Text("未识别的轨迹状态", "Unknown statuses"),
+    "unknown_shipment_statuses": Text("未识别的运单状态", "Unknown shipment statuses"),
+    "unmatched_waybills": Text("无运单的轨迹", "Events without a shipment"),
+    "repeated_waybills": Text("重复运单", "Repeated waybills"),
+    "bad_order_time": Text("下单时间有误", "Bad order time"),
+    "picked_up_late": Text("提货延误", "Picked up late"),
+    "apology": Text("致歉信", "Apologies"),
+    "negotiation": Text("商洽函", "Negotiation letters"),
+    "claims": Text("理赔单", "Claims"),
+    "html_bytes": Text("页面字节", "HTML bytes"),
+    "execute_ms": Text("执行毫秒", "Run ms"),
+    "images": Text("图片", "Images"),
+    "attachments": Text("附件", "Attachments"),
+    "sent": Text("已发送", "Sent"),
+}
+"""The words of a run's summary: job kinds, statuses and the counts jobs report (what a count
+means is in the README and docs/ARCHITECTURE.md); `unreadable_<field>` is said with the field's
+label. Counts whose name means something else in one kind are in `KIND_COUNT_LABELS`."""
+
+RULE_TITLES: dict[str, Text] = {
+    # the order checks (toolkit/orders/checks.py declares them; docs/DOMAIN.md §1.2)
+    "required": Text("必填项为空", "Required field empty"),
+    "not_a_date": Text("日期时间无法识别", "Not a date and time"),
+    "not_a_number": Text("数字无法识别", "Not a number"),
+    "not_an_integer": Text("不是整数", "Not a whole number"),
+    "invalid_phone": Text("电话号码无效", "Invalid phone"),
+    "non_positive": Text("数值须大于0", "Must be above 0"),
+    "piece_overweight": Text("单件超重", "Piece overweight"),
+    "order_overweight": Text("订单超重", "Order overweight"),
+    "piece_oversize": Text("单件超长超大", "Piece oversize"),
+    "order_oversize": Text("订单超长超大", "Order oversize"),
+    "prohibited_goods": Text("违禁品", "Prohibited goods"),
+    "embargoed": Text("禁运", "Embargoed"),
+    "no_packaging": Text("裸装货物", "No packaging"),
+    "used_goods_insured": Text("旧货保价", "Used goods insured"),
+    "bad_payment_method": Text("付款方式无效", "Bad payment method"),
+    "duplicate_order_id": Text("订单号重复", "Duplicate order ID"),
+    "possible_duplicate": Text("疑似重复下单", "Possible duplicate"),
+    "destination_not_served": Text("目的地不在服务范围", "Destination not served"),
+    "future_order_time": Text("下单时间晚于当前", "Order time in the future"),
+    # the SMS jobs' refusals
+    "over_budget": Text("超出条数上限", "Over the parts limit"),
+    "too_long": Text("超过500字", "Over 500 characters"),
+    "invalid_recipient_phone": Text("收信人号码无效", "Invalid recipient number"),
+    "platform_variable": Text("平台变量不合要求", "Platform variable refused"),
+}
+"""What a rule is called where people read it (pages, sheets); the findings keep the rule's id,
+the name to filter by and to write in a rules file. tests/test_labels.py holds that every
+declared order check has a title."""
+
+KIND_COUNT_LABELS: dict[str, dict[str, Text]] = {
+    "render_letters": {"refused": Text("未能出函", "Not written")},  # claims the letters job could not use
+    "email": {"recipients": Text("收件人", "Recipients")},
+}
+
 CLAIM_LABELS: dict[str, Text] = LABELS | {
     "status": Text("理赔状态", "Status"),  # the claim's, not a shipment's or a run's
     "customer_phone": Text("客户电话", "Customer phone"),  # the claimant's, not the consignee's
@@ -203,6 +289,11 @@ def label(
     if headers and name in headers:
         return headers[name]
     return vocabulary[name].get(locale) if name in vocabulary else name
+
+
+def rule_title(rule: str, locale: str) -> str:
+    """A rule as people read it (`RULE_TITLES`); an id without a title is shown as it is."""
+    return label(rule, locale, vocabulary=RULE_TITLES)
 
 
 def column_labels(names: Iterable[str], locale: str, headers: Mapping[str, str] | None = None) -> dict[str, str]:

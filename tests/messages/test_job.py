@@ -41,7 +41,8 @@ def test_every_accepted_order_reaches_the_salesperson_and_the_dispatcher(team_fo
     assert outbox.height == 2 * accepted  # the sample branches all have valid phones
     assert outbox["流水号"].n_unique() == accepted
     first = outbox.row(0, named=True)
-    assert first["短信内容"].startswith(f"[{first['流水号']}]客") and "****" in first["短信内容"]
+    assert first["短信内容"].startswith(f"[{first['流水号']}]客")
+    assert "****" not in first["短信内容"]  # the team's own salesperson and dispatcher (mask: false) call the shipper
     assert first["短信内容"].endswith("]") and int(first["字数"]) == len(first["短信内容"]) + len("【顺达物流】")
     sheet = openpyxl.load_workbook(folder / "outbox.xlsx").active
     assert sheet.max_row == outbox.height + 1 and sheet.cell(2, 3).data_type == "s"
@@ -75,3 +76,16 @@ def test_a_misspelt_template_variable_stops_the_job_before_any_serial_is_used(te
     assert "undefined variable 'goods_nmae'" in run.jobs["dispatch_sms"].error
     assert "dispatch.txt.j2:4:" in run.jobs["dispatch_sms"].error
     assert not (team_folder / "data" / "sms_serial.json").exists()
+
+
+def test_a_day_with_nothing_to_chase_renders_no_follow_up_and_the_batch_goes_on(team_folder: Path) -> None:
+    """An earlier job's empty table (no overdue shipment before the samples' day) is a day with
+    nothing to send, not a bad file."""
+    loaded = load_config(team_folder / "config" / "daily.yaml")
+    early = datetime(2026, 11, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    run = run_batch(loaded, as_of=early, only=["overdue", "follow_up_sms", "delay_notice"])
+    assert run.exit_code == ExitCode.DONE, {name: record.error for name, record in run.jobs.items()}
+    assert run.jobs["overdue"].counts["flagged"] == 0
+    for name in ("follow_up_sms", "delay_notice"):
+        assert run.jobs[name].counts["rows_in"] == run.jobs[name].counts["outbox"] == 0
+        assert pl.read_parquet(run.run_dir / name / "outbox.parquet").height == 0

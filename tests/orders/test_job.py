@@ -11,7 +11,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests.support.files import REPO, replace_once, write
+from tests.support.files import REPO, copy_team, replace_once, write
 from tests.support.reporting import Lines
 from toolkit.pipeline import BatchRun, run_batch
 from toolkit.registry import load_config
@@ -40,11 +40,9 @@ def planted() -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory: pytest.TempPathFactory) -> BatchRun:
-    import shutil
 
     folder = tmp_path_factory.mktemp("team")
-    for name in ("config", "templates", "samples", "notebooks"):
-        shutil.copytree(REPO / name, folder / name)
+    copy_team(folder)
     return run_on(folder)
 
 

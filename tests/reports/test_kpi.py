@@ -174,6 +174,7 @@ def test_orders_kpis() -> None:
     findings = pl.DataFrame(
         {
             "row": [2, 2, 5, 7],
+            "column": ["consignee_name", "consignee_phone", "consignee_name", "order_id"],
             "rule": ["required", "invalid_phone", "required", "possible_duplicate"],
             "severity": ["error", "error", "error", "warning"],
             "message": ["收货人为空", "电话无效", "收货人为空", "疑似重复"],
@@ -190,6 +191,38 @@ def test_orders_kpis() -> None:
     assert kpi.refused_by_rule(findings)["rule"].to_list() == ["required", "invalid_phone"]
     branches = kpi.orders_by_branch(valid, rejected)
     assert branches.rows() == [("杭州", 3, 2, 1, pytest.approx(1 / 3)), ("—", 1, 0, 1, 1.0), ("上海", 1, 1, 0, 0.0)]
+
+
+def test_findings_by_rule_counts_each_column_of_a_rule_under_its_own_message() -> None:
+    """A rule checks several columns: each column is its own row, named by its own message (not
+    by the message most of the rule's findings carry)."""
+    findings = pl.DataFrame(
+        {
+            "row": [2, 3, 4, 5, 6, 7, 8, 9, 10, 7],
+            "column": ["volume_m3"] * 3
+            + ["weight_kg"] * 2
+            + ["pickup_fee"]
+            + ["consignee_phone"] * 3
+            + ["shipper_phone"],
+            "rule": ["not_a_number"] * 6 + ["invalid_phone"] * 4,
+            "severity": ["error"] * 10,
+            "message": ["体积不是有效的数字"] * 3
+            + ["重量不是有效的数字"] * 2
+            + ["提货费不是有效的数字"]
+            + ["收货人电话无效"] * 3
+            + ["发货人电话无效"],
+        }
+    )
+    by_rule = kpi.findings_by_rule(findings, 20)
+    assert by_rule.select("rule", "column", "message", "orders").rows() == [
+        ("invalid_phone", "consignee_phone", "收货人电话无效", 3),
+        ("not_a_number", "volume_m3", "体积不是有效的数字", 3),
+        ("not_a_number", "weight_kg", "重量不是有效的数字", 2),
+        ("invalid_phone", "shipper_phone", "发货人电话无效", 1),
+        ("not_a_number", "pickup_fee", "提货费不是有效的数字", 1),
+    ]
+    assert by_rule["share"].to_list() == pytest.approx([0.15, 0.15, 0.1, 0.05, 0.05])
+    assert kpi.refused_by_rule(findings)["orders"].sum() == 10  # row 7: a pickup fee and a shipper phone
 
 
 def test_sms_kpis() -> None:

@@ -227,6 +227,17 @@ def test_weekly_rates_and_week_over_week(shipments: pl.DataFrame) -> None:
     assert kpi.in_week(shipments, "order_time", date(2026, 11, 16)).height == 5
 
 
+def test_in_week_and_month_take_the_day_in_the_time_zone_of_the_column() -> None:
+    """Monday 07:00 in Shanghai is Sunday 23:00 UTC: it belongs to the week that Monday starts,
+    and the 1st at 07:00 to its month (a cast to Date would give the UTC day)."""
+    early = pl.DataFrame({"order_time": [datetime(2026, 11, 16, 7, tzinfo=TZ)]}, schema={"order_time": STAMP})
+    assert kpi.in_week(early, "order_time", date(2026, 11, 16)).height == 1
+    assert kpi.in_week(early, "order_time", date(2026, 11, 9)).height == 0
+    ledger = claims().with_columns(settled_at=pl.Series([datetime(2026, 12, 1, 7, tzinfo=TZ)] * 4, dtype=STAMP))
+    assert kpi.claim_kpis(ledger, date(2026, 11, 1))["paid_claims"] == 0
+    assert kpi.claim_kpis(ledger, date(2026, 12, 1))["paid_claims"] == 2
+
+
 def test_overdue_counts_summary_and_top_items() -> None:
     worklist = pl.DataFrame(
         {

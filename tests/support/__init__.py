@@ -16,4 +16,8 @@ different folders (tests/orders/test_job.py, tests/tracking/test_job.py).
 - mail_files: real PNGs and an HTML report as the mail tests meet them
 - mail_server: a real SMTP server on 127.0.0.1 (aiosmtpd)
 - samples_reference: a plain-Python reading of the intake rules, for the sample-data tests
+- browser: Debian's headless Chromium through Selenium (`Browser.view(page, width)`: the page's
+  width against the screen's, console errors, characters drawn as boxes); the `browser` fixture
+- report_pages: the daily and weekly reports and their mail, opened as a reader opens them
+- zh_scan: `english_words`, what a Chinese page, sheet, outbox or terminal summary must not show
 """

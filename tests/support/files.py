@@ -3,6 +3,7 @@ text so that an edit whose anchor has drifted fails the test instead of doing no
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,3 +38,14 @@ def replace_all(text: str, old: str, new: str, *, count: int) -> str:
     if found != count:
         raise AssertionError(f"replace_all: the anchor {old!r} occurs {found} times in the text, expected {count}")
     return text.replace(old, new)
+
+
+TEAM_FOLDERS = ("config", "templates", "samples", "notebooks")
+
+
+def copy_team(folder: Path, parts: tuple[str, ...] = TEAM_FOLDERS) -> Path:
+    """The repository's config/, templates/, samples/ and notebooks/ copied into `folder`, as a
+    team keeps them (the `team_folder` fixture, and module-scoped fixtures that run a batch once)."""
+    for part in parts:
+        shutil.copytree(REPO / part, folder / part)
+    return folder

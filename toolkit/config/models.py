@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     NonNegativeInt,
     PositiveFloat,
+    PositiveInt,
     SecretStr,
     ValidationError,
     field_validator,
@@ -111,6 +112,9 @@ class BatchSettings(Strict):
     # beside the config like every other path, also when left out (not wherever cron starts)
     output: Folder = Field(Path("out"), validate_default=True)
     state: Folder = Field(Path("data"), validate_default=True)  # serials and the follow-up log live here
+    # run folders (out/<date>/<batch>/) older than this many days are removed at the end of a run;
+    # their rows stay in the run history. Default: every run folder is kept.
+    keep_days: PositiveInt | None = None
     jobs: dict[JobName, JobConfig]
     smtp: SmtpConfig | None = None
     on_failure: OnFailureConfig | None = None

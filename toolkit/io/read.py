@@ -110,7 +110,7 @@ def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], requir
     raw = _read_raw(path, named, source)
     try:
         columns = map_columns(raw.headers, aliases, source.columns, required, path)
-        if raw.rows == 0:
+        if raw.rows == 0 and not source.may_be_empty:
             raise InputError(f"no data rows below the header (row {source.header_row})", path=path)
         renames = {positional(i): name for i, name in enumerate(columns.names)}
         return Table(

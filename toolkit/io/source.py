@@ -44,6 +44,19 @@ class TableSource(pydantic.BaseModel, extra="forbid"):
     yearless_future_days: int = pydantic.Field(default=31, ge=0)
     """A year-less pattern reads the as-of year, or the year before where that would be more
     than this many days after the run's as-of time."""
+    _earlier_job: bool = pydantic.PrivateAttr(default=False)
+    """An earlier job's table of this run: empty is a day with nothing to do, not a bad file."""
+
+    @classmethod
+    def of_earlier_job(cls, path: Path) -> TableSource:
+        """The parquet table an earlier job of the batch wrote (`input: overdue.worklist`)."""
+        source = cls(path=path)
+        source._earlier_job = True
+        return source
+
+    @property
+    def may_be_empty(self) -> bool:
+        return self._earlier_job
 
     def times(self, time_fields: Iterable[str], timezone: str, as_of: datetime | None) -> TimeReading:
         """How to read this input's time fields: its `date_formats:` (each must name one of

@@ -144,17 +144,20 @@ def run(config: RenderLettersConfig, context: JobContext) -> JobResult:
         context.log(f"warning: {PDF_MISSING}")
 
     job.inputs.extend(InputRecord.of(t.path) for t in templates.values())
+    about = context.about(context.source(config.input).path)
     for kind, template in templates.items():
         rows = index.filter(pl.col("kind") == kind)
         letters = []
         for claim_id, file in rows.select("claim_id", "file").iter_rows():
             letter = template.render({**by_id[claim_id], **shared})
             letters.append(letter)
-            html = template.document_html([letter], title=f"{TITLES[kind].get(context.locale)} {claim_id}")
+            html = template.document_html([letter], title=f"{TITLES[kind].get(context.locale)} {claim_id}", about=about)
             write_text(html, context.output(file))
             if pdf:
                 _pdf(html, context.output(file).with_suffix(".pdf"), context.out_dir)
-        combined = template.document_html(letters, title=f"{TITLES[kind].get(context.locale)} · {context.run_date}")
+        combined = template.document_html(
+            letters, title=f"{TITLES[kind].get(context.locale)} · {context.run_date}", about=about
+        )
         write_text(combined, context.output(f"letters_{kind}.html"))
         job.add_output(context.output(f"letters_{kind}.html"), len(letters))
         if pdf:

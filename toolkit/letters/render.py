@@ -4,6 +4,11 @@ printable document (A4, margins, a page break after each letter, CJK fonts).
 Templates live in one folder: the letter templates (`apology.html.j2`, …), the layout they
 extend, and `document.html.j2` that wraps one letter or a whole batch for printing. They are
 rendered by the message templates' sandboxed, auto-escaping environment with strict names.
+
+The document is printed on A4 (print.css) and read on screens as often, a phone's among them:
+it is given the pages' viewport tag and base styles for the screen only (`page_css`, inside
+`@media screen`, so the print is as print.css alone makes it) and the line saying what the file
+is about (`about`, shown on screen, not printed).
 """
 
 from __future__ import annotations
@@ -19,10 +24,19 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from toolkit.i18n import EN, ZH
+from toolkit.pages import BASE_CSS, FONT_STACK, VIEWPORT, PageAbout
 from toolkit.templating.environment import MessageTemplate, TemplateError, environment
 
 DOCUMENT = "document.html.j2"
-DOCUMENT_VALUES = ("letters", "title", "lang")  # what the document around the letters is rendered with
+DOCUMENT_VALUES = ("letters", "title", "lang", "viewport", "page_css", "about")
+"""What the document around the letters is rendered with: `viewport` the phone's viewport tag,
+`page_css` the pages' base styles on screen (and the about line hidden in print), `about` the
+line saying what the file is about (empty when not given)."""
+PAGE_CSS = Markup(
+    f"@media screen {{\n{BASE_CSS}\np.about {{ font-family: {FONT_STACK}; }}\n}}\n"
+    "@media print {\n  p.about { display: none; }\n}\n"
+)
+"""The pages' base styles for the screen only: print.css alone lays out the print."""
 _MONTHS_EN = (
     "January",
     "February",
@@ -111,10 +125,18 @@ class LetterTemplate:
         """One letter: the inner HTML that `document` wraps."""
         return Markup(self.letter.render(values))
 
-    def document_html(self, letters: Sequence[Markup], title: str) -> str:
-        """One printable HTML file holding `letters`, each on its own pages."""
+    def document_html(self, letters: Sequence[Markup], title: str, about: PageAbout | None = None) -> str:
+        """One printable HTML file holding `letters`, each on its own pages; `about`
+        (JobContext.about) is said above them on screen."""
         return self.document.render(
-            {"letters": letters, "title": title, "lang": "en" if self.locale == EN else "zh-CN"}
+            {
+                "letters": letters,
+                "title": title,
+                "lang": "en" if self.locale == EN else "zh-CN",
+                "viewport": Markup(VIEWPORT),
+                "page_css": PAGE_CSS,
+                "about": Markup(about.html(self.locale)) if about is not None else "",
+            }
         )
 
 

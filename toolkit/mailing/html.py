@@ -6,6 +6,12 @@ attributes (css-inline, variables resolved to their values), what is left of a v
 dropped, scripts and other active content go, and every `data:` or local image becomes a part
 of its own referenced as `cid:`. Gmail clips an HTML body past about 102 KB, so the size is
 measured against a budget.
+
+Read on a phone (QQ Mail, 163 Mail, Outlook, the WeChat browser), the body is one column at most
+600 px wide: a centred table wrapper (`max-width` for the clients that know it, `width="600"` for
+Outlook's Word engine, which does not), carrying the body's font (Gmail drops `<body>` styles),
+with the viewport tag kept so a phone lays it out at its own width rather than 980 px and shrunk.
+HTML5 section elements become plain `div`s, which every client knows.
 """
 
 from __future__ import annotations
@@ -36,6 +42,12 @@ _INLINER = css_inline.CSSInliner(
 )
 _ACTIVE_TAGS = ("script", "noscript", "iframe", "object", "embed", "link", "base", "meta", "template")
 _VARIABLE = re.compile(r"var\(\s*--", re.IGNORECASE)
+MAIL_WIDTH = 600  # px: the one column of a mail, the width mail clients and templates agree on
+VIEWPORT = "width=device-width, initial-scale=1"  # as toolkit.pages.VIEWPORT says it (a sibling layer)
+# table-layout:fixed: a wide table inside scrolls in its own box instead of widening the column
+_WRAPPER = f"width:100%;max-width:{MAIL_WIDTH}px;margin:0 auto;border-collapse:collapse;table-layout:fixed"
+_INHERITED = re.compile(r"^\s*(font(-[a-z]+)?|color|line-height|(-webkit-)?text-size-adjust)\s*:", re.IGNORECASE)
+_SECTIONS = ("main", "section", "article", "header", "footer", "nav", "aside", "figure", "figcaption")
 
 
 @dataclass(frozen=True)
@@ -80,12 +92,46 @@ def mail_safe(html: str, base_dir: Path | None = None, *, source: str = "report"
     _drop_css_variables(soup)
     body = MailBody(text=html_to_text(soup))
     _images_to_cid(soup, base_dir, body)
+    _one_column(soup)
     body.html = str(soup)
     return body
 
 
+def _one_column(soup: BeautifulSoup) -> None:
+    """The body's content in one centred column of at most MAIL_WIDTH px, phone-laid-out."""
+    for tag in soup.find_all(_SECTIONS):
+        tag.name = "div"
+    if soup.head is None and soup.html is not None:
+        soup.html.insert(0, soup.new_tag("head"))
+    if soup.head is not None:
+        soup.head.insert(0, soup.new_tag("meta", attrs={"name": "viewport", "content": VIEWPORT}))
+        soup.head.insert(0, soup.new_tag("meta", attrs={"charset": "utf-8"}))
+    page = soup.body
+    if page is None:
+        return
+    inherited = [d.strip() for d in str(page.get("style", "")).split(";") if _INHERITED.match(d)]
+    column = soup.new_tag("td", attrs={"style": ";".join(["padding:0", *inherited])})
+    column.extend(list(page.contents))
+    row = soup.new_tag("tr")
+    row.append(column)
+    wrapper = soup.new_tag(
+        "table",
+        attrs={
+            "role": "presentation",
+            "width": str(MAIL_WIDTH),
+            "align": "center",
+            "cellpadding": "0",
+            "cellspacing": "0",
+            "border": "0",
+            "style": _WRAPPER,
+        },
+    )
+    wrapper.append(row)
+    page.append(wrapper)
+
+
 def _remove_active_content(soup: BeautifulSoup) -> None:
-    for tag in soup.find_all(_ACTIVE_TAGS):
+    for tag in soup.find_all(_ACTIVE_TAGS):  # a meta too: the mail's own charset and viewport go in last
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()

@@ -4,6 +4,7 @@ sent to any network."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -15,13 +16,20 @@ from toolkit.config.models import Strict
 from toolkit.config.paths import ExistingFile
 from toolkit.errors import InputError
 from toolkit.fields import ROW
+from toolkit.i18n import EN
 from toolkit.io import Table, read_table
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.messages.columns import ColumnValue, selected, uncovered_warnings, with_config_columns
-from toolkit.messages.outbox import write_outbox
-from toolkit.messages.render import Recipient, RenderResult, SmsRules, render_messages
+from toolkit.messages.outbox import branches_of, split_warning, write_outbox
+from toolkit.messages.render import Recipient, RenderResult, SmsRules, render_messages, whole_phones
 from toolkit.messages.serials import reserve_serials
-from toolkit.messages.upload import platform_upload, variable_values, write_platform_files
+from toolkit.messages.upload import (
+    PlatformUpload,
+    described_variables,
+    platform_upload,
+    variable_values,
+    write_platform_files,
+)
 from toolkit.rules import FINDING_SCHEMA
 from toolkit.templating.environment import MessageTemplate
 
@@ -30,6 +38,11 @@ class RecipientConfig(Strict):
     role: str
     phone: str
     name: str | None = None
+    mask: bool = True
+    """Phones the template masks (`|mask_phone`) stay masked in this recipient's text: the default,
+    for third parties (customers, carriers, drivers). `mask: false` for the team's own salesperson
+    and dispatcher, who must call the shipper: the same template with the numbers whole (also in
+    the platform variables), and their own number shown whole in preview.html."""
 
 
 class SmsConfig(Strict):
@@ -37,6 +50,16 @@ class SmsConfig(Strict):
     signature: str = ""
     max_parts: PositiveInt = 1
     shorten: list[str] = []  # fields that may be cut, in this order, to fit max_parts (goods_name, …)
+    price_per_part: Decimal | None = None
+    """Yuan per billed part (Chinese platforms: about 0.03-0.05), for the day's bill in
+    preview.html; none: the bill counts parts without a cost."""
+
+    @field_validator("price_per_part")
+    @classmethod
+    def _yuan(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and not 0 < value <= 1:
+            raise ValueError(f"price_per_part is yuan per billed part (about 0.03-0.05), got {value}")
+        return value
 
     @field_validator("signature")
     @classmethod
@@ -105,6 +128,14 @@ class RenderMessagesConfig(JobConfig):
     columns: dict[str, ColumnValue] = {}  # added to every row: `compensation: 20`, `expected_at: {working_days: 1}`
 
     @model_validator(mode="after")
+    def _one_mask_per_role(self) -> RenderMessagesConfig:
+        masks: dict[str, bool] = {}
+        for recipient in self.recipients:
+            if masks.setdefault(recipient.role, recipient.mask) != recipient.mask:
+                raise ValueError(f"recipients named {recipient.role!r} differ in `mask`: give them one setting")
+        return self
+
+    @model_validator(mode="after")
     def _aliyun_signed(self) -> RenderMessagesConfig:
         aliyun = self.platform.aliyun if self.platform else None
         if aliyun and not (aliyun.sign_name or self.sms.signature):
@@ -156,7 +187,7 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
         template,
         serials=serials,
         recipients=[Recipient(**r.model_dump()) for r in config.recipients],
-        sms=SmsRules(**{**config.sms.model_dump(), "shorten": tuple(config.sms.shorten)}),
+        sms=SmsRules(**{**config.sms.model_dump(exclude={"price_per_part"}), "shorten": tuple(config.sms.shorten)}),
         locale=context.locale,
     )
     result.counts.update(rows_in=rows_in + table.blank_rows, not_selected=rows_in - frame.height)
@@ -166,10 +197,22 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
     job = JobResult(counts=result.counts, inputs=[record, *lookups, InputRecord.of(config.template)], result=result)
     context.note_read(job, table)
     job.publish(context, {"messages": result.messages, "outbox": result.outbox, "findings": result.findings})
-    for path, rows in [
-        *write_outbox(result, context.out_dir, signature=config.sms.signature, title=context.job_name),
-        *written,
-    ]:
+    if warning := split_warning(result.outbox, context.job_name, EN, config.sms.counting):
+        context.log(f"warning: {warning}")
+    branch = config.directory.key if config.directory else "branch"
+    input_name = str(config.input) if isinstance(config.input, JobOutputRef) else config.input.path
+    pages = write_outbox(
+        result,
+        context.out_dir,
+        signature=config.sms.signature,
+        title=context.job_name,
+        about=context.about(input_name, *([config.directory.path] if config.directory else []), config.template),
+        price_per_part=config.sms.price_per_part,
+        counting=config.sms.counting,
+        branches=branches_of(frame, branch),
+        branch_column=branch,
+    )
+    for path, rows in [*pages, *written]:
         job.add_output(path, rows)
     return job
 
@@ -182,13 +225,34 @@ def _platform_files(
     variables: dict[str, MessageTemplate],
     context: JobContext,
 ) -> list[tuple[Path, int | None]]:
-    """The platform variables of every rendered row, checked; refused rows become findings."""
-    upload = platform_upload(
-        result.outbox,
-        variable_values(frame.with_columns(serial=result.messages["serial"]), variables),
-        max_chars=platform.max_chars,
-        min_chars=platform.min_chars,
-        locale=context.locale,
+    """The platform variables of every rendered row, checked; refused rows become findings.
+
+    The variables follow the recipient's `mask` as the text does: rendered masked for the
+    masked roles' lines and whole for the others (one upload per setting, lines kept in outbox
+    order)."""
+    rows = frame.with_columns(serial=result.messages["serial"])
+    whole = pl.col("role").is_in(sorted(result.unmasked_roles))
+    lines = result.outbox.with_row_index("_line")
+    sendable, refused = [], []
+    settings = [m for m in (True, False) if lines.filter(~whole if m else whole).height] or [True]
+    for masked in settings:
+        group = lines.filter(~whole if masked else whole)
+        shown = variables if masked else {name: whole_phones(t) for name, t in variables.items()}
+        upload = platform_upload(
+            group,
+            variable_values(rows, shown),
+            max_chars=platform.max_chars,
+            min_chars=platform.min_chars,
+            locale=context.locale,
+            described=described_variables(variables, context.locale),
+        )
+        kept = group.filter(~pl.col("source_row").is_in(upload.findings["row"].implode()))
+        sendable.append(upload.sendable.with_columns(_line=kept["_line"]))
+        refused.append(upload.findings)
+    upload = PlatformUpload(
+        pl.concat(sendable).sort("_line").drop("_line"),
+        tuple(variables),
+        pl.concat(refused).unique(maintain_order=True),
     )
     result.add_findings(upload.findings)
     result.counts["platform_lines"] = upload.sendable.height

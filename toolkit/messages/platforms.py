@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +167,7 @@ def check_variables(
     max_chars: int = 35,
     min_chars: int = 1,
     locale: str = ZH,
+    described: Mapping[str, str] | None = None,
 ) -> pl.DataFrame:
     """One finding per (row, variable) whose value the platform would refuse: empty (or null),
     shorter than `min_chars` or longer than `max_chars` characters (every character counts 1,
@@ -188,7 +189,7 @@ def check_variables(
     )
     chars = pl.col("_chars")
     words: dict[str, pl.Expr] = {
-        "variable": pl.col("variable"),
+        "variable": pl.col("variable").replace(described or {}),  # `agent（客服工号）`: the column it is made of
         "chars": chars.cast(pl.String),
         "min": pl.lit(str(min_chars)),
         "max": pl.lit(str(max_chars)),

@@ -3,6 +3,12 @@
 Every input row gets one serial and one rendered text; the text goes to each recipient the
 job names (a branch salesperson and a dispatcher, say). A message over its budget or a
 recipient without a valid mobile number is a finding, never a line in the outbox.
+
+Phones the template masks (`{{ shipper_phone|mask_phone }}`) stay masked for a recipient with
+`mask` (the default: a third party such as a customer or a carrier); a recipient without it
+(the team's own salesperson or dispatcher, who must call the shipper) gets the same template
+with the numbers whole. The recipient's own number in the outbox is never masked: the
+platform needs it.
 """
 
 from __future__ import annotations
@@ -12,8 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
+from jinja2.filters import do_default
 
-from toolkit.display import Card, cards, format_value, table, word
+from toolkit.display import Card, cards, findings_for_people, format_value, table, word
 from toolkit.fields import ROW
 from toolkit.i18n import ZH, Text
 from toolkit.io import cells
@@ -32,6 +39,9 @@ from toolkit.templating.compile import render_all
 from toolkit.templating.environment import MessageTemplate
 from toolkit.templating.filters import truncate_chars
 
+SMS_SEVERITY = {"error": Text("无法发送", "not sent"), "warning": Text("需注意", "check")}
+"""What a finding's severity means for a message (not an order's 拒收 / 需致电)."""
+
 MESSAGES = {
     "over_budget": Text("短信{parts}条，超过预算{max_parts}条", "{parts} SMS parts, over the budget of {max_parts}"),
     "too_long": Text("短信超过500字，平台无法发送", "longer than 500 characters: the platform will not send it"),
@@ -44,6 +54,7 @@ class Recipient:
     role: str  # how the outbox names the recipient when there is no name column: 调度, 业务员
     phone: str  # the column with the phone number
     name: str | None = None  # the column with the recipient's name
+    mask: bool = True  # phones the template masks stay masked; False: the team's own staff see them whole
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,16 @@ def _budget(sms: SmsRules) -> int:
     return single if sms.max_parts == 1 else part * sms.max_parts
 
 
+def whole_phones(template: MessageTemplate) -> MessageTemplate:
+    """The same template with `mask_phone` printing the number as the column has it, for the
+    recipients who must call it. The filter becomes Jinja's `default` without arguments (the
+    value itself), which the template compiler renders for all rows at once, as it does
+    `mask_phone`; the environment is a copy, so the masked template is untouched."""
+    env = template.env.overlay(cache_size=0)  # no shared cache: a cached template keeps its own filters
+    env.filters = {**template.env.filters, "mask_phone": do_default}
+    return MessageTemplate(template.path, env, template.text)
+
+
 @dataclass
 class RenderResult:
     messages: pl.DataFrame  # one row per input row: serial, content, chars, encoding, parts
@@ -96,6 +117,7 @@ class RenderResult:
     findings: pl.DataFrame
     locale: str = ZH
     counts: dict[str, int] = field(default_factory=dict)
+    unmasked_roles: frozenset[str] = frozenset()  # roles whose texts show phones whole (the team's own staff)
 
     def add_findings(self, findings: pl.DataFrame) -> None:
         """Findings found after rendering (platform variable checks, say), in row order."""
@@ -121,7 +143,10 @@ class RenderResult:
         findings = ""
         if self.findings.height:
             findings = table(
-                self.findings.head(10), locale, max_rows=10, caption=word("first_findings", locale, n=10)
+                findings_for_people(self.findings.head(10), locale, SMS_SEVERITY),
+                locale,
+                max_rows=10,
+                caption=word("first_findings", locale, n=10),
             ).to_html()
         return f"<div><h3>{html.escape(word('messages', locale))}</h3>{summary}{previews}{findings}</div>"
 
@@ -174,6 +199,20 @@ def _shortened(messages: pl.DataFrame, rows: pl.DataFrame, template: MessageTemp
     return messages.update(redone, on=ROW)
 
 
+def _largest(columns: list[pl.Series]) -> pl.Series:
+    """Row by row, the largest of the variants' figures."""
+    if len(columns) == 1:
+        return columns[0]
+    return pl.DataFrame({str(i): c for i, c in enumerate(columns)}).select(pl.max_horizontal(pl.all())).to_series()
+
+
+def _variant(rows: pl.DataFrame, template: MessageTemplate, sms: SmsRules) -> pl.DataFrame:
+    """serial, content, chars, encoding, parts and shortened of every row, for one template."""
+    contents = render_contents(template, rows)
+    messages = pl.concat([rows.select(ROW, "serial"), contents.to_frame(), measure(contents, sms)], how="horizontal")
+    return _shortened(messages, rows, template, sms)
+
+
 def render_messages(
     frame: pl.DataFrame,
     template: MessageTemplate,
@@ -183,26 +222,36 @@ def render_messages(
     sms: SmsRules,
     locale: str = ZH,
 ) -> RenderResult:
-    """Render `frame` (which has `_row`) with one serial per row and address each recipient."""
+    """Render `frame` (which has `_row`) with one serial per row and address each recipient.
+
+    The text is rendered once for the masked recipients and once for the others (only the
+    variants the recipients need). A row is over budget when any of its texts is; `messages`
+    holds the masked text when some recipient gets it, else the whole one.
+    """
     rows = frame.with_columns(serial=pl.Series(list(serials), dtype=pl.String))
     template.check_columns(rows.columns)
-    contents = render_contents(template, rows)
-    messages = pl.concat([rows.select(ROW, "serial"), contents.to_frame(), measure(contents, sms)], how="horizontal")
-    messages = _shortened(messages, rows, template, sms)
+    masks = list(dict.fromkeys(r.mask for r in recipients)) or [True]
+    variants = {mask: _variant(rows, template if mask else whole_phones(template), sms) for mask in masks}
+    messages = variants[True] if True in variants else variants[False]
+    parts, chars = (_largest([v[name] for v in variants.values()]) for name in ("parts", "chars"))
+    fits = (parts <= sms.max_parts).to_frame("fits")
 
-    over = messages.filter(pl.col("parts") > sms.max_parts)
-    too_long = messages.filter(pl.col("chars") > CN_MAX) if sms.counting == "cn" else messages.clear()
+    over = messages.with_columns(parts=parts).filter(pl.col("parts") > sms.max_parts)
+    too_long = messages.filter(chars > CN_MAX) if sms.counting == "cn" else messages.clear()
     over_budget = [MESSAGES["over_budget"].format(locale, parts=n, max_parts=sms.max_parts) for n in over["parts"]]
     refused = [
         _refused(over, "content", pl.col("content"), "over_budget", pl.lit(pl.Series(over_budget, dtype=pl.String))),
         _refused(too_long, "content", pl.col("content"), "too_long", MESSAGES["too_long"].get(locale)),
     ]
-    sendable = messages.filter(pl.col("parts") <= sms.max_parts).join(rows.drop("serial"), on=ROW, how="left")
+    sendable = {
+        mask: variant.filter(fits["fits"]).join(rows.drop("serial"), on=ROW, how="left")
+        for mask, variant in variants.items()
+    }
 
     addressed = []
     for recipient in recipients:
         phone = cells.parse_phone(pl.col(recipient.phone).cast(pl.String))
-        to = sendable.with_columns(
+        to = sendable[recipient.mask].with_columns(
             role=pl.lit(recipient.role),
             recipient=pl.col(recipient.name).cast(pl.String) if recipient.name else pl.lit(recipient.role),
             phone=phone,
@@ -236,4 +285,11 @@ def render_messages(
             "outbox": outbox.height,
             "findings": all_findings.height,
         },
+        unmasked_roles=unmasked_roles(recipients),
     )
+
+
+def unmasked_roles(recipients: Sequence[Recipient]) -> frozenset[str]:
+    """The roles whose texts show phones whole; a role also named for a masked recipient stays masked."""
+    masked = {r.role for r in recipients if r.mask}
+    return frozenset(r.role for r in recipients if not r.mask and r.role not in masked)

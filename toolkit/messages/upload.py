@@ -17,8 +17,9 @@ from pathlib import Path
 import polars as pl
 
 from toolkit.fields import ROW
-from toolkit.i18n import ZH
+from toolkit.i18n import EN, ZH
 from toolkit.io import write_json
+from toolkit.labels import label
 from toolkit.messages.platforms import PHONE, aliyun_batch_requests, check_variables, write_tencent_bulk
 from toolkit.rules import findings
 from toolkit.templating.compile import render_all
@@ -51,10 +52,14 @@ def platform_upload(
     max_chars: int,
     min_chars: int = 1,
     locale: str = ZH,
+    described: Mapping[str, str] | None = None,
 ) -> PlatformUpload:
-    """Check every row's variables once, then address the passing rows to the outbox's phones."""
+    """Check every row's variables once, then address the passing rows to the outbox's phones
+    (`described`: how a finding names a variable, e.g. with the column it is made of)."""
     names = tuple(c for c in values.columns if c not in (ROW, _SERIAL))
-    problems = check_variables(values, names, max_chars=max_chars, min_chars=min_chars, locale=locale)
+    problems = check_variables(
+        values, names, max_chars=max_chars, min_chars=min_chars, locale=locale, described=described
+    )
     refused = findings(
         problems.join(values.select(ROW, _SERIAL), left_on="row", right_on=ROW, how="left"),
         row=pl.col("row"),
@@ -70,6 +75,19 @@ def platform_upload(
         passing.drop(_SERIAL), left_on="source_row", right_on=ROW, how="inner", maintain_order="left"
     )
     return PlatformUpload(sendable.drop("source_row"), names, refused)
+
+
+def described_variables(variables: Mapping[str, MessageTemplate], locale: str) -> dict[str, str]:
+    """`{"agent": "agent（客服工号）"}`: a platform variable made of one column, named with that
+    column's label too, so a finding says what to fill in."""
+    found = {}
+    for name, template in variables.items():
+        if len(template.variables) == 1:
+            (column,) = template.variables
+            word = label(column, locale)
+            if word not in (column, name):
+                found[name] = f"{name}（{word}）" if locale != EN else f"{name} ({word})"
+    return found
 
 
 def write_platform_files(
@@ -95,4 +113,11 @@ def write_platform_files(
     return written
 
 
-__all__ = ["RULE", "PlatformUpload", "platform_upload", "variable_values", "write_platform_files"]
+__all__ = [
+    "RULE",
+    "PlatformUpload",
+    "described_variables",
+    "platform_upload",
+    "variable_values",
+    "write_platform_files",
+]

@@ -85,7 +85,9 @@ def run(config: ValidateOrdersConfig, context: JobContext) -> JobResult:
     write_findings_xlsx(result, table.headers, xlsx, max_rows=config.xlsx_max_rows)
     job.add_output(xlsx, min(result.problem_rows.height, config.xlsx_max_rows))
     html = context.output("summary.html")
-    write_summary_html(result, html, title=context.job_name, max_rows=config.xlsx_max_rows)
+    write_summary_html(
+        result, html, title=context.job_name, max_rows=config.xlsx_max_rows, about=context.about(source.path)
+    )
     job.add_output(html)
     job.failure = failure(result, rules)
     return job

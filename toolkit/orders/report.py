@@ -1,4 +1,5 @@
-"""What people open after a validation run: findings.xlsx and a short HTML summary."""
+"""What people open after a validation run: findings.xlsx and a short HTML summary (a page that
+fits a phone: the counts as cards, the rules as cards on a phone and a table on a desktop)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from pathlib import Path
 
 import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from toolkit.fields import ROW
 from toolkit.i18n import Text
 from toolkit.io import XlsxSheet, write_text, write_xlsx
-from toolkit.labels import column_labels, label
+from toolkit.labels import column_labels, label, rule_title
 from toolkit.orders.fields import FIELDS_BY_NAME
 from toolkit.orders.validate import ValidationResult
+from toolkit.pages import PageAbout, head, table_wrap
 
 WORDS = {
     "problem_rows": Text("问题订单", "Problem rows"),
@@ -69,9 +72,15 @@ def problem_sheet(result: ValidationResult, headers: dict[str, str], max_rows: i
     return XlsxSheet(word("problem_rows", locale), shown, highlights=highlights, comments=True)
 
 
+def _titles(findings: pl.DataFrame, locale: str) -> dict[str, str]:
+    """Each rule of the findings as people read it (the id stays in findings.parquet)."""
+    return {rule: rule_title(rule, locale) for rule in findings["rule"].unique()}
+
+
 def findings_sheet(result: ValidationResult) -> XlsxSheet:
     locale = result.locale
     shown = result.findings.with_columns(
+        pl.col("rule").replace_strict(_titles(result.findings, locale), default=pl.col("rule")),
         pl.col("severity").replace_strict({"error": word("error", locale), "warning": word("warning", locale)}),
         pl.col("column").replace_strict(
             {n: f.label(locale) for n, f in FIELDS_BY_NAME.items()}, default=pl.col("column")
@@ -86,7 +95,9 @@ def by_rule_sheet(result: ValidationResult) -> XlsxSheet:
     locale = result.locale
     severity = {"error": word("error", locale), "warning": word("warning", locale)}
     shown = result.by_rule().select(
-        pl.col("rule").alias(label("rule", locale)),
+        pl.col("rule")
+        .replace_strict(_titles(result.findings, locale), default=pl.col("rule"))
+        .alias(label("rule", locale)),
         pl.col("severity").replace_strict(severity).alias(label("severity", locale)),
         pl.col("message").alias(label("message", locale)),
         pl.col("rows").alias(label("rows", locale)),
@@ -114,16 +125,49 @@ def _top(result: ValidationResult, column: str, n: int = 10) -> list[tuple[str, 
     return [(str(k), int(v)) for k, v in top.iter_rows()]
 
 
-def summary_html(result: ValidationResult, title: str | None, max_rows: int | None = None) -> str:
+SUMMARY_CSS = """
+.card.rejected { border-color: #cf222e; }
+.card.warned { border-color: #bf8700; }
+.error { color: #b00020; } .warning { color: #8a5300; }
+.note { background: #fff7e0; padding: .4rem .8rem; border-radius: 4px; }
+table.by-rule td { vertical-align: baseline; }
+td.rule { white-space: nowrap; }
+@media (max-width: 600px) {
+  /* the rules as stacked cards: the message and its rows, then the rule id and its severity */
+  table.by-rule thead { display: none; }
+  table.by-rule, table.by-rule tbody { display: block; }
+  table.by-rule tr { display: grid; grid-template-columns: auto 1fr auto; align-items: baseline; gap: 0 .6rem;
+                     border: 1px solid #d0d7de; border-radius: 6px; padding: .4rem .6rem; margin: 0 0 .5rem; }
+  table.by-rule td { border: 0; padding: 0; }
+  table.by-rule td.message { grid-area: 1 / 1 / 2 / 3; font-weight: 600; }
+  table.by-rule td.n { grid-area: 1 / 3; font-size: 1.1rem; }
+  table.by-rule td.n::before { content: attr(data-label) " "; color: #57606a; font-size: .75rem; }
+  table.by-rule td.rule { grid-area: 2 / 1; color: #57606a; }
+  table.by-rule td.severity { grid-area: 2 / 2 / 3 / 4; font-size: .85rem; }
+}
+"""
+"""The summary's own styles, after `toolkit.pages.BASE_CSS`."""
+
+
+def summary_html(
+    result: ValidationResult, title: str | None, max_rows: int | None = None, about: PageAbout | None = None
+) -> str:
     locale = result.locale
     counts = result.counts()
+    page_title = word("title", locale) + (f" · {title}" if title else "")
+    labels = column_labels(("rule", "severity", "message", "rows"), locale) | {
+        k: word(k, locale) for k in ("error", "warning", "top_shippers", "top_branches", "by_rule")
+    }
     return _templates.get_template("summary.html.j2").render(
         lang="zh-CN" if locale != "en" else "en",
-        title=word("title", locale) + (f" · {title}" if title else ""),
-        counts=[(word(k, locale), counts[k]) for k in ("rows_in", "accepted", "rejected", "accepted_with_warnings")],
-        by_rule=result.by_rule().iter_rows(named=True),
-        labels=column_labels(("rule", "severity", "message", "rows"), locale)
-        | {k: word(k, locale) for k in ("error", "warning", "top_shippers", "top_branches")},
+        head=Markup(head(page_title, css=SUMMARY_CSS)),
+        about=Markup(about.html(locale)) if about is not None else "",
+        table_wrap=lambda inner: Markup(table_wrap(inner)),
+        title=page_title,
+        counts=[(k, word(k, locale), counts[k]) for k in ("rows_in", "accepted", "rejected", "accepted_with_warnings")],
+        by_rule=list(result.by_rule().iter_rows(named=True)),
+        labels=labels,
+        titles=_titles(result.findings, locale),
         top_shippers=_top(result, "shipper_name"),
         top_branches=_top(result, "branch"),
         truncated=word("truncated", locale, limit=max_rows)
@@ -134,6 +178,12 @@ def summary_html(result: ValidationResult, title: str | None, max_rows: int | No
 
 
 def write_summary_html(
-    result: ValidationResult, path: Path, *, title: str | None = None, max_rows: int | None = None
+    result: ValidationResult,
+    path: Path,
+    *,
+    title: str | None = None,
+    max_rows: int | None = None,
+    about: PageAbout | None = None,
 ) -> None:
-    write_text(summary_html(result, title, max_rows), path)
+    """summary.html; `about` (JobContext.about) is the line under the title saying what it is about."""
+    write_text(summary_html(result, title, max_rows, about), path)

@@ -10,7 +10,7 @@ from datetime import datetime
 import polars as pl
 
 from toolkit.calendar import WorkCalendar
-from toolkit.display import LABELS, Card, cards, format_value, table, word
+from toolkit.display import LABELS, Card, cards, findings_for_people, format_value, table, word
 from toolkit.fields import ROW, Kind
 from toolkit.i18n import ZH
 from toolkit.io.dates import SAMPLE_SIZE, TimeReading, UnreadableTimes
@@ -72,11 +72,12 @@ class ValidationResult:
                 Card(LABELS["call_needed"].get(locale), format_value(counts["accepted_with_warnings"], "int")),
             ]
         )
-        by_rule = table(
-            self.by_rule().select("rule", "severity", "message", "rows", "findings"), locale, max_rows=first
-        )
+        rules = findings_for_people(self.by_rule().select("rule", "severity", "message", "rows", "findings"), locale)
+        by_rule = table(rules, locale, max_rows=first)
         caption = word("first_findings", locale, n=first)
-        findings = table(self.findings.head(first), locale, max_rows=first, caption=caption)
+        findings = table(
+            findings_for_people(self.findings.head(first), locale), locale, max_rows=first, caption=caption
+        )
         return f"<div><h3>{html.escape(word('validation', locale))}</h3>{summary}{by_rule.to_html()}{findings.to_html()}</div>"
 
 

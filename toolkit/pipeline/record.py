@@ -11,9 +11,10 @@ from typing import Any
 
 import polars as pl
 
-from toolkit.display import table, word
+from toolkit.display import counts_line, table, word
 from toolkit.errors import ExitCode
 from toolkit.i18n import ZH
+from toolkit.labels import RUN_LABELS, label
 
 
 @dataclass
@@ -60,10 +61,10 @@ class BatchRun:
         rows = [
             {
                 "name": name,
-                "kind": record.kind,
-                "status": record.status,
+                "kind": label(record.kind, locale, vocabulary=RUN_LABELS),
+                "status": label(record.status, locale, vocabulary=RUN_LABELS),
                 "duration_s": record.duration_s,
-                "counts": ", ".join(f"{k} {v:,}" for k, v in record.counts.items()),
+                "counts": counts_line(record.kind, record.counts, locale),
                 "error": record.error or "",
                 "failed": record.status in ("failed", "error", "skipped"),
             }
@@ -78,7 +79,13 @@ class BatchRun:
             "error": pl.String,
             "failed": pl.Boolean,
         }
-        title = word("batch", locale, batch=self.batch, date=self.run_date.isoformat(), status=self.status)
+        title = word(
+            "batch",
+            locale,
+            batch=self.batch,
+            date=self.run_date.isoformat(),
+            status=label(self.status, locale, vocabulary=RUN_LABELS),
+        )
         body = table(
             pl.DataFrame(rows, schema=schema), locale, breach="failed", formats={"duration_s": "num"}
         ).to_html()

@@ -26,6 +26,7 @@ from toolkit.io.faults import disk_full, writable_folder, writing
 from toolkit.job import InputRecord, JobContext, JobFileRef, JobOutputRef, JobResult, job_references
 from toolkit.pipeline.failure import notify_failure
 from toolkit.pipeline.lock import BatchLock
+from toolkit.pipeline.portal import after_run
 from toolkit.pipeline.record import BatchRun, JobRecord
 from toolkit.pipeline.run_folder import MANIFEST, RunFolder
 from toolkit.registry import JOB_KINDS, load_config
@@ -117,8 +118,10 @@ def _run_jobs(
     batch = BatchRun(config.batch, run_date, as_of, folder.path, records, _exit_code(list(records.values())))
     batch.failure_mail = notify_failure(batch, config, staging, reporter.log)
     batch.earlier_good_run = folder.earlier_good_run(failed=batch.exit_code != ExitCode.DONE)
-    write_json(_manifest(batch, loaded, time.perf_counter() - started), staging / MANIFEST)
+    manifest = _manifest(batch, loaded, time.perf_counter() - started)
+    write_json(manifest, staging / MANIFEST)
     folder.swap_in(keep_good=batch.earlier_good_run is not None, log=reporter.log)
+    after_run(config, batch, manifest, reporter.log)  # history row, keep_days, out/index.html: never fails the run
     return batch
 
 
@@ -180,6 +183,7 @@ def _run_job(
     with writing(out_dir):
         out_dir.mkdir(parents=True, exist_ok=True)
     context = JobContext(
+        batch=config.batch,
         job_name=name,
         run_date=run_date,
         as_of=as_of,

@@ -1,11 +1,12 @@
 """The `notebook` job: run a report notebook with papermill, keep the executed notebook, export
 it as an HTML report.
 
-Parameters injected into the notebook's `parameters` cell: run_date, as_of, run_dir, output_dir,
-locale, the configured `parameters` (a job name becomes that job's output folder, `job.table` that
-table's parquet file, both absolute; anything else is passed as it is) and the configured `files`
-(paths relative to the config file, passed absolute). The notebook runs with its own folder as
-the working directory, as it does when opened in JupyterLab.
+Parameters injected into the notebook's `parameters` cell: batch, run_date, as_of, run_dir,
+output_dir, locale (each where the cell declares it), the configured `parameters` (a job name
+becomes that job's output folder, `job.table` that table's parquet file, both absolute; anything
+else is passed as it is) and the configured `files` (paths relative to the config file, passed
+absolute). The notebook runs with its own folder as the working directory, as it does when opened
+in JupyterLab. The HTML report ends with the page's about line (toolkit.pages.PageAbout).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from toolkit.job import (
     JobOutputRef,
     JobResult,
 )
+from toolkit.pages import PageAbout
 from toolkit.reports.export import export_report_html
 from toolkit.reports.kernel import DEFAULT_KERNEL, kernel_spec
 
@@ -85,6 +87,7 @@ def _reference(value: Any, jobs: tuple[str, ...] | list[str]) -> Any:
 def resolve_parameters(config: NotebookConfig, context: JobContext) -> dict[str, Any]:
     """Everything the notebook's parameters cell receives, as JSON-friendly values."""
     resolved: dict[str, Any] = {
+        "batch": context.batch,
         "run_date": context.run_date.isoformat(),
         "as_of": context.as_of.isoformat(timespec="seconds"),
         "run_dir": str(context.out_dir.parent),
@@ -219,13 +222,20 @@ def run(config: NotebookConfig, context: JobContext) -> JobResult:
     job.add_output(executed)
     if config.html:
         started = time.perf_counter()
-        html = export_report_html(executed, context.output(f"{config.stem}.html"))
+        html = export_report_html(executed, context.output(f"{config.stem}.html"), _about(config, context))
         report.seconds["export"] = round(time.perf_counter() - started, 3)
         report.html = context.final_path(html)
         job.add_output(html)
         job.counts["html_bytes"] = html.stat().st_size
     job.counts["execute_ms"] = int(report.seconds["execute"] * 1000)
     return job
+
+
+def _about(config: NotebookConfig, context: JobContext) -> PageAbout:
+    """The report's about line: the batch and job, the run date, the as-of, what the notebook read
+    (the earlier jobs it was given, by name, and its files)."""
+    jobs = [str(v) for v in config.parameters.values() if isinstance(v, (JobOutputRef, JobFolderRef))]
+    return context.about(*jobs, *config.files.values())
 
 
 def read_notebook(path: Path) -> None:

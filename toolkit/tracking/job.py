@@ -311,6 +311,8 @@ def _write_outputs(
             locale=context.locale,
             max_rows=config.xlsx_max_rows,
             counts=counts,
+            about=context.about(*_input_paths(config, context)),
+            status=status,
         )
         xlsx_rows = xlsx.result()
     job.add_output(context.output("worklist.xlsx"), xlsx_rows)
@@ -319,6 +321,12 @@ def _write_outputs(
     job.add_output(context.output("unmatched_waybills.csv"), unmatched.height)
     job.add_output(html)
     return batch
+
+
+def _input_paths(config: FlagOverdueConfig, context: JobContext) -> list[Path]:
+    """The tables the job read, for the line under the summary's title."""
+    paths = [context.source(config.shipments).path]
+    return paths if config.events is None else [*paths, config.events.path]
 
 
 def check(config: FlagOverdueConfig, preflight: JobCheck) -> None:

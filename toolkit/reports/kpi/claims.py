@@ -12,11 +12,11 @@ from datetime import date
 
 import polars as pl
 
-from toolkit.reports.kpi.weeks import week_of
+from toolkit.reports.kpi.weeks import local_date, week_of
 
 
 def _month(column: str, month: date) -> pl.Expr:
-    value = pl.col(column).cast(pl.Date)
+    value = local_date(column)
     return (value.dt.year() == month.year) & (value.dt.month() == month.month)
 
 

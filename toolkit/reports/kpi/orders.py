@@ -19,14 +19,20 @@ def order_counts(valid: pl.DataFrame, rejected: pl.DataFrame) -> dict[str, float
 
 
 def findings_by_rule(findings: pl.DataFrame, received: int | None = None) -> pl.DataFrame:
-    """Per rule: severity, message, the orders it hit and their share of `received`, most first.
+    """Per rule and column: severity, message, the orders it hit and their share of `received`,
+    most first.
 
+    A rule may check several columns (`not_a_number`: the volume, the weight, the pickup fee), so
+    a row is one rule on one column. Its message is the one the findings carry: the check's
+    declaration with that column's label and the rule file's values, the same for every finding
+    of the rule on that column. It is a key of the grouping, not a pick among the group's
+    messages, so a row can never be named by another column's message.
     Severity `error` refuses the order; `warning` accepts it with a call to the customer.
     """
     table = (
-        findings.group_by("rule", "severity")
-        .agg(message=pl.col("message").mode().sort().first(), orders=pl.col("row").n_unique(), findings=pl.len())
-        .sort(["orders", "rule"], descending=[True, False])
+        findings.group_by("rule", "column", "severity", "message")
+        .agg(orders=pl.col("row").n_unique(), findings=pl.len())
+        .sort(["orders", "rule", "column", "message"], descending=[True, False, False, False])
     )
     share = pl.col("orders") / received if received else pl.lit(None, pl.Float64)
     return table.with_columns(share=share)

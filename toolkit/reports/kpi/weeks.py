@@ -44,7 +44,12 @@ def instant(moment: datetime, frame: pl.DataFrame, column: str) -> pl.Expr:
     return value.dt.convert_time_zone(zone) if zone and moment.tzinfo else value
 
 
+def local_date(column: str) -> pl.Expr:
+    """The day of a date or time column, in the column's own time zone (a cast to Date would
+    give the UTC day: an order at 07:00 in Shanghai on a Monday would fall on the Sunday)."""
+    return pl.col(column).dt.date()
+
+
 def in_week(frame: pl.DataFrame, column: str, week: date) -> pl.DataFrame:
     """The rows whose `column` (a date or time) falls in the week starting on Monday `week`."""
-    day = pl.col(column).cast(pl.Date) if frame.schema[column] != pl.Date else pl.col(column)
-    return frame.filter(day.is_between(week, week + timedelta(days=6)))
+    return frame.filter(local_date(column).is_between(week, week + timedelta(days=6)))
