@@ -38,7 +38,7 @@ _PLAIN_NUMBER = r"^\d+(?:\.\d+)?$"
 _PLAIN_INTEGER = r"^\d{1,15}$"  # exact as Float64, which the careful parser goes through
 # `2026-11-22 09:05`, `2026/9/22 9:05`: the years the careful parser reads, which folds `/` to `-`.
 _PLAIN_MINUTES = r"^(?:19|20|21)\d\d[-/]\d{1,2}[-/]\d{1,2} \d{1,2}:\d\d$"
-_ODD_TEXT = list(cells._TEXT_MAP)  # what `clean_text` replaces; without it, it only strips
+_ODD_TEXT = list(cells.TEXT_REPLACEMENTS)
 
 
 _MARK = "\x1f"  # temporary columns of `parse_fields`: `\x1fname`, `\x1f?name`; never a header

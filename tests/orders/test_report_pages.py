@@ -4,16 +4,15 @@ job wrote beside it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
 
 from tests.support.browser import DESKTOP, PHONE, WIDTHS, Browser
-from tests.support.files import copy_team
-from toolkit.pipeline import BatchRun, run_batch
-from toolkit.registry import load_config
+from tests.support.sample_runs import run_samples
+from toolkit.pipeline import BatchRun
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 ABOUT = ("批次 daily · orders", "运行日期 2026-11-22", "数据截至 2026-11-22 09:00", "输入 orders.xlsx")
@@ -25,13 +24,7 @@ RULES = """return [...document.querySelectorAll('table.by-rule tbody tr')].map(t
 
 @pytest.fixture(scope="module")
 def orders_run(tmp_path_factory: pytest.TempPathFactory) -> BatchRun:
-    folder = tmp_path_factory.mktemp("team")
-    copy_team(folder)
-    run = run_batch(
-        load_config(folder / "config" / "daily.yaml"), run_date=date(2026, 11, 22), as_of=AS_OF, only=["orders"]
-    )
-    assert run.exit_code == 0, run.jobs
-    return run
+    return run_samples(tmp_path_factory.mktemp("team"), only=["orders"])
 
 
 def _number(text: str) -> int:

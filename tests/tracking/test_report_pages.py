@@ -5,7 +5,7 @@ shipment_status.parquet and worklist.parquet."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,9 +14,8 @@ import polars as pl
 import pytest
 
 from tests.support.browser import DESKTOP, WIDTHS, Browser
-from tests.support.files import copy_team
-from toolkit.pipeline import BatchRun, run_batch
-from toolkit.registry import load_config
+from tests.support.sample_runs import run_samples
+from toolkit.pipeline import BatchRun
 from toolkit.templating.filters import duration
 from toolkit.tracking.report import NO_EVENTS_SHOWN, write_summary_html
 from toolkit.tracking.sla import SEVERITIES
@@ -39,13 +38,7 @@ COLOURS = """return Object.fromEntries([...document.querySelectorAll('table[data
 
 @pytest.fixture(scope="module")
 def overdue_run(tmp_path_factory: pytest.TempPathFactory) -> BatchRun:
-    folder = tmp_path_factory.mktemp("team")
-    copy_team(folder)
-    run = run_batch(
-        load_config(folder / "config" / "daily.yaml"), run_date=date(2026, 11, 22), as_of=AS_OF, only=["overdue"]
-    )
-    assert run.exit_code == 0, run.jobs
-    return run
+    return run_samples(tmp_path_factory.mktemp("team"), only=["overdue"])
 
 
 def _number(text: str) -> int:

@@ -40,7 +40,8 @@ _ODD_SPACES = {
     "\u200b": "",  # zero-width space: invisible, comes with text copied from chat apps
     "\ufeff": "",  # a stray byte-order mark inside a cell
 }
-_TEXT_MAP = {**_FULL_WIDTH, **_ODD_SPACES}
+TEXT_REPLACEMENTS = {**_FULL_WIDTH, **_ODD_SPACES}
+"""What `clean_text` replaces (full-width characters, odd spaces); a cell without any is only stripped."""
 _F = pl.field
 
 
@@ -64,7 +65,7 @@ def _stage(state: pl.Expr, **fields: pl.Expr) -> pl.Expr:
 
 def _text(e: pl.Expr) -> pl.Expr:
     """Any dtype as text, full-width ASCII folded, odd spaces made spaces, stripped."""
-    return _single(e).cast(pl.String).str.replace_many(_TEXT_MAP).str.strip_chars()
+    return _single(e).cast(pl.String).str.replace_many(TEXT_REPLACEMENTS).str.strip_chars()
 
 
 def clean_text(e: pl.Expr) -> pl.Expr:

@@ -20,7 +20,7 @@ from toolkit.i18n import EN
 from toolkit.io import Table, read_table
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.messages.columns import ColumnValue, selected, uncovered_warnings, with_config_columns
-from toolkit.messages.outbox import branches_of, split_warning, write_outbox
+from toolkit.messages.outbox import branches_of, preview_html, split_warning, write_outbox
 from toolkit.messages.render import Recipient, RenderResult, SmsRules, render_messages, whole_phones
 from toolkit.messages.serials import reserve_serials
 from toolkit.messages.upload import (
@@ -201,9 +201,8 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
         context.log(f"warning: {warning}")
     branch = config.directory.key if config.directory else "branch"
     input_name = str(config.input) if isinstance(config.input, JobOutputRef) else config.input.path
-    pages = write_outbox(
+    page = preview_html(
         result,
-        context.out_dir,
         signature=config.sms.signature,
         title=context.job_name,
         about=context.about(input_name, *([config.directory.path] if config.directory else []), config.template),
@@ -212,7 +211,7 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
         branches=branches_of(frame, branch),
         branch_column=branch,
     )
-    for path, rows in [*pages, *written]:
+    for path, rows in [*write_outbox(result, context.out_dir, page), *written]:
         job.add_output(path, rows)
     return job
 

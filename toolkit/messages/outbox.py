@@ -377,19 +377,9 @@ CN_COUNTING = Text("国内计费", "China (per character)")
 """The outbox's 计数方式 for `counting: cn`: every character 1, 70 a part, 67 in a long one."""
 
 
-def write_outbox(
-    result: RenderResult,
-    folder: Path,
-    *,
-    signature: str = "",
-    title: str | None = None,
-    about: PageAbout | None = None,
-    price_per_part: Decimal | float | None = None,
-    counting: Counting = "cn",
-    branches: pl.DataFrame | None = None,
-    branch_column: str = "branch",
-) -> list[tuple[Path, int | None]]:
-    """Write outbox.csv, outbox.xlsx and preview.html; returns (path, rows) for the manifest."""
+def write_outbox(result: RenderResult, folder: Path, page: str | None = None) -> list[tuple[Path, int | None]]:
+    """Write outbox.csv, outbox.xlsx and preview.html (`page`, made by `preview_html` with the
+    job's settings; default: the page with none); returns (path, rows) for the manifest."""
     shown = result.outbox
     if "encoding" in shown.columns:  # `cn` is the config's word for the way Chinese platforms count
         shown = shown.with_columns(pl.col("encoding").replace({"cn": CN_COUNTING.get(result.locale)}))
@@ -397,17 +387,7 @@ def write_outbox(
     csv, xlsx, html = folder / "outbox.csv", folder / "outbox.xlsx", folder / "preview.html"
     write_csv(shown, csv)
     write_xlsx(xlsx, sheets_of(WORDS["outbox"].get(result.locale), shown))
-    page = preview_html(
-        result,
-        signature=signature,
-        title=title,
-        about=about,
-        price_per_part=price_per_part,
-        counting=counting,
-        branches=branches,
-        branch_column=branch_column,
-    )
-    write_text(page, html)
+    write_text(page if page is not None else preview_html(result), html)
     return [(csv, shown.height), (xlsx, shown.height), (html, None)]
 
 
