@@ -153,6 +153,51 @@ def ensure(shipments: int = 2_000_000, events: int = 10_000_000, seed: int = 1, 
     return where
 
 
+CHUNK_EVENTS = 10_000_000
+"""Past this many events, `ensure_parquet` makes the data in pieces of this size (each its own
+seed, waybills numbered on), so that 100,000,000 events need the memory of 10,000,000."""
+
+
+def ensure_parquet(shipments: int, events: int, seed: int = 1) -> Paths:
+    """Parquet files only (no CSV), in pieces past CHUNK_EVENTS: for the sizes of
+    bench/overdue_scale.py (100,000,000 events as CSV would be 10 GB)."""
+    where = paths(shipments, events, seed)
+    if where.shipments_parquet.exists() and where.events_parquet.exists():
+        return where
+    if events <= CHUNK_EVENTS:
+        ships, evts = generate(shipments, events, seed)
+        where.folder.mkdir(parents=True, exist_ok=True)
+        ships.write_parquet(where.shipments_parquet)
+        evts.write_parquet(where.events_parquet)
+        return where
+    pieces = -(-events // CHUNK_EVENTS)
+    parts = where.folder / "parts"
+    parts.mkdir(parents=True, exist_ok=True)
+    for k in range(pieces):
+        n_ships, n_events = shipments // pieces, events // pieces
+        if not (parts / f"events-{k:03d}.parquet").exists():
+            ships, evts = generate(n_ships, n_events, seed * 1000 + k)
+            offset = k * n_ships  # waybill and order numbers go on from the piece before
+            renumber = {
+                "waybill": pl.col("waybill").str.extract(r"^(\D+)")
+                + (pl.col("waybill").str.extract(r"(\d+)$").cast(pl.Int64) + offset).cast(pl.String)
+            }
+            ships.with_columns(
+                **renumber,
+                order_id=(pl.col("order_id").cast(pl.Int64) + offset).cast(pl.String).str.pad_start(10, "0"),
+            ).write_parquet(parts / f"shipments-{k:03d}.parquet")
+            evts.with_columns(**renumber).write_parquet(parts / f"events-{k:03d}.parquet")
+            del ships, evts
+    for name, target in (("shipments", where.shipments_parquet), ("events", where.events_parquet)):
+        files = [parts / f"{name}-{k:03d}.parquet" for k in range(pieces)]
+        pl.concat([pl.scan_parquet(f) for f in files]).sink_parquet(target.with_suffix(".parquet.tmp"))
+        target.with_suffix(".parquet.tmp").replace(target)
+    for f in parts.iterdir():
+        f.unlink()
+    parts.rmdir()
+    return where
+
+
 # --- generation ------------------------------------------------------------------------------
 
 

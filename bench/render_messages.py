@@ -23,7 +23,7 @@ that process, the frame and the texts included):
   toolkit's filters registered, `env.from_string(source)` (i.e. `jinja2.Template(source)` with
   those filters), and `template.render(**row).strip()` for every row of `frame.iter_rows(named=True)`.
   It renders both templates; each toolkit contender is compared with the baseline of its
-  template: speed (baseline time ÷ its time; aim from the issue: 10x) and the text, row for row.
+  template: speed (baseline time ÷ its time; aim: 10x at first, 25x in issue 14) and the text, row for row.
 - toolkit: `toolkit.messages.render.render_contents(MessageTemplate.load(...), frame)`, which uses
   `toolkit.templating.compile.render_all` when that module exists (compiled polars expression when
   the template allows it, sandboxed Jinja row by row otherwise).
@@ -352,7 +352,7 @@ def report(outcomes: list[Outcome], seed: int, compiler: bool, load_before: str)
         "toolkit, accepted rows kept). render s: best run, loading the template and rendering every "
         "row (the parquet read is not timed); peak RSS: VmHWM of the contender's own process, the "
         "frame and the texts included. × baseline: the plain jinja2 loop's time for the same "
-        "template ÷ this contender's (aim: 10x). same text: every text equal to the baseline's for "
+        "template ÷ this contender's (aim: 25x, issue 14). same text: every text equal to the baseline's for "
         "the same template. Templates: shipped = templates/sms/dispatch.txt.j2 (has `{% if %}`); "
         f"plain = the same without the `{{% if %}}` part (bench/data/{PLAIN_NAME}).\n\n{compiler_note}\n"
     )

@@ -329,6 +329,33 @@ def toolkit_job(watch: Stopwatch, csv_path: str, out_dir: str, **_: Any) -> dict
     return {"rows": result.rows_in, "findings": result.findings.height, "per_rule": per_rule(result.findings)}
 
 
+def toolkit_job_stream(watch: Stopwatch, csv_path: str, out_dir: str, **_: Any) -> dict[str, Any]:
+    """The job with `engine: streaming` (`toolkit.orders.stream`): valid and rejected are
+    written by the streaming engine as the rows are checked; findings.parquet after."""
+    from toolkit.calendar import WorkCalendar
+    from toolkit.io import write_parquet
+    from toolkit.orders.stream import validate_orders_streaming
+
+    rules = load_rules()
+    calendar = WorkCalendar()
+    out = Path(out_dir)
+    with watch.phase("read"):
+        table = toolkit_read(csv_path, rules)
+    with table, watch.phase("check"):  # includes writing valid.parquet and rejected.parquet
+        result = validate_orders_streaming(
+            table.frame,
+            rules,
+            as_of=AS_OF,
+            calendar=calendar,
+            locale=LOCALE,
+            valid=out / "valid.parquet",
+            rejected=out / "rejected.parquet",
+        )
+    with watch.phase("write"):
+        write_parquet(result.findings, out / "findings.parquet")
+    return {"rows": result.rows_in, "findings": result.findings.height, "per_rule": per_rule(result.findings)}
+
+
 # --- contender: the hand-written plan (the check floor) ----------------------------------
 
 
@@ -770,6 +797,13 @@ CONTENDERS = [
     Contender("toolkit_check", "toolkit validate_orders (check only)", "toolkit_check", "utf8", "check"),
     Contender("toolkit_job", "toolkit job: read + check + write parquet (UTF-8)", "toolkit_job", "utf8", "job"),
     Contender("toolkit_job_gbk", "toolkit job: read + check + write parquet (GBK)", "toolkit_job", "gbk", "job"),
+    Contender(
+        "toolkit_job_stream",
+        "toolkit job, engine: streaming (check includes writing valid/rejected)",
+        "toolkit_job_stream",
+        "utf8",
+        "job",
+    ),
     Contender("pandera", "pandera (polars backend)", "pandera_check", "utf8", "check"),
     Contender("dataframely", "dataframely", "dataframely_check", "utf8", "check"),
     Contender("pointblank", "pointblank (interrogate: collect_tbl_checked=False)", "pointblank_check", "utf8", "check"),

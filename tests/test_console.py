@@ -4,6 +4,7 @@ the vocabulary's words; Chinese by default, English with `locale: en`."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 
+from tests.support.files import replace_once, write
 from tests.support.zh_scan import english_words
 from toolkit.console import RunReporter, summary_table
 from toolkit.display import count_label, counts_line
@@ -98,3 +100,17 @@ def test_a_real_run_on_a_terminal_ends_with_the_chinese_summary_of_every_job(tea
     summary = stream.getvalue().split("批次 daily")[-1]
     assert all(name in summary for name in loaded.model.jobs)
     assert english_words(summary, [*loaded.model.jobs, "daily", "s", "out"]) == []
+
+
+@pytest.mark.slow
+def test_jobs_running_at_once_share_one_status_line_on_a_terminal(team_folder: Path) -> None:
+    path = team_folder / "config" / "daily.yaml"
+    text = replace_once(path.read_text(encoding="utf-8"), "jobs:\n", "executor: {kind: local, workers: 2}\njobs:\n")
+    write(path, text)
+    stream = io.StringIO()
+    reporter = RunReporter(stream=stream, interactive=True)
+    run = run_batch(load_config(path), as_of=AS_OF, reporter=reporter, only=["orders", "overdue", "claim_letters"])
+    reporter.batch_finished(run)
+    assert run.exit_code == ExitCode.DONE
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())  # the terminal's colours
+    assert all(f"● {name}" in shown for name in ("orders", "overdue", "claim_letters"))

@@ -20,8 +20,8 @@ from toolkit.messages.render import RenderResult
 from toolkit.orders.fields import ORDER_FIELDS
 from toolkit.reports.kpi.claims import PAST_DEADLINE_COLUMNS
 from toolkit.reports.kpi.tracking import TOP_COLUMNS
-from toolkit.reports.tickets import TICKET_FIELDS
 from toolkit.rules import FINDING_SCHEMA
+from toolkit.servicedesk import TICKET_FIELDS
 from toolkit.tracking.presets import EVENT_FIELDS, SHIPMENT_FIELDS
 from toolkit.tracking.report import PEOPLE_COLUMNS, write_batches_xlsx, write_worklist_xlsx
 from toolkit.tracking.worklist import BATCH_COLUMNS

@@ -30,6 +30,10 @@ def both_ways(frame: pl.DataFrame, fields: tuple[Field, ...], times: TimeReading
     assert fast.equals(careful), [
         c for c in careful.columns if not fast[c].equals(careful[c])
     ]  # null positions count: `equals` is not `==`
+    # batch by batch, on the streaming engine (the validate job's `engine: streaming`): the same columns
+    batches = parse_fields(frame.lazy(), fields, times, batches=True).collect(engine="streaming")
+    assert batches.select(careful.columns).equals(careful)
+    assert sorted(batches.columns) == sorted(careful.columns)
 
 
 def test_the_samples_read_the_same_both_ways() -> None:

@@ -62,6 +62,10 @@ def run(
     config: ConfigArg,
     run_date: Annotated[str | None, typer.Option("--date", help="Run date YYYY-MM-DD (default: today).")] = None,
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this job (repeatable).")] = None,
+    partition: Annotated[
+        list[str] | None,
+        typer.Option("--partition", help="With --only and a foreach job: re-run this value only (repeatable)."),
+    ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Fix 'now', e.g. '2026-11-22 09:00'.")] = None,
     log_file: Annotated[Path | None, typer.Option("--log-file", help="Append plain log lines here.")] = None,
 ) -> None:
@@ -71,7 +75,7 @@ def run(
     try:
         loaded = load_config(config)
         reporter.secrets, reporter.locale = loaded.document.secrets, loaded.model.locale
-        batch = run_batch(loaded, run_date=day, only=only, as_of=moment, reporter=reporter)
+        batch = run_batch(loaded, run_date=day, only=only, as_of=moment, reporter=reporter, partitions=partition)
     except ToolkitError as error:
         for line in error.one_line().splitlines():  # several config errors: `error: ` before each
             reporter.error(line)
@@ -196,11 +200,21 @@ def samples(
     shipments: Annotated[
         int, typer.Option(help="Background shipments in shipments.csv + tracking_sf.csv (0: none).", min=0)
     ] = 6000,
+    accounts: Annotated[
+        bool, typer.Option(help="Key accounts and their contact log in accounts.csv + contacts.csv.")
+    ] = True,
 ) -> None:
     """Generate realistic Chinese sample orders with planted defects, and a claims ledger."""
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     for path in write_samples(
-        out, orders=orders, seed=seed, formats=wanted, claims=claims, ticket_days=ticket_days, shipments=shipments
+        out,
+        orders=orders,
+        seed=seed,
+        formats=wanted,
+        claims=claims,
+        ticket_days=ticket_days,
+        shipments=shipments,
+        accounts=accounts,
     ):
         print(path)
 

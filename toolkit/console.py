@@ -66,6 +66,7 @@ class RunReporter:
         self.console = Console(file=self.stream, force_terminal=self.interactive)
         self.log_file = log_file.open("a", encoding="utf-8") if log_file else None
         self._status = None
+        self._running: dict[str, str] = {}  # job → kind, of the jobs started and not finished
         self.secrets = Secrets()  # the config's `${VAR}` values, once it is loaded: hidden in every line
         self.locale = DEFAULT_LOCALE  # the batch's, once its config is loaded
 
@@ -85,14 +86,28 @@ class RunReporter:
 
     def job_started(self, name: str, kind: str) -> None:
         self._plain(f"{name}: started ({kind})", to_stream=not self.interactive)
-        if self.interactive:
-            self._status = self.console.status(f"[bold]{name}[/] ({kind}) …")
+        self._running[name] = kind
+        self._show_running()
+
+    def _show_running(self) -> None:
+        """One status line for the jobs running now (more than one with `workers:` above 1)."""
+        if not self.interactive:
+            return
+        if not self._running:
+            if self._status is not None:
+                self._status.stop()
+                self._status = None
+            return
+        text = " · ".join(f"[bold]{name}[/] ({kind})" for name, kind in self._running.items()) + " …"
+        if self._status is None:
+            self._status = self.console.status(text)
             self._status.start()
+        else:
+            self._status.update(text)
 
     def job_finished(self, record: JobRecord) -> None:
-        if self._status is not None:
-            self._status.stop()
-            self._status = None
+        self._running.pop(record.name, None)
+        self._show_running()
         self._plain(f"{record.name}: {describe(record)}", to_stream=not self.interactive)
         if self.interactive:
             style = _STYLE.get(record.status, "")

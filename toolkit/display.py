@@ -91,7 +91,8 @@ _UNREADABLE = Text("{field}无法识别", "{field} unreadable")
 # counts of something gone wrong or left aside: news only when there are some
 _QUIET_WHEN_ZERO = (
     "blank_rows_skipped", "unreadable_", "over_budget", "not_selected", "unknown_", "unmatched_waybills",
-    "repeated_waybills", "bad_order_time", "not_chased", "no_due_time", "refused",
+    "repeated_waybills", "repeated_accounts", "bad_order_time", "not_chased", "no_due_time", "refused", "partitions_failed",
+    "rows_outside_partitions",
 )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from toolkit.io.date_detect import unreadable_report
 from toolkit.io.dates import TimeReading, UnreadableTimes
 from toolkit.io.digest import file_sha256
 from toolkit.pages import PageAbout
+from toolkit.partition import Partition, partition_key
 from toolkit.templating.environment import MessageTemplate
 
 OUTBOX = "outbox"  # the run folder's mail waiting to be sent, or kept after a failed send
@@ -78,18 +79,32 @@ class JobContext:
     smtp: SmtpConfig | None = None  # None: mail is only written to the outbox
     final_run_dir: Path | None = None
     """Where the run folder will be once the run is swapped into place; None: where it is built."""
+    partition: Partition | None = None
+    """One value of the job's `foreach:`; `out_dir` is then `<job>/<by>=<value>/`."""
 
     @property
     def run_dir(self) -> Path:
         """The run folder being built: the jobs' folders, the outbox, the manifest."""
-        return self.out_dir.parent
+        return self.out_dir.parent if self.partition is None else self.out_dir.parent.parent
+
+    @property
+    def unit_name(self) -> str:
+        """`daily_report`, or `daily_report/branch=杭州` for one partition of it."""
+        return self.job_name if self.partition is None else f"{self.job_name}/{self.partition.folder}"
 
     def about(self, *inputs: Path | str) -> PageAbout:
         """What a page of this job is about (batch, run date, as-of, the input files by name)."""
         names = tuple(Path(i).name for i in inputs)
-        return PageAbout(
-            batch=f"{self.batch} · {self.job_name}", run_date=self.run_date, as_of=self.as_of, inputs=names
-        )
+        title = f"{self.batch} · {self.job_name}" + (f" · {self.partition.value}" if self.partition else "")
+        return PageAbout(batch=title, run_date=self.run_date, as_of=self.as_of, inputs=names)
+
+    def job_folder(self, job: str) -> Path:
+        """An earlier job's folder; its partition of the same value where it ran per value too
+        (the branch's report for the branch's mail)."""
+        folder = self.run_dir / job
+        if self.partition is not None and (folder / self.partition.folder).is_dir():
+            return folder / self.partition.folder
+        return folder
 
     def final_path(self, path: Path) -> Path:
         """Where `path`, written in the run folder being built, is once the run is swapped in."""
@@ -114,6 +129,12 @@ class JobContext:
         renamed, a file read by its content rather than its name, an encoding guessed with low
         confidence), the encoding detected where it is not UTF-8, and the blank rows."""
         job.counts["blank_rows_skipped"] = job.counts.get("blank_rows_skipped", 0) + table.blank_rows
+        if table.outside_partition and self.partition is not None:
+            job.counts["rows_outside_partitions"] = table.outside_partition
+            self.log(
+                f"warning: {table.path.name}: {table.outside_partition:,} rows have a {self.partition.by} "
+                "that is none of foreach's values (or none at all): they are in no partition"
+            )
         if table.encoding_confidence is not None and table.encoding not in (None, "utf-8", "utf-8-sig"):
             self.log(
                 f"{table.path.name}: encoding {table.encoding} (detected, confidence {table.encoding_confidence:.2f})"
@@ -129,18 +150,37 @@ class JobContext:
 
     def source(self, table: TableSource | JobOutputRef) -> TableSource:
         """How to read a job input: a file as configured, or an earlier job's parquet table."""
-        return TableSource.of_earlier_job(self.table_of(table)) if isinstance(table, JobOutputRef) else table
+        source = TableSource.of_earlier_job(self.table_of(table)) if isinstance(table, JobOutputRef) else table
+        return source if self.partition is None else source.for_partition(self.partition)
+
+    def table_path(self, ref: JobOutputRef) -> Path:
+        """An earlier job's parquet table as this run reads it: the whole table, or this
+        partition's rows of it (written once into the partition's folder, `_inputs/`), for a
+        reader such as a notebook that opens the file itself."""
+        path = self.table_of(ref)
+        partition = self.partition
+        if (
+            partition is None
+            or partition.by not in pl.read_parquet_schema(path)
+            or self.job_folder(ref.job) != (self.run_dir / ref.job)
+        ):
+            return path  # not split, no column to split by, or already the partition's own table
+        mine = self.out_dir / "_inputs" / f"{ref.job}.{ref.table}.parquet"
+        if not mine.is_file():
+            rows = pl.scan_parquet(path).filter(partition_key(pl.col(partition.by)) == partition.value)
+            write_parquet(rows, mine)
+        return mine
 
     @property
     def outbox(self) -> Path:
         """The run folder's outbox (beside the jobs' folders): mail as .eml files."""
-        return self.out_dir.parent / OUTBOX
+        return self.run_dir / OUTBOX
 
     def file_of(self, ref: JobFileRef) -> Path:
         """A file an earlier job wrote in this run folder (or kept from an earlier run with --only)."""
-        path = self.out_dir.parent / ref.job / ref.path
+        path = self.job_folder(ref.job) / ref.path
         if not path.is_file():
-            folder = self.out_dir.parent / ref.job
+            folder = self.job_folder(ref.job)
             found = (
                 sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
             )
@@ -171,8 +211,13 @@ class JobResult:
         for name, frame in tables.items():
             path = context.output(f"{name}.parquet")
             write_parquet(frame, path)
-            self.add_output(path, frame.height)
-            self.tables[name] = path
+            self.add_table(name, path, frame.height)
+
+    def add_table(self, name: str, path: Path, rows: int) -> None:
+        """A table the job wrote itself (streamed to `path`): an output for the manifest and the
+        table `name` for later jobs, as `publish` records the tables it writes."""
+        self.add_output(path, rows)
+        self.tables[name] = path
 
 
 class TemplateFiles(Protocol):
@@ -189,6 +234,9 @@ class JobCheck(Protocol):
     and a None passed on (columns nobody could read) checks nothing."""
 
     locale: str
+    foreach: tuple[str, ...] | None
+    """With `foreach:`, what a run's templates get besides the job's own values: the foreach
+    table's columns and `by`; None without it (or where the table could not be opened)."""
 
     def table(
         self,

@@ -27,6 +27,7 @@ from toolkit.io import Table, TableSource, read_table
 from toolkit.io.date_detect import unreadable_line
 from toolkit.io.dates import sample_unreadable
 from toolkit.job import JobKind, JobOutputRef, Key, TemplateFiles, located_references
+from toolkit.pipeline.partitions import foreach_aliases
 from toolkit.registry import JOB_KINDS, load_config
 from toolkit.suggest import did_you_mean
 
@@ -98,6 +99,11 @@ class BatchCheck:
         for key, ref in located_references(job):
             if isinstance(ref, JobOutputRef):
                 checked.reference(key, ref)
+        if job.foreach is not None:
+            by, table = job.foreach.by, job.foreach.table
+            aliases = foreach_aliases(by)
+            columns = () if table is None else checked.table(("foreach", "table"), table, aliases, required=[by])
+            checked.foreach = None if columns is None else (*columns, by)
         if kind.check is not None:
             try:
                 kind.check(job, checked)
@@ -115,6 +121,7 @@ class JobChecked:
         self._name = name
         self._kind = kind
         self._opened: dict[Key, Columns | None] = {}
+        self.foreach: Columns | None = None
 
     def problem(self, key: Key, message: str) -> None:
         self._batch.problem(("jobs", self._name, *key), message)

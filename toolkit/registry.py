@@ -12,6 +12,7 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
+from toolkit.care.job import ACCOUNT_CARE
 from toolkit.config.loader import LoadedConfig, load_batch
 from toolkit.config.models import BatchSettings, JobName
 from toolkit.job import JobKind
@@ -20,10 +21,12 @@ from toolkit.mail.job import EMAIL
 from toolkit.messages.job import RENDER_MESSAGES
 from toolkit.orders.job import VALIDATE_ORDERS
 from toolkit.reports.notebook import NOTEBOOK
+from toolkit.tickets.job import TICKETS
 from toolkit.tracking.job import FLAG_OVERDUE
 
 JOB_KINDS: dict[str, JobKind] = {
-    kind.name: kind for kind in (VALIDATE_ORDERS, RENDER_MESSAGES, NOTEBOOK, EMAIL, RENDER_LETTERS, FLAG_OVERDUE)
+    kind.name: kind
+    for kind in (VALIDATE_ORDERS, RENDER_MESSAGES, NOTEBOOK, EMAIL, RENDER_LETTERS, FLAG_OVERDUE, TICKETS, ACCOUNT_CARE)
 }
 
 JobUnion = Annotated[Union[tuple(kind.model for kind in JOB_KINDS.values())], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007

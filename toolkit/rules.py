@@ -111,12 +111,10 @@ def _flag(index: int) -> str:
     return f"__rule_{index}"
 
 
-def evaluate(frame: pl.LazyFrame, rules: Sequence[Rule], *, record_id: str) -> Evaluation:
-    """Flag every row against every rule and split the frame into accepted and rejected.
-
-    `accepted` and `rejected` keep the frame's columns plus `errors` and `warnings` (lists of
-    rule ids); `findings` has one row per broken rule per row, in file order.
-    """
+def flag_rows(frame: Frame, rules: Sequence[Rule]) -> Frame:
+    """`frame` with one flag column per rule (`__rule_<i>`, true where the row breaks it) and
+    `errors` and `warnings`: the ids of the rules a row breaks, by severity. Every expression is
+    per row, so polars' streaming engine runs it batch by batch (`toolkit.orders.validate`)."""
     flags = [rule.failed.fill_null(False).alias(_flag(i)) for i, rule in enumerate(rules)]
 
     def ids(severity: Severity) -> pl.Expr:
@@ -134,12 +132,27 @@ def evaluate(frame: pl.LazyFrame, rules: Sequence[Rule], *, record_id: str) -> E
         hits = [pl.when(pl.any_horizontal(flags)).then(pl.lit(rule_id)) for rule_id, flags in by_id.items()]
         return pl.concat_str(hits, separator=",", ignore_nulls=True).str.extract_all(r"[^,]+")
 
-    # The flags are computed once, eagerly: this is the one pass over the data. Deriving the
-    # three results from a lazy plan instead makes polars' optimiser compare the whole rule plan
-    # once per rule (about a second of planning even for a one-row frame).
-    flagged = frame.with_columns(flags).with_columns(errors=ids("error"), warnings=ids("warning")).collect().lazy()
+    return frame.with_columns(flags).with_columns(errors=ids("error"), warnings=ids("warning"))
+
+
+def flag_columns(rules: Sequence[Rule]) -> list[str]:
+    """The flag columns `flag_rows` adds, one per rule."""
+    return [_flag(i) for i in range(len(rules))]
+
+
+def any_flag(rules: Sequence[Rule]) -> pl.Expr:
+    """True where a row of `flag_rows` breaks any rule (it has a finding)."""
+    return pl.any_horizontal(pl.col(flag_columns(rules))) if rules else pl.lit(False)
+
+
+def split_flagged(flagged: pl.LazyFrame, rules: Sequence[Rule], *, record_id: str) -> Evaluation:
+    """The accepted rows, the rejected rows and the findings of a frame from `flag_rows`.
+
+    Only the rows with a flag have findings: `flagged` may be those rows alone, and the
+    findings are the same (`toolkit.orders.validate` streams the others past).
+    """
     refused = pl.col("errors").list.len() > 0
-    flag_names = [_flag(i) for i in range(len(rules))]
+    flag_names = flag_columns(rules)
     per_rule = [
         findings(
             flagged.filter(pl.col(_flag(i))),
@@ -161,3 +174,16 @@ def evaluate(frame: pl.LazyFrame, rules: Sequence[Rule], *, record_id: str) -> E
         rejected=flagged.filter(refused).drop(flag_names),
         findings=all_findings,
     )
+
+
+def evaluate(frame: pl.LazyFrame, rules: Sequence[Rule], *, record_id: str) -> Evaluation:
+    """Flag every row against every rule and split the frame into accepted and rejected.
+
+    `accepted` and `rejected` keep the frame's columns plus `errors` and `warnings` (lists of
+    rule ids); `findings` has one row per broken rule per row, in file order.
+    """
+    # The flags are computed once, eagerly: this is the one pass over the data. Deriving the
+    # three results from a lazy plan instead makes polars' optimiser compare the whole rule plan
+    # once per rule (about a second of planning even for a one-row frame).
+    flagged = flag_rows(frame, rules).collect().lazy()
+    return split_flagged(flagged, rules, record_id=record_id)

@@ -184,4 +184,4 @@ def test_a_job_cannot_take_the_mail_outboxs_name(tmp_path: Path) -> None:
 
 def test_the_shipped_weekly_config_is_valid() -> None:
     loaded = load_config(REPO / "config" / "weekly.yaml")
-    assert list(loaded.model.jobs) == ["overdue", "weekly_kpi", "weekly_mail"]
+    assert list(loaded.model.jobs) == ["overdue", "care", "care_sms", "weekly_kpi", "weekly_mail"]

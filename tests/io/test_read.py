@@ -143,12 +143,12 @@ def test_an_error_after_transcoding_leaves_no_temporary_file(tmp_path: Path, ord
         (
             "orders.numbers",
             b"x",
-            "unsupported file type '.numbers'; use one of .csv, .htm, .html, .ods, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx",
+            "unsupported file type '.numbers'; use one of .csv, .htm, .html, .jsonl, .ods, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx",
         ),
         (
             "orders",
             b"x",
-            "unsupported file type '(none)'; use one of .csv, .htm, .html, .ods, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx",
+            "unsupported file type '(none)'; use one of .csv, .htm, .html, .jsonl, .ods, .parquet, .tsv, .txt, .xls, .xlsm, .xlsx",
         ),
         ("orders.parquet", b"PAR1 this is not parquet", "not a readable Parquet file: "),
     ],

@@ -27,7 +27,7 @@ from toolkit.reports import charts
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DAILY_JOBS = ["orders", "dispatch_sms", "overdue", "daily_report"]
-WEEKLY_JOBS = ["overdue", "weekly_kpi"]
+WEEKLY_JOBS = ["overdue", "care", "weekly_kpi"]
 MIN_TEXT_PX = 11  # the smallest text a phone reader reads without zooming
 MIN_CELL_EM = 2.5  # two characters and their padding; one character a line is ~2.2 em
 

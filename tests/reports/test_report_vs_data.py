@@ -784,6 +784,7 @@ def test_the_weekly_report_has_these_sections(weekly: dict[str, list[Block]]) ->
         "延误率：承运商与线路",
         "理赔",
         "客服工单（本周）",
+        "大客户维护",
     ]
     assert kinds(weekly[""]) == [
         "Heading:客服周报（KPI）",
@@ -1008,3 +1009,23 @@ def test_service_tickets_of_the_week(tickets: pl.DataFrame, weekly: dict[str, li
     assert isinstance(chart, Figure) and isinstance(standards, Table) and isinstance(types, Table)
     check_standards(standards, week)
     check_types(types, week)
+
+
+def test_account_care(runs: Runs, weekly: dict[str, list[Block]]) -> None:
+    """The care section against the account_care job's tables: accounts, those behind, ahead and
+    without a tier; each item behind with its account, manager, due date and working days left."""
+    care = runs.weekly / "care"
+    accounts, behind, ahead, untiered = (
+        pl.read_parquet(care / f"{name}.parquet") for name in ("accounts", "worklist", "ahead", "untiered")
+    )
+    cards, table = weekly["大客户维护"]
+    assert isinstance(cards, Cards) and isinstance(table, Table)
+    assert cards["大客户"].value == f"{accounts.height:,}"
+    assert cards["维护落后"].value == str(behind["account"].n_unique()) and cards["维护落后"].breach
+    assert cards["超前"].value == str(ahead["account"].n_unique())
+    assert cards["未定级"].value == str(untiered.height)
+    expected = behind.sort("days_left")
+    assert table.column("客户名称") == expected["account"].to_list()
+    assert table.column("客户经理") == expected["manager"].to_list()
+    assert table.column("截止日期") == expected["next_due"].dt.strftime("%m-%d").to_list()
+    assert table.column("剩余工作日") == [str(d) for d in expected["days_left"].to_list()]

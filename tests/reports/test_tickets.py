@@ -11,9 +11,9 @@ import pytest
 
 from tests.support.files import REPO
 from toolkit.reports import kpi
-from toolkit.reports.tickets import read_tickets
 from toolkit.samples import write_samples
 from toolkit.samples.tickets import generate_tickets
+from toolkit.servicedesk import read_tickets
 
 
 @pytest.fixture(scope="module")

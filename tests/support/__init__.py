@@ -19,5 +19,6 @@ different folders (tests/orders/test_job.py, tests/tracking/test_job.py).
 - browser: Debian's headless Chromium through Selenium (`Browser.view(page, width)`: the page's
   width against the screen's, console errors, characters drawn as boxes); the `browser` fixture
 - report_pages: the daily and weekly reports and their mail, opened as a reader opens them
+- fanout: a batch that runs per branch (`foreach`), for the fan-out and executor tests
 - zh_scan: `english_words`, what a Chinese page, sheet, outbox or terminal summary must not show
 """

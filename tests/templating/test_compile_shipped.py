@@ -47,6 +47,25 @@ FRAMES = {
             "agent_id": ["8011", "8012", None],
         }
     ),
+    "ticket_reminder.txt.j2": lambda: pl.DataFrame(
+        {
+            "serial": ["140000001", "140000002"],
+            "breached": [2, 0],
+            "due_soon": [0, 1],
+            "ticket_id": ["GD202611209001", "GD202611209002"],
+        }
+    ),
+    "care_reminder.txt.j2": lambda: pl.DataFrame(
+        {
+            "serial": ["150000001", "150000002"],
+            "manager": ["邓勇", "冯小龙"],
+            "behind_accounts": [2, 1],
+            "due_items": [0, 3],
+            "most_urgent": ["上海顺昌五金店", "绍兴顺昌贸易有限公司"],
+            "most_urgent_label": ["节日赠礼", "电话沟通"],
+            "first_due_text": ["09-24", "11-09"],
+        }
+    ),
     "delay_notice.txt.j2": lambda: pl.DataFrame(
         {
             "customer_name": ["李女士", "王先生"],

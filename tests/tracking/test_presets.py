@@ -41,7 +41,9 @@ def reference_tables() -> list[tuple[str, dict]]:
 
 
 def test_the_built_in_presets() -> None:
-    assert builtin_presets() == ("cainiao", "ems", "generic", "jd", "kuaidi100", "sf", "sf_opcode")
+    assert builtin_presets() == (
+        "cainiao", "ems", "generic", "jd", "jt", "kdniao", "kuaidi100", "sf", "sf_opcode", "sto", "yto", "yunda", "zto",
+    )  # fmt: skip
     for name in builtin_presets():
         preset = load_preset(name)
         assert preset.name == name and preset.rules
@@ -222,7 +224,9 @@ def test_a_broken_preset_is_one_line_with_file_and_line(
 
 def test_an_unknown_built_in_name() -> None:
     with pytest.raises(
-        ConfigError, match="unknown preset 'ups' .built-in: cainiao, ems, generic, jd, kuaidi100, sf, sf_opcode"
+        ConfigError,
+        match="unknown preset 'ups' .built-in: cainiao, ems, generic, jd, jt, kdniao, kuaidi100, sf, sf_opcode, sto, "
+        "yto, yunda, zto",
     ):
         load_preset("ups")
 

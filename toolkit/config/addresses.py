@@ -10,7 +10,7 @@ from pydantic import AfterValidator
 DEFAULT_SENDER = "cs-toolkit <toolkit@localhost>"
 
 
-def _address(value: str) -> str:
+def check_address(value: str) -> str:
     _, address = parseaddr(value)
     local, _, domain = address.rpartition("@")
     if not local or "." not in domain or any(c.isspace() for c in address):
@@ -18,4 +18,13 @@ def _address(value: str) -> str:
     return value
 
 
-Address = Annotated[str, AfterValidator(_address)]
+Address = Annotated[str, AfterValidator(check_address)]
+
+
+def _address_or_template(value: str) -> str:
+    return value if "{{" in value else check_address(value)
+
+
+AddressTemplate = Annotated[str, AfterValidator(_address_or_template)]
+"""An address, or a template of one (`{{ manager_email }}`, `{{ manager }} <{{ manager_email }}>`)
+that each run of a `foreach` job fills from its row of the foreach table."""

@@ -23,6 +23,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from toolkit.calendar import WorkCalendar
 from toolkit.config.addresses import DEFAULT_SENDER, Address
+from toolkit.config.inputs import TableInput
 from toolkit.config.paths import Folder
 from toolkit.config.references import JOB_NAME, forward_references
 from toolkit.i18n import DEFAULT_LOCALE, normalise_locale
@@ -37,11 +38,48 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ForEach(Strict):
+    """`foreach: {table: branches.csv, by: branch}`: one run of the job per value of `by` in the
+    table (a file, or an earlier job's table such as `orders.valid`), or per value of `values`.
+    Each run gets the value as a parameter, only its rows of the job's table input, and a folder
+    of its own (`<job>/branch=<value>/`)."""
+
+    by: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+    table: TableInput | None = None
+    values: list[Annotated[str, Field(min_length=1)]] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ForEach:
+        if (self.table is None) == (self.values is None):
+            raise ValueError("give either `table:` (with `by:`, its column) or `values:` (a list), not both")
+        return self
+
+
 class JobConfig(Strict):
     """Base of every job kind's config model; `kind` is the registry key."""
 
     kind: str
     description: str | None = None
+    foreach: ForEach | None = None  # one run per value: per branch, say
+
+
+class ExecutorConfig(Strict):
+    """Where a batch's work runs. `local` with `workers: 1` (the default) runs the jobs one after
+    another in this process; with more workers, in that many processes, independent jobs and the
+    partitions of a `foreach` job at the same time. `dask` sends the same work to a Dask
+    distributed cluster (`pip install 'cs-toolkit[dask]'`): at `address`, or, without one, a
+    cluster of `workers` processes started on this machine for the run. The run folder must be
+    on a file system every worker sees."""
+
+    kind: Literal["local", "dask"] = "local"
+    workers: PositiveInt = 1
+    address: str | None = None  # dask: tcp://scheduler:8786
+
+    @model_validator(mode="after")
+    def _address_for_dask(self) -> ExecutorConfig:
+        if self.address is not None and self.kind != "dask":
+            raise ValueError("`address:` is a Dask scheduler's; it needs `kind: dask`")
+        return self
 
 
 class CalendarConfig(Strict):
@@ -116,6 +154,7 @@ class BatchSettings(Strict):
     # their rows stay in the run history. Default: every run folder is kept.
     keep_days: PositiveInt | None = None
     jobs: dict[JobName, JobConfig]
+    executor: ExecutorConfig = ExecutorConfig()
     smtp: SmtpConfig | None = None
     on_failure: OnFailureConfig | None = None
 

@@ -87,6 +87,8 @@ def located_references(job: BaseModel) -> list[tuple[Key, JobOutputRef | JobFile
         for key, item in items:
             if isinstance(item, (JobOutputRef, JobFileRef)):
                 found.append(((name,) if key is None else (name, key), item))
+        if name == "foreach" and value is not None:  # `foreach: {table: orders.valid}` reads that job too
+            found += [((name, *key), ref) for key, ref in located_references(value)]
     return found
 
 

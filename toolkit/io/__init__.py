@@ -11,6 +11,7 @@ from toolkit.io.source import TableSource
 from toolkit.io.write import (
     XlsxSheet,
     atomic_path,
+    row_highlights,
     sheets_of,
     write_csv,
     write_json,
@@ -26,6 +27,7 @@ __all__ = [
     "atomic_path",
     "cells",
     "read_table",
+    "row_highlights",
     "sheets_of",
     "write_csv",
     "write_json",

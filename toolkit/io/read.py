@@ -17,9 +17,11 @@ from toolkit.io.encoding import discard_temporary
 from toolkit.io.excel import read_xlsx
 from toolkit.io.headers import map_columns
 from toolkit.io.html_table import read_html
+from toolkit.io.kuaidi100 import read_kuaidi100_jsonl
 from toolkit.io.raw import RawTable, positional, reading_errors, with_row_numbers
 from toolkit.io.sniff import Content, sniff
 from toolkit.io.source import TableSource
+from toolkit.partition import Partition, partition_key
 
 _FORMATS = {
     ".csv": "csv",
@@ -32,6 +34,7 @@ _FORMATS = {
     ".html": "html",
     ".htm": "html",
     ".parquet": "parquet",
+    ".jsonl": "jsonl",  # Kuaidi100 push callbacks, one a line (toolkit.io.kuaidi100)
 }
 TABLE_SUFFIXES = frozenset(_FORMATS)
 """The file name endings read_table reads (`.csv`, `.xlsx`, …)."""
@@ -43,6 +46,7 @@ _WHAT = {
     "xls": "a legacy .xls workbook",
     "ods": "an .ods spreadsheet",
     "html": "an HTML page",
+    "jsonl": "Kuaidi100 callbacks as JSON lines",
 }
 
 
@@ -74,6 +78,9 @@ class Table:
     encoding_confidence: float | None = None
     """How sure the reader is of a text file's detected `encoding`, 0–1 (1.0: a byte-order mark
     or UTF-8 throughout); None where `encoding:` gave it, or for a workbook or Parquet."""
+    outside_partition: int = 0
+    """A `foreach` partition's read: the file's rows that are in none of the job's partitions
+    (their value is none of its `values`, or blank); `rows` counts this partition's only."""
     notes: tuple[str, ...] = ()
     """What the log should say about how the file was read: a file read by its content rather
     than its name, the HTML table taken, doubled headers renamed (see `JobContext.note_read`)."""
@@ -95,7 +102,7 @@ class Table:
 
 
 def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], required: Iterable[str] = ()) -> Table:
-    """Read a csv/tsv/txt, xlsx/xlsm/xls/ods, HTML or parquet file named by `source`.
+    """Read a csv/tsv/txt, xlsx/xlsm/xls/ods, HTML, parquet or Kuaidi100 .jsonl file named by `source`.
 
     What a file holds decides how it is read where its first bytes say more than its name (an
     HTML page or tab-separated text named .xls, a CSV renamed .xlsx; see `toolkit.io.sniff`).
@@ -113,7 +120,7 @@ def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], requir
         if raw.rows == 0 and not source.may_be_empty:
             raise InputError(f"no data rows below the header (row {source.header_row})", path=path)
         renames = {positional(i): name for i, name in enumerate(columns.names)}
-        return Table(
+        table = Table(
             frame=raw.frame.rename(renames),
             path=path,
             format=raw.format,
@@ -127,10 +134,34 @@ def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], requir
             notes=(*_content_note(named, raw.format), *raw.notes, *columns.notes),
             _temporary=raw.temporary,
         )
+        return table if source.partition is None else _partition_rows(table, source.partition)
     except BaseException:
         if raw.temporary is not None:
             discard_temporary(raw.temporary)
         raise
+
+
+def _partition_rows(table: Table, partition: Partition) -> Table:
+    """The rows of one `foreach` partition, counted: this partition's, and those in none (blank
+    rows belong to no partition and are counted by the whole file's read, not here)."""
+    columns = [c for c in table.frame.collect_schema().names() if c != ROW]
+    if partition.by not in columns:
+        known = ", ".join(columns) or "none"
+        raise InputError(
+            f"no column {partition.by!r} to split the rows by (foreach.by); the columns: {known}", path=table.path
+        )
+    key = partition_key(pl.col(partition.by))
+    mine, outside = (
+        table.frame.select(
+            (key == partition.value).sum().alias("mine"),
+            (key.is_null() | ~key.is_in(list(partition.values))).sum().alias("outside"),
+        )
+        .collect()
+        .row(0)
+    )
+    table.frame = table.frame.filter(key == partition.value)
+    table.rows, table.blank_rows, table.outside_partition = mine, 0, outside
+    return table
 
 
 def _format_of(path: Path) -> str:
@@ -150,7 +181,7 @@ def _format_of(path: Path) -> str:
 def _by_content(path: Path, named: str) -> str:
     """The format to read `path` as: the one its content shows where that says more than its
     name; text in a file named as a workbook is for the delimited reader."""
-    if named == "parquet":
+    if named in ("parquet", "jsonl"):
         return named
     content = sniff(path, strict_html=named in ("csv", "tsv"))
     if content is Content.SPREADSHEET_ML:
@@ -179,6 +210,7 @@ def _read_raw(path: Path, named: str, source: TableSource) -> RawTable:
             "ods": read_xlsx,
             "html": read_html,
             "parquet": _read_parquet,
+            "jsonl": read_kuaidi100_jsonl,
         }[kind]
         with reading_errors(path, f"cannot read the file as {kind}"):  # a safety net: readers name their errors
             return reader(path, source)

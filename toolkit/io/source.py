@@ -10,6 +10,7 @@ import pydantic
 
 from toolkit.errors import InputError
 from toolkit.io.dates import TimeReading, pattern_problem, reading_for
+from toolkit.partition import Partition
 from toolkit.suggest import closest
 
 
@@ -46,6 +47,8 @@ class TableSource(pydantic.BaseModel, extra="forbid"):
     than this many days after the run's as-of time."""
     _earlier_job: bool = pydantic.PrivateAttr(default=False)
     """An earlier job's table of this run: empty is a day with nothing to do, not a bad file."""
+    _partition: Partition | None = pydantic.PrivateAttr(default=None)
+    """A `foreach` run reads only its partition's rows (see `for_partition`)."""
 
     @classmethod
     def of_earlier_job(cls, path: Path) -> TableSource:
@@ -54,9 +57,21 @@ class TableSource(pydantic.BaseModel, extra="forbid"):
         source._earlier_job = True
         return source
 
+    def for_partition(self, partition: Partition) -> TableSource:
+        """This input as one partition of a `foreach` job reads it: only the rows whose
+        `partition.by` column holds the partition's value."""
+        source = self.model_copy()
+        source._earlier_job, source._partition = self._earlier_job, partition
+        return source
+
+    @property
+    def partition(self) -> Partition | None:
+        return self._partition
+
     @property
     def may_be_empty(self) -> bool:
-        return self._earlier_job
+        """An earlier job's table, or one partition's rows: none is a day with nothing to do."""
+        return self._earlier_job or self._partition is not None
 
     def times(self, time_fields: Iterable[str], timezone: str, as_of: datetime | None) -> TimeReading:
         """How to read this input's time fields: its `date_formats:` (each must name one of

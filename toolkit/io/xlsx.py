@@ -86,6 +86,15 @@ class XlsxSheet:
     comments: bool = False
 
 
+def row_highlights(levels: pl.Series, columns: Sequence[str]) -> pl.DataFrame:
+    """`XlsxSheet.highlights` for whole rows: each row whose level (`levels`, one per row: "error",
+    "warning" or null) is set, in each of `columns` (a worklist's key, urgency and time over)."""
+    marked = pl.DataFrame({"level": levels}).with_row_index("row").drop_nulls("level")
+    return marked.join(pl.DataFrame({"column": list(columns)}), how="cross").select(
+        pl.col("row").cast(pl.Int64), "column", "level"
+    )
+
+
 def sheets_of(name: str, frame: pl.DataFrame) -> list[XlsxSheet]:
     """A frame as sheets Excel can hold: `name`, `name (2)`, ... of at most 1,048,575 rows each."""
     rows = MAX_ROWS - 1
@@ -267,7 +276,9 @@ def _skeleton(sheets: Sequence[XlsxSheet], names: list[str]) -> tuple[bytes, dic
             ws.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
 
         used: list[Format] = []
-        for number_format in {_NUMBER_FORMATS.get(kind) for kind in kinds}:
+        # in the columns' order, not a set's: a set's order changes with the hash seed, and so
+        # would the style ids, making the same sheet a different file in another process
+        for number_format in dict.fromkeys(_NUMBER_FORMATS.get(kind) for kind in kinds):
             for level in (None, *LEVELS):
                 props: dict[str, Any] = {"num_format": number_format} if number_format else {}
                 if level:

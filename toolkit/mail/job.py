@@ -14,9 +14,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationInfo, field_validator
 
-from toolkit.config.addresses import DEFAULT_SENDER, Address
+from toolkit.config.addresses import DEFAULT_SENDER, AddressTemplate, check_address
 from toolkit.config.paths import ExistingFile, base_dir
 from toolkit.config.references import parse_reference
+from toolkit.errors import JobFailed
 from toolkit.i18n import Text
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobFileRef, JobKind, JobResult
 from toolkit.mailing.html import GMAIL_CLIP_BYTES, MailBody, mail_safe
@@ -68,8 +69,8 @@ class EmailConfig(JobConfig):
     """Mail a report: `body` is an earlier job's HTML file or a template (*.html.j2)."""
 
     kind: Literal["email"]
-    to: list[Address] = Field(min_length=1)
-    cc: list[Address] = []
+    to: list[AddressTemplate] = Field(min_length=1)  # `{{ manager_email }}`: from a foreach row
+    cc: list[AddressTemplate] = []
     subject: str  # a template: {{ run_date }}, {{ job }}, {{ attachments }}
     body: FileInput
     attach: list[FileInput] = []
@@ -95,7 +96,24 @@ def _values(context: JobContext, attachments: list[Path]) -> dict[str, Any]:
         "as_of": context.as_of,
         "job": context.job_name,
         "attachments": [p.name for p in attachments],
+        **(context.partition.template_values() if context.partition is not None else {}),
     }
+
+
+def addresses(templates: list[str], values: dict[str, Any], key: str, context: JobContext) -> list[str]:
+    """The recipients, a template filled from the run's values (a foreach row's `manager_email`)."""
+    found = []
+    for index, template in enumerate(templates):
+        if "{{" not in template:
+            found.append(template)
+            continue
+        text = MessageTemplate.inline(template, f"jobs.{context.job_name}.{key}", context.locale).render(values).strip()
+        try:
+            found.append(check_address(text))
+        except ValueError:
+            where = f" for {context.partition}" if context.partition is not None else ""
+            raise JobFailed(f"{key}[{index}]: {template!r} gave {text!r}{where}, not an email address") from None
+    return found
 
 
 def mail_body(path: Path, values: dict[str, Any], locale: str) -> MailBody:
@@ -126,7 +144,7 @@ def deliver(message: EmailMessage, path: Path, context: JobContext, job: JobResu
     try:
         send(message, context.smtp, log=context.log)
     except SendFailed as error:
-        kept = path.relative_to(context.out_dir.parent).as_posix()
+        kept = path.relative_to(context.run_dir).as_posix()
         job.failure = f"{error.one_line()}; {KEPT.format(context.locale, path=kept)}"
     else:
         job.counts["sent"] = 1
@@ -147,8 +165,8 @@ def run(config: EmailConfig, context: JobContext) -> JobResult:
     )
     message = build_message(
         sender=context.smtp.sender if context.smtp is not None else DEFAULT_SENDER,
-        to=config.to,
-        cc=config.cc,
+        to=addresses(config.to, values, "to", context),
+        cc=addresses(config.cc, values, "cc", context),
         subject=subject,
         body=body,
         attachments=attachments,
@@ -163,7 +181,7 @@ def run(config: EmailConfig, context: JobContext) -> JobResult:
         },
         inputs=[InputRecord.of(p) for p in (body_path, *attachments)],
     )
-    deliver(message, context.outbox / f"{context.job_name}.eml", context, job)
+    deliver(message, context.outbox / f"{context.unit_name}.eml", context, job)
     return job
 
 
@@ -175,10 +193,20 @@ def check(config: EmailConfig, preflight: JobCheck) -> None:
     subject = preflight.opens(
         ("subject",), partial(MessageTemplate.inline, config.subject, "subject", preflight.locale)
     )
-    preflight.variables(("subject",), subject, TEMPLATE_VALUES)
+    names = (*TEMPLATE_VALUES, *(preflight.foreach or ()))
+    if config.foreach is not None and preflight.foreach is None:
+        return  # the foreach table did not open (a problem said already): nothing to check names against
+    preflight.variables(("subject",), subject, names)
+    for key in ("to", "cc"):
+        for index, address in enumerate(getattr(config, key)):
+            if "{{" in address:
+                template = preflight.opens(
+                    (key, index), partial(MessageTemplate.inline, address, key, preflight.locale)
+                )
+                preflight.variables((key, index), template, names)
     if isinstance(config.body, Path) and config.body.name.endswith(".j2"):
         body = preflight.opens(("body",), partial(MessageTemplate.load, config.body, preflight.locale))
-        preflight.variables(("body",), body, TEMPLATE_VALUES)
+        preflight.variables(("body",), body, names)
 
 
 EMAIL = JobKind("email", EmailConfig, run, check)

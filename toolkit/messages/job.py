@@ -20,6 +20,18 @@ from toolkit.i18n import EN
 from toolkit.io import Table, read_table
 from toolkit.job import InputRecord, JobCheck, JobConfig, JobContext, JobKind, JobOutputRef, JobResult
 from toolkit.messages.columns import ColumnValue, selected, uncovered_warnings, with_config_columns
+from toolkit.messages.compliance import (
+    RULES,
+    PlatformRules,
+    Policy,
+    SendingHours,
+    SmsType,
+    held_lines,
+    hours_held,
+    reserve_daily,
+    send_times,
+    text_findings,
+)
 from toolkit.messages.outbox import branches_of, preview_html, split_warning, write_outbox
 from toolkit.messages.render import Recipient, RenderResult, SmsRules, render_messages, whole_phones
 from toolkit.messages.serials import reserve_serials
@@ -46,10 +58,19 @@ class RecipientConfig(Strict):
 
 
 class SmsConfig(Strict):
+    type: SmsType = "notification"
+    """notification (通知: dispatch, delays, reminders) or marketing (营销/推广): the platforms'
+    rules differ (toolkit/messages/compliance.py)."""
     counting: Literal["cn", "gsm"] = "cn"
     signature: str = ""
     max_parts: PositiveInt = 1
     shorten: list[str] = []  # fields that may be cut, in this order, to fit max_parts (goods_name, …)
+    daily_cap: PositiveInt | None = 50
+    """Messages per signature + template + number a day (Aliyun's default 50), counted across the
+    day's runs; the lines past it are held. None: no cap."""
+    sending_hours: SendingHours = SendingHours()  # marketing only, in the batch's time zone
+    platform_rules: dict[Literal["tencent", "aliyun"], PlatformRules] = {}
+    """A platform's own rules (unsubscribe text, variables allowed) where they differ from the defaults."""
     price_per_part: Decimal | None = None
     """Yuan per billed part (Chinese platforms: about 0.03-0.05), for the day's bill in
     preview.html; none: the bill counts parts without a cost."""
@@ -187,16 +208,25 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
         template,
         serials=serials,
         recipients=[Recipient(**r.model_dump()) for r in config.recipients],
-        sms=SmsRules(**{**config.sms.model_dump(exclude={"price_per_part"}), "shorten": tuple(config.sms.shorten)}),
+        sms=SmsRules(
+            counting=config.sms.counting,
+            signature=config.sms.signature,
+            max_parts=config.sms.max_parts,
+            shorten=tuple(config.sms.shorten),
+        ),
         locale=context.locale,
     )
     result.counts.update(rows_in=rows_in + table.blank_rows, not_selected=rows_in - frame.height)
+    held = _comply(config, template, variables, frame, result, context)
     written = []
     if config.platform:
         written = _platform_files(config.platform, config.aliyun_sign_name, result, frame, variables, context)
+    _count_rows(result, held, frame.height)
     job = JobResult(counts=result.counts, inputs=[record, *lookups, InputRecord.of(config.template)], result=result)
     context.note_read(job, table)
-    job.publish(context, {"messages": result.messages, "outbox": result.outbox, "findings": result.findings})
+    job.publish(
+        context, {"messages": result.messages, "outbox": result.outbox, "findings": result.findings, "held": held}
+    )
     if warning := split_warning(result.outbox, context.job_name, EN, config.sms.counting):
         context.log(f"warning: {warning}")
     branch = config.directory.key if config.directory else "branch"
@@ -210,10 +240,92 @@ def run(config: RenderMessagesConfig, context: JobContext) -> JobResult:
         counting=config.sms.counting,
         branches=branches_of(frame, branch),
         branch_column=branch,
+        held=held,
     )
     for path, rows in [*write_outbox(result, context.out_dir, page), *written]:
         job.add_output(path, rows)
     return job
+
+
+def policies(config: RenderMessagesConfig, template: MessageTemplate) -> list[Policy]:
+    """The rules the job's messages are checked against: one policy per platform it uploads to
+    (the platform's own rules, its signature and template), or the default rules without one."""
+    platform, sms = config.platform, config.sms
+    signature = sms.signature.strip("【】")
+    variables = tuple(platform.variables) if platform else tuple(sorted(template.variables - {"serial"}))
+    shared = {"type": sms.type, "variables": variables, "sending_hours": sms.sending_hours, "daily_cap": sms.daily_cap}
+    used: list[Policy] = []
+    if platform and platform.aliyun:
+        rules = sms.platform_rules.get("aliyun", PlatformRules())
+        code = platform.aliyun.template_code
+        used.append(
+            Policy(signature=config.aliyun_sign_name or "", rules=rules, platform="aliyun", template_id=code, **shared)
+        )  # type: ignore[arg-type]
+    if platform and platform.tencent:
+        rules = sms.platform_rules.get("tencent", PlatformRules())
+        used.append(
+            Policy(signature=signature, rules=rules, platform="tencent", template_id=config.template.name, **shared)
+        )  # type: ignore[arg-type]
+    return used or [Policy(signature=signature, template_id=config.template.name, **shared)]  # type: ignore[arg-type]
+
+
+def _comply(
+    config: RenderMessagesConfig,
+    template: MessageTemplate,
+    variables: dict[str, MessageTemplate],
+    frame: pl.DataFrame,
+    result: RenderResult,
+    context: JobContext,
+) -> pl.DataFrame:
+    """The platforms' rules on the rendered rows (toolkit/messages/compliance.py): rows breaking
+    an error rule leave the outbox, lines due outside the sending hours or past the daily cap
+    are held (out of the outbox, counted in the state folder's history otherwise). Returns the
+    held lines; the findings join the result's."""
+    checked = policies(config, template)
+    rows = frame.with_columns(serial=result.messages["serial"])
+    messages = result.messages.select(ROW, "serial", "content")
+    if variables:
+        values = variable_values(rows, variables).drop("_serial")
+        messages = messages.join(values.rename({n: f"var:{n}" for n in variables}), on=ROW, how="left")
+    text = text_findings(messages, checked, context.locale)
+    refused = text.filter(pl.col("severity") == "error")["row"].implode()
+    lines = (
+        result.outbox.filter(~pl.col("source_row").is_in(refused))
+        .with_row_index("_line")
+        .join(
+            rows.select(pl.col(ROW).alias("source_row"), send_at=send_times(rows, context.as_of, context.timezone)),
+            on="source_row",
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.col("source_row").alias(ROW))
+    )
+    by_hours = hours_held(lines, checked[0], context.locale)
+    by_cap = reserve_daily(
+        context.state_dir, lines.filter(~pl.col("_line").is_in(by_hours["_line"].implode())), checked[0], context.locale
+    )
+    on_hold = pl.concat([by_hours, by_cap])
+    held = held_lines(lines, on_hold)
+    result.outbox = lines.filter(~pl.col("_line").is_in(on_hold["_line"].implode())).select(result.outbox.columns)
+    result.add_findings(pl.concat([text, on_hold.drop("_line")]))
+    return held
+
+
+def _count_rows(result: RenderResult, held: pl.DataFrame, selected: int) -> None:
+    """Every selected row counted once: `refused` (an error finding: not, or not wholly, sent),
+    else `held` (a line held for the hours or the cap), else `rendered`; with `not_selected` and
+    the blank rows they add up to `rows_in`. `held_messages` counts the held lines."""
+    hold_rules = [rule.id for rule in RULES.values() if rule.stage == "hold"]
+    errors = result.findings.filter((pl.col("severity") == "error") & ~pl.col("rule").is_in(hold_rules))
+    refused = set(errors["row"].drop_nulls().to_list())
+    on_hold = set(held["source_row"].to_list()) - refused
+    result.counts.update(
+        rendered=selected - len(refused) - len(on_hold),
+        refused=len(refused),
+        held=len(on_hold),
+        held_messages=held.height,
+        outbox=result.outbox.height,
+    )
 
 
 def _platform_files(
@@ -304,6 +416,7 @@ PUBLISHES = {
         "shortened",
     ),
     "findings": tuple(FINDING_SCHEMA),
+    "held": ("role", "recipient", "phone", "content", "serial", "source_row", "send_at", "rule", "message"),
 }
 
 RENDER_MESSAGES = JobKind("render_messages", RenderMessagesConfig, run, check, publishes=PUBLISHES)

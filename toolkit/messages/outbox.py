@@ -36,7 +36,7 @@ from toolkit.display import format_value, table
 from toolkit.fields import ROW
 from toolkit.i18n import EN, Text
 from toolkit.io import sheets_of, write_csv, write_text, write_xlsx
-from toolkit.labels import column_labels, label
+from toolkit.labels import column_labels, label, rule_title
 from toolkit.masking import mask_phone_expr
 from toolkit.messages.length import CN_PART, CN_SINGLE, GSM_PART, GSM_SINGLE, UCS2_PART, UCS2_SINGLE, Counting
 from toolkit.messages.render import RenderResult
@@ -93,6 +93,12 @@ WORDS = {
     ),
     "empty": Text("今日没有待发送的短信。", "No messages in the outbox today."),
     "findings": Text("未发送（问题）：{n} 条", "Not sent (findings): {n}"),
+    "held": Text("暂缓发送：{n} 条", "Held: {n}"),
+    "held_note": Text(
+        "以下短信不在 outbox 和上传文件中：发送时段之外或号码当日已达上限，原因与处理见右列。",
+        "These messages are not in the outbox nor in the upload files: outside the sending hours or the number's "
+        "daily cap reached; why and what to do on the right.",
+    ),
     "noscript": Text(
         "浏览短信需要启用脚本；全部短信也在 outbox.xlsx 和 outbox.csv 中。",
         "Browsing the messages needs scripts enabled; all of them are also in outbox.xlsx and outbox.csv.",
@@ -315,11 +321,13 @@ def preview_html(
     branches: pl.DataFrame | None = None,
     branch_column: str = "branch",
     limit: int = PAGE_LIMIT,
+    held: pl.DataFrame | None = None,
 ) -> str:
     """The day's messages as a phone shows them, with the bill on top and the findings below.
 
     `branches`: `source_row` → `branch` (the directory's key) for the branch filter; `title`:
-    the job's name, also in the split warning."""
+    the job's name, also in the split warning; `held`: the lines held back (the compliance
+    check's `held` table), listed with why."""
     locale = result.locale
     words = {k: v.get(locale) for k, v in WORDS.items()}
     page_title = words["title"] + (f" · {title}" if title else "")
@@ -339,10 +347,21 @@ def preview_html(
     findings = result.findings
     findings_table = ""
     if findings.height:
-        rules = {rule: text.get(locale) for rule, text in RULES.items()}
-        shown = findings.select("row", "record_id", pl.col("rule").replace(rules), "message", "value")
+        shown = findings.select(
+            "row", "record_id", pl.col("rule").replace(_rule_names(findings, locale)), "message", "value"
+        )
         headers = {"record_id": label("serial", locale)}
         findings_table = table_wrap(table(shown, locale, max_rows=FINDINGS_SHOWN, headers=headers).to_html())
+    held_table = ""
+    if held is not None and held.height:
+        shown_held = held.with_columns(
+            pl.col("phone").str.slice(0, 3) + "****" + pl.col("phone").str.slice(7),
+            pl.col("send_at").dt.strftime("%Y-%m-%d %H:%M"),
+            pl.col("rule").replace(_rule_names(held, locale)),
+        ).select("source_row", "serial", "role", "recipient", "phone", "send_at", "rule", "message", "content")
+        held_table = table_wrap(
+            table(shown_held, locale, max_rows=FINDINGS_SHOWN, headers={"source_row": label("row", locale)}).to_html()
+        )
     counted = words["counting_cn" if counting == "cn" else "counting_gsm"].format(
         signature=f" {signature}" if signature and locale == EN else signature
     )
@@ -370,7 +389,17 @@ def preview_html(
         data=_json_for_script(payload),
         finding_count=f"{findings.height:,}",
         findings_table=Markup(findings_table),
+        held_table=Markup(held_table),
+        held_count=f"{0 if held is None else held.height:,}",
     )
+
+
+def _rule_names(frame: pl.DataFrame, locale: str) -> dict[str, str]:
+    """The page's names of the rules in `frame`: its own words, else the rule's title (labels)."""
+    return {
+        rule: RULES[rule].get(locale) if rule in RULES else rule_title(rule, locale)
+        for rule in frame["rule"].unique().to_list()
+    }
 
 
 CN_COUNTING = Text("国内计费", "China (per character)")

@@ -14,7 +14,7 @@ from toolkit.i18n import Text
 from toolkit.io import XlsxSheet, write_text, write_xlsx
 from toolkit.labels import column_labels, label, rule_title
 from toolkit.orders.fields import FIELDS_BY_NAME
-from toolkit.orders.validate import ValidationResult
+from toolkit.orders.validate import Validation
 from toolkit.pages import PageAbout, head, table_wrap
 
 WORDS = {
@@ -48,7 +48,7 @@ def _header(name: str, headers: dict[str, str], locale: str) -> str:
     return field.label(locale) if field else name
 
 
-def problem_sheet(result: ValidationResult, headers: dict[str, str], max_rows: int) -> XlsxSheet:
+def problem_sheet(result: Validation, headers: dict[str, str], max_rows: int) -> XlsxSheet:
     """The rows with findings as the user typed them, problem cells highlighted."""
     locale = result.locale
     rows = result.problem_rows.head(max_rows)
@@ -77,7 +77,7 @@ def _titles(findings: pl.DataFrame, locale: str) -> dict[str, str]:
     return {rule: rule_title(rule, locale) for rule in findings["rule"].unique()}
 
 
-def findings_sheet(result: ValidationResult) -> XlsxSheet:
+def findings_sheet(result: Validation) -> XlsxSheet:
     locale = result.locale
     shown = result.findings.with_columns(
         pl.col("rule").replace_strict(_titles(result.findings, locale), default=pl.col("rule")),
@@ -91,7 +91,7 @@ def findings_sheet(result: ValidationResult) -> XlsxSheet:
     return XlsxSheet(word("findings", locale), shown)
 
 
-def by_rule_sheet(result: ValidationResult) -> XlsxSheet:
+def by_rule_sheet(result: Validation) -> XlsxSheet:
     locale = result.locale
     severity = {"error": word("error", locale), "warning": word("warning", locale)}
     shown = result.by_rule().select(
@@ -105,7 +105,7 @@ def by_rule_sheet(result: ValidationResult) -> XlsxSheet:
     return XlsxSheet(word("by_rule", locale), shown)
 
 
-def write_findings_xlsx(result: ValidationResult, headers: dict[str, str], path: Path, *, max_rows: int) -> None:
+def write_findings_xlsx(result: Validation, headers: dict[str, str], path: Path, *, max_rows: int) -> None:
     write_xlsx(path, [problem_sheet(result, headers, max_rows), findings_sheet(result), by_rule_sheet(result)])
 
 
@@ -117,7 +117,7 @@ _templates = Environment(
 )
 
 
-def _top(result: ValidationResult, column: str, n: int = 10) -> list[tuple[str, int]]:
+def _top(result: Validation, column: str, n: int = 10) -> list[tuple[str, int]]:
     rows = result.problem_rows
     if column not in rows.columns:
         return []
@@ -150,7 +150,7 @@ td.rule { white-space: nowrap; }
 
 
 def summary_html(
-    result: ValidationResult, title: str | None, max_rows: int | None = None, about: PageAbout | None = None
+    result: Validation, title: str | None, max_rows: int | None = None, about: PageAbout | None = None
 ) -> str:
     locale = result.locale
     counts = result.counts()
@@ -178,7 +178,7 @@ def summary_html(
 
 
 def write_summary_html(
-    result: ValidationResult,
+    result: Validation,
     path: Path,
     *,
     title: str | None = None,

@@ -30,11 +30,31 @@ class JobRecord:
     tables: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     result: Any = field(default=None, repr=False)
+    worker: str | None = None  # where it ran: host:pid (a local worker process, a Dask worker)
+    partition_by: str | None = None  # one run of a `foreach` job: its column and value
+    partition: str | None = None
+    partitions: dict[str, JobRecord] = field(default_factory=dict)
+    """A `foreach` job: the record of each run, by value (the job's own counts are their sums)."""
 
     def manifest(self) -> dict[str, Any]:
-        entry = asdict(self)
-        entry.pop("result")
+        entry = {
+            k: v for k, v in asdict(self).items() if k not in ("result", "partitions", "partition_by", "partition")
+        }
+        if self.partition_by is not None:
+            entry["partition"] = {self.partition_by: self.partition}
+        if self.partitions:
+            entry["partitions"] = {value: part.manifest() for value, part in self.partitions.items()}
         return entry
+
+    @classmethod
+    def from_manifest(cls, entry: dict[str, Any]) -> JobRecord:
+        """A job's record as an earlier run's manifest.json holds it."""
+        fields = {k: v for k, v in entry.items() if k not in ("partition", "partitions")}
+        record = cls(**fields)
+        for by, value in (entry.get("partition") or {}).items():
+            record.partition_by, record.partition = by, value
+        record.partitions = {value: cls.from_manifest(part) for value, part in (entry.get("partitions") or {}).items()}
+        return record
 
 
 @dataclass

@@ -13,35 +13,27 @@ import json
 import os
 import shutil
 import time
-import traceback
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from toolkit.config import LoadedConfig
-from toolkit.errors import ConfigError, ExitCode, InputError, OutputError, ToolkitError
+from toolkit.errors import ConfigError, ExitCode
 from toolkit.io import write_json
-from toolkit.io.faults import disk_full, writable_folder, writing
-from toolkit.job import InputRecord, JobContext, JobFileRef, JobOutputRef, JobResult, job_references
+from toolkit.io.faults import writable_folder, writing
+from toolkit.job import InputRecord
+from toolkit.partition import folder_name
+from toolkit.pipeline.executors import open_executor
 from toolkit.pipeline.failure import notify_failure
 from toolkit.pipeline.lock import BatchLock
 from toolkit.pipeline.portal import after_run
 from toolkit.pipeline.record import BatchRun, JobRecord
 from toolkit.pipeline.run_folder import MANIFEST, RunFolder
-from toolkit.registry import JOB_KINDS, load_config
+from toolkit.pipeline.schedule import Reporter, RunPlace, run_jobs
+from toolkit.registry import load_config
 from toolkit.timezones import moment
 from toolkit.version import __version__
-
-
-class Reporter(Protocol):
-    def job_started(self, name: str, kind: str) -> None: ...
-    def job_finished(self, record: JobRecord) -> None: ...
-    def log(self, message: str) -> None: ...
-
-
-def _dependencies(job: Any) -> list[JobOutputRef | JobFileRef]:
-    return [value for _, value in job_references(job)]
 
 
 def _exit_code(records: list[JobRecord]) -> ExitCode:
@@ -71,9 +63,11 @@ def run_batch(
     only: list[str] | None = None,
     as_of: datetime | str | None = None,
     reporter: Reporter | None = None,
+    partitions: list[str] | None = None,
 ) -> BatchRun:
     """Run a batch (or the jobs `only` names) as of a moment: `as_of` without a time zone is in
-    the batch's, and it defaults to now; the run date defaults to the as-of day."""
+    the batch's, and it defaults to now; the run date defaults to the as-of day. `partitions`
+    re-runs only those values of the one `foreach` job `only` names; its other runs are kept."""
     loaded = config if isinstance(config, LoadedConfig) else load_config(config)
     reporter = reporter or _PlainReporter()
     as_of = moment(as_of, loaded.model.timezone)
@@ -83,11 +77,15 @@ def run_batch(
     unknown = [name for name in selected if name not in config.jobs]
     if unknown:
         raise ConfigError(f"no job named {', '.join(unknown)} (jobs: {', '.join(config.jobs)})", path=loaded.display)
+    if partitions and (len(selected) != 1 or not only or config.jobs[selected[0]].foreach is None):
+        raise ConfigError("--partition re-runs values of one foreach job: name it with --only", path=loaded.display)
     folder = RunFolder(config.output / run_date.isoformat() / config.batch)
     with BatchLock(config.output / f".{config.batch}.lock", config.batch):
         folder.remove_leftovers(reporter.log)
         try:
-            return _run_jobs(loaded, folder, selected, run_date, as_of, reporter, keep_others=bool(only))
+            return _run_jobs(
+                loaded, folder, selected, run_date, as_of, reporter, keep_others=bool(only), partitions=partitions
+            )
         except BaseException:
             folder.discard_staging()
             raise
@@ -102,19 +100,30 @@ def _run_jobs(
     reporter: Reporter,
     *,
     keep_others: bool,
+    partitions: list[str] | None = None,
 ) -> BatchRun:
     """The selected jobs in the staging folder, the manifest, and the swap into place."""
     config = loaded.model
     staging = folder.staging
+    rerun: dict[str, tuple[JobRecord, list[str]]] = {}
     with writing(staging, f"the staging folder {staging.name}"):
-        records = _earlier_records(folder.path, staging, selected) if keep_others else {}
+        records = _earlier_records(folder.path, staging, selected, partitions) if keep_others else {}
+        if partitions:
+            earlier = records.pop(selected[0], None)
+            rerun[selected[0]] = (earlier or JobRecord(selected[0], config.jobs[selected[0]].kind), partitions)
         staging.mkdir(parents=True, exist_ok=True)
     writable_folder(config.state, "state folder")
     started = time.perf_counter()
-    for name, job in config.jobs.items():
-        if name not in selected:
-            continue
-        records[name] = _run_job(name, job, records, loaded, run_date, as_of, folder, reporter)
+    plan = [name for name in config.jobs if name in selected]
+    place = RunPlace(run_date, as_of, staging, folder.path)
+    executor = open_executor(config.executor, reporter.log)
+    try:
+        run_jobs(loaded, plan, records, executor, place, reporter, rerun)
+    finally:
+        executor.close()
+    records = {
+        name: records[name] for name in config.jobs if name in records
+    }  # the batch's order, not the finishing one
     batch = BatchRun(config.batch, run_date, as_of, folder.path, records, _exit_code(list(records.values())))
     batch.failure_mail = notify_failure(batch, config, staging, reporter.log)
     batch.earlier_good_run = folder.earlier_good_run(failed=batch.exit_code != ExitCode.DONE)
@@ -125,18 +134,31 @@ def _run_jobs(
     return batch
 
 
-def _earlier_records(run_dir: Path, staging: Path, selected: list[str]) -> dict[str, JobRecord]:
-    """With `--only`, the other jobs' outputs of an earlier run of the same date are kept."""
+def _earlier_records(
+    run_dir: Path, staging: Path, selected: list[str], partitions: list[str] | None
+) -> dict[str, JobRecord]:
+    """With `--only`, the other jobs' outputs of an earlier run of the same date are kept; with
+    `--partition` too, the other runs of the job (its record is returned as it was)."""
     if not (run_dir / MANIFEST).is_file():
         return {}
     shutil.copytree(run_dir, staging, copy_function=_link_or_copy)
-    for name in selected:
-        shutil.rmtree(staging / name, ignore_errors=True)
     earlier = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
     records = {}
     for name, entry in earlier.get("jobs", {}).items():
         if name not in selected:
-            records[name] = JobRecord(**{**entry, "status": "kept" if entry["status"] == "done" else entry["status"]})
+            records[name] = JobRecord.from_manifest(
+                {**entry, "status": "kept" if entry["status"] == "done" else entry["status"]}
+            )
+        elif partitions:
+            records[name] = JobRecord.from_manifest(entry)
+    for name in selected:
+        if not partitions:
+            shutil.rmtree(staging / name, ignore_errors=True)
+            continue
+        by = next((part.partition_by for part in records.get(name, JobRecord(name, "")).partitions.values()), None)
+        for value in partitions:
+            if by is not None:
+                shutil.rmtree(staging / name / folder_name(by, value), ignore_errors=True)
     return records
 
 
@@ -147,93 +169,6 @@ def _link_or_copy(source: str, target: str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-
-
-def _run_job(
-    name: str,
-    job: Any,
-    records: dict[str, JobRecord],
-    loaded: LoadedConfig,
-    run_date: date,
-    as_of: datetime,
-    folder: RunFolder,
-    reporter: Reporter,
-) -> JobRecord:
-    config, staging = loaded.model, folder.staging
-    record = JobRecord(name=name, kind=job.kind, started_at=datetime.now(as_of.tzinfo).isoformat(timespec="seconds"))
-    blocked = [
-        ref.job
-        for ref in _dependencies(job)
-        if records.get(ref.job) is None or records[ref.job].status not in ("done", "kept")
-    ]
-    if blocked:
-        record.status = "skipped"
-        record.error = f"needs the output of {', '.join(blocked)}, which did not finish"
-        reporter.job_finished(record)
-        return record
-
-    def table_of(ref: JobOutputRef) -> Path:
-        path = records[ref.job].tables.get(ref.table)
-        if path is None:
-            known = ", ".join(records[ref.job].tables) or "none"
-            raise InputError(f"job {ref.job!r} has no table {ref.table!r} (it has: {known})", path=loaded.display)
-        return staging / path
-
-    out_dir = staging / name
-    with writing(out_dir):
-        out_dir.mkdir(parents=True, exist_ok=True)
-    context = JobContext(
-        batch=config.batch,
-        job_name=name,
-        run_date=run_date,
-        as_of=as_of,
-        out_dir=out_dir,
-        state_dir=config.state,
-        locale=config.locale,
-        timezone=config.timezone,
-        calendar=config.work_calendar(),
-        table_of=table_of,
-        log=lambda message: reporter.log(f"{name}: {message}"),
-        smtp=config.smtp,
-        final_run_dir=folder.path,
-    )
-    reporter.job_started(name, job.kind)
-    started = time.perf_counter()
-    try:
-        result: JobResult = JOB_KINDS[job.kind].run(job, context)
-    except OutputError:
-        raise
-    except ToolkitError as error:
-        record.status = "error" if error.exit_code == ExitCode.BAD_INPUT else "failed"
-        record.error = error.one_line()
-        shutil.rmtree(out_dir, ignore_errors=True)
-    except Exception as error:  # a bug or an unexpected library error: one line, details in the log
-        full = disk_full(error, out_dir)
-        if full is not None:
-            raise full from None
-        record.status = "failed"
-        record.error = f"{type(error).__name__}: {error}"
-        reporter.log("".join(traceback.format_exception(error)))
-    else:
-        record.status = "done" if result.ok else "failed"
-        record.error = result.failure
-        record.counts = result.counts
-        record.inputs = [asdict(i) for i in result.inputs]
-        record.outputs = [{"path": _relative(o.path, staging), "rows": o.rows} for o in result.outputs]
-        record.tables = {k: _relative(str(v), staging) for k, v in result.tables.items()}
-        record.result = result.result
-    record.duration_s = round(time.perf_counter() - started, 3)
-    if record.error is not None:  # it goes into manifest.json and the failure mail: no `${VAR}` value in it
-        record.error = loaded.document.secrets.hide(record.error)
-    reporter.job_finished(record)
-    return record
-
-
-def _relative(path: str, root: Path) -> str:
-    try:
-        return str(Path(path).relative_to(root))
-    except ValueError:
-        return path
 
 
 def _manifest(batch: BatchRun, loaded: LoadedConfig, seconds: float) -> dict[str, Any]:

@@ -11,6 +11,10 @@ as of, inputs, made at) closes it in the footer, under the notebook's own first 
 from __future__ import annotations
 
 import re
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +33,38 @@ REMOVE_TAGS = {"remove_cell", "hide", "papermill-error-cell-tag"}
 _SCRIPT = re.compile(r"<script\b.*?</script\s*>|<script\b[^>]*/>", re.IGNORECASE | re.DOTALL)
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.DOTALL)
 _HEADING = re.compile(r"^#\s+(.+)$", re.MULTILINE)
+
+
+@contextmanager
+def hidden(*names: str) -> Iterator[None]:
+    """While inside, `import name` raises ImportError for each of `names` not imported yet (the
+    optional extras a library tries and goes without); afterwards they import as before."""
+    blocked = [name for name in names if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # the import system's "not available"
+    try:
+        yield
+    finally:
+        for name in blocked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+
+
+def without_iri_checks() -> None:
+    """Import jsonschema (nbformat's validator) without the optional `iri` format checkers.
+
+    jsonschema's format checkers import rfc3987_syntax where it is installed (jupyter_events
+    brings it), and that builds 38 lark grammars at import: `import nbformat` took 1.5 s instead
+    of 0.2 s (2 cores, load 7), a third of the daily report's 4.3 s (notebook + email jobs), paid
+    again by every process that runs a notebook. The notebook format's schema (nbformat v4) has
+    no `format` keyword at all, so nothing the toolkit reads or writes ever used those checkers.
+    The module is hidden from that one import only: afterwards `import rfc3987_syntax` works as
+    before; only jsonschema's `iri`/`iri-reference` checks are missing in this process.
+    """
+    if "jsonschema" in sys.modules:
+        return
+    with hidden("rfc3987_syntax"), suppress(ImportError):  # not installed: nbformat says so itself
+        import jsonschema  # noqa: F401
 
 
 def strip_scripts(html: str) -> str:
@@ -98,8 +134,48 @@ def report_html(nb: nbformat.NotebookNode, name: str, about: PageAbout | None = 
     return _ANCHOR.sub("", strip_scripts(body))
 
 
+_warming: threading.Thread | None = None
+
+
+def warm_up() -> None:
+    """Import nbconvert and render a small notebook in a background thread, so that the export
+    after the notebook runs finds it all loaded (call it when the kernel starts: the process
+    only waits for the kernel then).
+
+    Why: the first export in a process was 0.46 s (nbconvert's import 0.6 s on top, jinja's
+    template compile, mistune's and soupsieve's first use), a warm one 0.16 s; the notebook's
+    execution leaves this process idle for seconds, and the machine's second core with it.
+    """
+    global _warming
+    if _warming is None:
+        _warming = threading.Thread(target=_warm, name="toolkit-report-export-warm-up", daemon=True)
+        _warming.start()
+
+
+def _warm() -> None:
+    try:
+        without_iri_checks()
+        from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+        outputs = [
+            new_output("display_data", {"text/markdown": "**1** `2`", "text/html": "<b>3</b>", "text/plain": "4"}),
+            new_output("display_data", {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}),
+            new_output("stream", name="stdout", text="5\n"),
+        ]
+        cells = [
+            new_markdown_cell("# 预热\n\n*a* [b](c)\n\n| a | b |\n|---|---|\n| 1 | 2 |"),
+            new_code_cell("", outputs=outputs),
+        ]
+        report_html(new_notebook(cells=cells), "warm-up")
+    except Exception:  # the export itself says what is wrong
+        pass
+
+
 def export_report_html(executed_nb_path: str | Path, out_path: str | Path, about: PageAbout | None = None) -> Path:
     """Write the report of the executed notebook at `executed_nb_path` to `out_path` (atomic)."""
+    if _warming is not None:
+        _warming.join()  # one export at a time: the warm-up's imports are the export's
+    without_iri_checks()
     import nbformat
 
     source, target = Path(executed_nb_path), Path(out_path)

@@ -13,10 +13,11 @@ import polars as pl
 from toolkit.calendar import WorkCalendar
 from toolkit.claims.fields import CLAIM_FIELDS
 from toolkit.claims.prepare import REQUIRED, Deadlines, prepare_claims
-from toolkit.fields import alias_table
+from toolkit.fields import ROW, alias_table
 from toolkit.i18n import DEFAULT_LOCALE
 from toolkit.io import TableSource, read_table
-from toolkit.reports.tickets import read_tickets
+from toolkit.partition import partition_key
+from toolkit.servicedesk import read_tickets
 from toolkit.timezones import DEFAULT_TIMEZONE, moment
 
 
@@ -52,11 +53,13 @@ def load_daily(
     run_date: str | date | None = None,
     as_of: str | datetime | None = None,
     timezone: str = DEFAULT_TIMEZONE,
+    branch: str | None = None,
 ) -> DailyInputs:
-    """The daily report's tables from the job folders (`orders`, `sms`, `overdue`) and files."""
+    """The daily report's tables from the job folders (`orders`, `sms`, `overdue`) and files;
+    with `branch`, one branch's rows of each (the report of a `foreach: {by: branch}` run)."""
     now = moment(as_of, timezone)
     run_day = date.fromisoformat(run_date) if isinstance(run_date, str) else (run_date or now.date())
-    return DailyInputs(
+    data = DailyInputs(
         as_of=now,
         day=run_day - timedelta(days=1),
         valid=_table(orders, "valid"),
@@ -67,6 +70,33 @@ def load_daily(
         sms_findings=_table(sms, "findings"),
         worklist=_table(overdue, "worklist"),
         tickets=read_tickets(tickets, timezone) if tickets else None,
+    )
+    return data if branch is None else of_branch(data, branch)
+
+
+def _rows_of(frame: pl.DataFrame | None, column: str, rows: pl.Series) -> pl.DataFrame | None:
+    return None if frame is None else frame.filter(pl.col(column).is_in(rows.implode()))
+
+
+def of_branch(data: DailyInputs, branch: str) -> DailyInputs:
+    """One branch's rows of the daily tables: orders, tickets and the worklist by their `branch`;
+    the order findings, the SMS and their findings by the orders' row numbers they come from."""
+    mine = partition_key(pl.col("branch")) == branch.strip()
+    valid = None if data.valid is None else data.valid.filter(mine)
+    rejected = None if data.rejected is None else data.rejected.filter(mine)
+    orders = pl.concat([f.select(ROW) for f in (valid, rejected) if f is not None] or [pl.DataFrame({ROW: []})])
+    sent = valid[ROW] if valid is not None else pl.Series(ROW, [], pl.Int64)
+    return DailyInputs(
+        as_of=data.as_of,
+        day=data.day,
+        valid=valid,
+        rejected=rejected,
+        findings=_rows_of(data.findings, "row", orders[ROW]),
+        messages=_rows_of(data.messages, ROW, sent),
+        outbox=_rows_of(data.outbox, "source_row", sent),
+        sms_findings=_rows_of(data.sms_findings, "row", sent),
+        worklist=None if data.worklist is None else data.worklist.filter(mine),
+        tickets=None if data.tickets is None else data.tickets.filter(mine),
     )
 
 
@@ -105,6 +135,10 @@ class WeeklyInputs:
     worklist: pl.DataFrame | None = None
     tickets: pl.DataFrame | None = None
     claims: pl.DataFrame | None = None
+    care_accounts: pl.DataFrame | None = None  # the account_care job's accounts, worklist (behind) and ahead
+    care_worklist: pl.DataFrame | None = None
+    care_ahead: pl.DataFrame | None = None
+    care_untiered: pl.DataFrame | None = None
 
 
 def load_weekly(
@@ -117,9 +151,11 @@ def load_weekly(
     as_of: str | datetime | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     locale: str = DEFAULT_LOCALE,
+    care: str | Path | None = None,
 ) -> WeeklyInputs:
     """The weekly report's tables: the overdue job's folder, the ticket export, the claims ledger,
-    and the branch directory (branch → salesperson) for pickup rates per salesperson."""
+    the branch directory (branch → salesperson) for pickup rates per salesperson, and the
+    account_care job's folder."""
     now = moment(as_of, timezone)
     run_day = date.fromisoformat(run_date) if isinstance(run_date, str) else (run_date or now.date())
     yesterday = run_day - timedelta(days=1)
@@ -133,4 +169,8 @@ def load_weekly(
         worklist=_table(overdue, "worklist"),
         tickets=read_tickets(tickets, timezone) if tickets else None,
         claims=read_claims(claims, run_day, timezone, locale) if claims else None,
+        care_accounts=_table(care, "accounts"),
+        care_worklist=_table(care, "worklist"),
+        care_ahead=_table(care, "ahead"),
+        care_untiered=_table(care, "untiered"),
     )

@@ -12,15 +12,17 @@ in JupyterLab. The HTML report ends with the page's about line (toolkit.pages.Pa
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
-from pydantic import Field, PositiveInt, ValidationInfo, field_validator
+from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt, ValidationInfo, field_validator
 
 from toolkit.config.paths import ExistingFile
 from toolkit.config.references import parse_reference
@@ -37,8 +39,18 @@ from toolkit.job import (
     JobResult,
 )
 from toolkit.pages import PageAbout
-from toolkit.reports.export import export_report_html
-from toolkit.reports.kernel import DEFAULT_KERNEL, kernel_spec
+from toolkit.reports.export import export_report_html, hidden, warm_up, without_iri_checks
+from toolkit.reports.kernel import (
+    DEFAULT_KERNEL,
+    KernelGaveUp,
+    backoff,
+    kernel_config,
+    kernel_spec,
+    kernel_trouble,
+    one_kernel,
+)
+
+_LOG = logging.getLogger(__name__)
 
 # nbformat, nbconvert and papermill are imported where a notebook runs: the registry imports
 # every job module, and nbformat alone (jsonschema's format checkers) costs a second at start-up.
@@ -56,6 +68,8 @@ class NotebookConfig(JobConfig):
     start_timeout: PositiveInt = 60  # seconds for the kernel to start
     html: bool = True
     name: str | None = Field(default=None, pattern=r"^[^/\\]+$")  # output file stem; default: the notebook's
+    kernel_retries: NonNegativeInt = 2  # new kernels after one did not start or died; a cell's error is never retried
+    kernel_retry_delay: NonNegativeFloat = 1.0  # seconds before the first retry, doubled for each next (±50 %)
 
     @field_validator("notebook")
     @classmethod
@@ -90,15 +104,17 @@ def resolve_parameters(config: NotebookConfig, context: JobContext) -> dict[str,
         "batch": context.batch,
         "run_date": context.run_date.isoformat(),
         "as_of": context.as_of.isoformat(timespec="seconds"),
-        "run_dir": str(context.out_dir.parent),
+        "run_dir": str(context.run_dir),
         "output_dir": str(context.out_dir),
         "locale": context.locale,
     }
+    if context.partition is not None:  # `branch: 杭州`: the report of one branch
+        resolved[context.partition.by] = context.partition.value
     for name, value in config.parameters.items():
         if isinstance(value, JobOutputRef):
-            resolved[name] = str(context.table_of(value))
+            resolved[name] = str(context.table_path(value))
         elif isinstance(value, JobFolderRef):
-            folder = context.out_dir.parent / value.job
+            folder = context.job_folder(value.job)
             if not folder.is_dir() or value.job == context.job_name:
                 raise JobFailed(
                     f"parameters.{name}: job {value.job!r} has no output folder in this run (does it run before {context.job_name!r}?)"
@@ -137,6 +153,8 @@ def execution_error(error: BaseException, notebook: str, shown: Path, timeout: i
         what = f"cell In [{error.exec_count}] raised {error.ename}: {_first_line(error.evalue)}".rstrip(": ")
     elif isinstance(error, CellTimeoutError):
         what = f"a cell did not finish within {timeout} s (cell_timeout)"
+    elif isinstance(error, KernelGaveUp):
+        what = f"{error.what}, {error.attempts} attempts"
     elif isinstance(error, DeadKernelError):
         what = "the kernel died (out of memory?)"
     else:
@@ -147,11 +165,11 @@ def execution_error(error: BaseException, notebook: str, shown: Path, timeout: i
 def declared(config: NotebookConfig, parameters: dict[str, Any], log: Callable[[str], None]) -> dict[str, Any]:
     """The parameters to inject: the batch's built-in ones the notebook's `parameters` cell
     declares, and every configured one (a configured name the cell lacks is logged)."""
-    import papermill
+    papermill = _papermill()
 
     with _quiet_loggers("papermill"):
         names = set(papermill.inspect_notebook(str(config.notebook)))
-    configured = set(config.parameters) | set(config.files)
+    configured = set(config.parameters) | set(config.files) | ({config.foreach.by} if config.foreach else set())
     for name in sorted(configured - names):
         log(f"warning: {config.notebook.name} has no parameter {name!r} in its parameters cell")
     return {k: v for k, v in parameters.items() if k in names or k in configured}
@@ -171,16 +189,63 @@ def _quiet_loggers(*names: str) -> Iterator[None]:
             logger.setLevel(level)
 
 
-def execute(config: NotebookConfig, parameters: dict[str, Any], executed: Path) -> None:
-    """Run the notebook into `executed` (saved after each cell, so also when a cell fails)."""
+def execute(
+    config: NotebookConfig,
+    parameters: dict[str, Any],
+    executed: Path,
+    log: Callable[[str], None] | None = None,
+) -> None:
+    """Run the notebook into `executed` (saved after each cell, so also when a cell fails).
 
-    with _quiet_loggers("papermill", "nbclient", "traitlets"):
-        _execute(config, parameters, executed)
+    Each attempt has a kernel of its own (toolkit.reports.kernel: IPC sockets in a private
+    folder, one kernel at a time in this process). A kernel that does not start (start timeout,
+    died before it answered, its address in use) or dies while the notebook runs is replaced and
+    the notebook runs again from its first cell, at most `kernel_retries` times, after
+    `kernel_retry_delay` seconds, then twice and four times that (jittered); each retry is a line
+    in `log`. A cell that raises or runs out of time is not retried. When every attempt failed,
+    the error is KernelGaveUp (its one line says what and how many attempts).
+    """
+    say = log or _LOG.warning
+    attempts = config.kernel_retries + 1
+    with _quiet_loggers("papermill", "nbclient", "traitlets"), one_kernel():
+        for attempt in range(1, attempts + 1):
+            try:
+                with kernel_config() as kernel:
+                    _execute(config, parameters, executed, kernel)
+                return
+            except Exception as error:
+                trouble = kernel_trouble(error)
+                if trouble is None:
+                    raise
+                if attempt == attempts:
+                    raise KernelGaveUp(trouble, attempts) from error
+                pause = backoff(attempt, config.kernel_retry_delay)
+                say(
+                    f"{config.notebook.name}: {trouble} (attempt {attempt} of {attempts}); "
+                    f"retrying with a new kernel in {pause:.1f} s"
+                )
+                time.sleep(pause)
 
 
-def _execute(config: NotebookConfig, parameters: dict[str, Any], executed: Path) -> None:
+def _papermill() -> ModuleType:
+    """papermill, imported without the extras the toolkit never uses.
+
+    papermill tries pyarrow for hdfs:// notebooks: `import pyarrow.fs` was 0.21 s of its 0.43 s
+    import (pyarrow itself, which nothing else in a report run loads). The toolkit runs local
+    notebooks only; papermill goes without HDFS as where pyarrow is not installed. And nbformat
+    without jsonschema's `iri` checkers (`without_iri_checks`): 1.3 s less.
+    """
+    if "papermill" not in sys.modules:
+        without_iri_checks()
+        with hidden("pyarrow.fs"):
+            import papermill
     import papermill
 
+    return papermill
+
+
+def _execute(config: NotebookConfig, parameters: dict[str, Any], executed: Path, kernel: Any = None) -> None:
+    papermill = _papermill()
     papermill.execute_notebook(
         str(config.notebook),
         str(executed),
@@ -192,7 +257,16 @@ def _execute(config: NotebookConfig, parameters: dict[str, Any], executed: Path)
         start_timeout=config.start_timeout,
         execution_timeout=config.cell_timeout,
         extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up warnings in the cron log
+        **({"config": kernel} if kernel is not None else {}),  # the kernel manager's settings (kernel_config)
+        # the HTML export loads in a thread while the kernel works (toolkit.reports.export), once
+        # the kernel has answered: by then this thread has imported all it imports, and two
+        # threads importing jupyter_client at once can meet it half-initialised
+        **({"on_notebook_start": _warm_up_export} if config.html else {}),
     )
+
+
+def _warm_up_export(**_: Any) -> None:
+    warm_up()
 
 
 def run(config: NotebookConfig, context: JobContext) -> JobResult:
@@ -205,7 +279,7 @@ def run(config: NotebookConfig, context: JobContext) -> JobResult:
     job.result = report
     started = time.perf_counter()
     try:
-        execute(config, parameters, executed)
+        execute(config, parameters, executed, context.log)
     except Exception as error:  # papermill, nbclient and kernel errors all end the same way
         full = disk_full(error, executed)  # papermill writes the executed notebook itself
         if full is not None:
@@ -240,6 +314,7 @@ def _about(config: NotebookConfig, context: JobContext) -> PageAbout:
 
 def read_notebook(path: Path) -> None:
     """A JobFailed unless `path` reads as a notebook."""
+    without_iri_checks()
     import nbformat
 
     try:

@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import polars as pl
 
-from toolkit.reports.tickets import TICKET_FIELDS, TICKET_TYPES
 from toolkit.samples import vocab
 from toolkit.samples.draw import choice_index, pick
+from toolkit.servicedesk import TICKET_FIELDS, TICKET_TYPES
 
 AS_OF = date(2026, 11, 22)
 CHANNEL_WEIGHTS = {"电话": 58, "在线客服": 22, "微信": 15, "邮件": 5}
@@ -41,6 +41,22 @@ CLOSE_MINUTES = {
     "order": (6, 0.5),
 }
 FIRST_RESPONSE = {"电话": (1.0, 0.6), "在线客服": (3.0, 0.8), "微信": (8.0, 0.9), "邮件": (180.0, 0.7)}
+# Tickets still open at the sample moment, 2026-11-22 (a Sunday) 09:00, for the live ticket worklist
+# (toolkit/tickets/): in working time (08:30-17:00) the clock stands at Friday 17:00 then. Appended
+# after the generated rows, a value per TICKET_FIELDS field; the 14 claims the generator leaves open are open too.
+PLANTED: tuple[tuple[str | None, ...], ...] = (
+    # breached: a complaint about 300 yuan since Friday 10:05, due 14:05 (4 h), 175 working minutes over
+    ("GD202611209001", "电话", "投诉", "延误", "2026-11-20 10:05:00", "2026-11-20 10:06:10", None, "8016", None, "7559000001", "杭州萧山营业所", "300"),
+    # due soon: a complaint since Friday 13:20, 20 working minutes left (due Monday 08:50), never answered
+    ("GD202611209002", "在线客服", "投诉", "破损", "2026-11-20 13:20:00", None, None, "8013", None, "7559000002", "义乌营业所", "150"),
+    # a query within its hour: since Friday 16:50, 10 minutes used, due Monday 09:20
+    ("GD202611209003", "电话", "查询", "查件", "2026-11-20 16:50:00", "2026-11-20 16:50:40", None, "8011", None, "7559000003", "上海浦东营业所", None),
+    # over 500 yuan: 1,200 yuan since Friday 11:00 is under the 1-working-day standard, due Monday 11:00
+    # (under the 4 h one it would have been due Friday 15:00)
+    ("GD202611209004", "电话", "投诉", "丢件", "2026-11-20 11:00:00", "2026-11-20 11:01:30", None, "8022", None, "7559000004", "深圳宝安营业所", "1200"),
+    # on a day off: a complaint on Saturday 14:00 waits for Monday 08:30, due Monday 12:30
+    ("GD202611219001", "微信", "投诉", "服务态度", "2026-11-21 14:00:00", "2026-11-21 14:06:00", None, "8035", None, "7559000005", "苏州工业园营业所", "80"),
+)  # fmt: skip
 HOUR_WEIGHTS = np.array([1, 1, 0, 0, 0, 0, 1, 3, 10, 16, 18, 16, 9, 11, 15, 16, 13, 10, 6, 4, 3, 2, 1, 1], dtype=float)
 
 
@@ -113,6 +129,8 @@ def generate_tickets(*, seed: int = 5, as_of: date = AS_OF, days: int = 42, per_
         "amount": pl.Series(amount).fill_nan(None).cast(pl.Int64).cast(pl.String),
     }
     frame = pl.DataFrame(columns)
+    if as_of == AS_OF and days >= 2:  # the planted cases are for the sample moment (Sunday 09:00)
+        frame = pl.concat([frame, pl.DataFrame(list(PLANTED), schema=dict.fromkeys(columns, pl.String), orient="row")])
     return frame.select(frame[f.name].alias(f.label_zh) for f in TICKET_FIELDS)
 
 
@@ -121,4 +139,4 @@ def tickets_as_of(as_of: date = AS_OF) -> datetime:
     return datetime.combine(as_of, datetime.min.time()).replace(hour=9)
 
 
-__all__ = ["AS_OF", "generate_tickets", "tickets_as_of"]
+__all__ = ["AS_OF", "PLANTED", "generate_tickets", "tickets_as_of"]

@@ -13,6 +13,7 @@ import polars as pl
 import xlsxwriter
 
 from toolkit.orders.fields import FIELDS_BY_NAME
+from toolkit.samples.accounts import write_account_samples
 from toolkit.samples.claims import generate_claims
 from toolkit.samples.orders import FIRST_DATA_ROW, GeneratedOrders, generate_orders
 from toolkit.samples.shipments import write_shipment_samples
@@ -104,6 +105,7 @@ def write_samples(
     claims_seed: int = 11,
     ticket_days: int = 0,
     shipments: int = 0,
+    accounts: bool = False,
 ) -> list[Path]:
     """Generate `orders` orders and write them in `formats` (xlsx: orders.xlsx, csv: orders_gbk.csv,
     parquet: orders.parquet), plus planted_defects.csv (UTF-8) and, with `claims` > 0, a claims
@@ -125,10 +127,13 @@ def write_samples(
         paths.append(out_dir / "orders.parquet")
     generated.planted.write_csv(out_dir / "planted_defects.csv")
     paths.append(out_dir / "planted_defects.csv")
-    if claims:
-        paths.append(write_claims_csv(generate_claims(claims, seed=claims_seed), out_dir / "claims.csv"))
+    ledger = generate_claims(claims, seed=claims_seed) if claims else None
+    if ledger is not None:
+        paths.append(write_claims_csv(ledger, out_dir / "claims.csv"))
     if ticket_days:
         paths.append(write_claims_csv(generate_tickets(days=ticket_days), out_dir / "service_tickets.csv"))
     if shipments:  # shipments.csv, tracking_sf.csv and planted_overdue.csv
         paths.extend(write_shipment_samples(out_dir, shipments))
+    if accounts:  # accounts.csv, contacts.csv and planted_accounts.csv (its incidents: claims.csv)
+        paths.extend(write_account_samples(out_dir, ledger))
     return paths

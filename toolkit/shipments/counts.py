@@ -65,10 +65,27 @@ def status_counts(status_stages: pl.Series) -> dict[str, int]:
     return {STATUS_PREFIX + stage: int(found[stage]) for stage in STAGES if stage in found}
 
 
-def shipment_counts(status: pl.DataFrame) -> dict[str, int]:
-    """The counts of a shipment_status table: delivery states, `no_events`, `status_<stage>`."""
+def shipment_count_plans(status: pl.LazyFrame) -> list[pl.LazyFrame]:
+    """The three small aggregations `shipment_counts_from` reads, to collect with other plans
+    over the same status table (a file the streaming engine reads once, never all in memory)."""
+    return [
+        status.group_by("delivery_state").len().drop_nulls("delivery_state"),
+        status.select(no_events=(pl.col("events") == 0).sum()),
+        status.group_by(status_stage=pl.col("status_stage").cast(pl.String)).len().drop_nulls("status_stage"),
+    ]
+
+
+def shipment_counts_from(states: pl.DataFrame, no_events: pl.DataFrame, stages: pl.DataFrame) -> dict[str, int]:
+    """`shipment_counts` from the collected `shipment_count_plans`."""
+    found_states = dict(states.iter_rows())
+    found_stages = dict(stages.iter_rows())
     return {
-        **delivery_counts(status["delivery_state"]),
-        "no_events": int((status["events"] == 0).sum()),
-        **status_counts(status["status_stage"]),
+        **{name: int(found_states.get(name, 0)) for name in DELIVERY_STATES},
+        "no_events": int(no_events.item() or 0),
+        **{STATUS_PREFIX + stage: int(found_stages[stage]) for stage in STAGES if stage in found_stages},
     }
+
+
+def shipment_counts(status: pl.DataFrame | pl.LazyFrame) -> dict[str, int]:
+    """The counts of a shipment_status table: delivery states, `no_events`, `status_<stage>`."""
+    return shipment_counts_from(*pl.collect_all(shipment_count_plans(status.lazy())))

@@ -52,12 +52,14 @@ def rounds_chased(log: pl.DataFrame, run_date: date, round_name: str) -> pl.Data
 
 
 def append_run(
-    log: pl.DataFrame, worklist: pl.DataFrame, run_date: date, round_name: str, as_of: datetime
+    log: pl.DataFrame, worklist: pl.DataFrame | pl.LazyFrame, run_date: date, round_name: str, as_of: datetime
 ) -> pl.DataFrame:
     """The log with this run's entries (replacing any earlier entries of the same date and round)
-    at its end, by waybill: the log stays in run order without sorting all of it every run."""
+    at its end, by waybill: the log stays in run order without sorting all of it every run. A
+    LazyFrame worklist (a run's worklist.parquet) is read for the log's five columns only."""
     entries = (
-        worklist.select(
+        worklist.lazy()
+        .select(
             run_date=pl.lit(run_date, pl.Date),
             round=pl.lit(round_name, pl.String),
             as_of=pl.lit(as_of).dt.convert_time_zone("UTC").dt.cast_time_unit("us"),
@@ -69,5 +71,6 @@ def append_run(
         )
         .select(pl.col(c).cast(t) for c, t in LOG_SCHEMA.items())
         .sort("waybill")
+        .collect()
     )
     return pl.concat([_other_runs(log, run_date, round_name), entries])

@@ -1,7 +1,7 @@
 """Carrier presets: which headers an export uses for each canonical column, and its status words.
 
 A preset is a YAML file. The built-in ones live in toolkit/tracking/presets/ (generic, sf, jd,
-ems, and the code tables kuaidi100, sf_opcode, cainiao); a team writes its own and may start
+ems, zto, yto, sto, jt, yunda, and the code tables kuaidi100, kdniao, sf_opcode, cainiao); a team writes its own and may start
 from a built-in one::
 
     name: our_sf

@@ -10,7 +10,7 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from toolkit.i18n import Text
-from toolkit.io import XlsxSheet, write_text, write_xlsx
+from toolkit.io import XlsxSheet, row_highlights, write_text, write_xlsx
 from toolkit.labels import column_labels, label
 from toolkit.pages import PageAbout, head, table_wrap
 from toolkit.shipments.counts import DELIVERY_STATES, NO_EVENTS, STATUS_PREFIX
@@ -89,30 +89,25 @@ def _people(frame: pl.DataFrame, locale: str) -> pl.DataFrame:
 
 def _sheet(name: str, worklist: pl.DataFrame, locale: str) -> XlsxSheet:
     people = _people(worklist, locale)
-    marked = worklist.with_row_index("row").select(
-        "row", level=pl.col("severity").replace_strict(_LEVELS, default=None)
-    )
-    highlights = (
-        marked.filter(pl.col("level").is_not_null())
-        .join(
-            pl.DataFrame({"column": [label(c, locale) for c in ("waybill", "severity_label", "overdue_by_text")]}),
-            how="cross",
-        )
-        .select(pl.col("row").cast(pl.Int64), "column", "level")
-    )
-    return XlsxSheet(name, people, highlights)
+    levels = worklist["severity"].replace_strict(_LEVELS, default=None)
+    marked = [label(c, locale) for c in ("waybill", "severity_label", "overdue_by_text")]
+    return XlsxSheet(name, people, row_highlights(levels, marked))
 
 
-def write_worklist_xlsx(worklist: pl.DataFrame, path: Path, locale: str, max_rows: int = 50_000) -> int:
+def write_worklist_xlsx(worklist: pl.DataFrame | pl.LazyFrame, path: Path, locale: str, max_rows: int = 50_000) -> int:
     """All shipments on one sheet and each carrier on its own, the most urgent `max_rows` of each
-    (the worklist is sorted); returns the rows written on the first sheet."""
-    sheets = [_sheet(WORDS["all"].get(locale), worklist.head(max_rows), locale)]
-    for carrier in sorted(worklist["carrier"].fill_null("?").unique().to_list()):
-        sheets.append(
-            _sheet(carrier, worklist.filter(pl.col("carrier").fill_null("?") == carrier).head(max_rows), locale)
-        )
+    (the worklist is sorted); returns the rows written on the first sheet. A LazyFrame (a run's
+    worklist.parquet) is read a sheet's rows at a time, never whole."""
+    worklist = worklist.lazy()
+    carrier = pl.col("carrier").fill_null("?")
+    heads = [worklist.head(max_rows)]
+    carriers = sorted(worklist.select(carrier.unique()).collect()["carrier"].to_list())
+    heads += [worklist.filter(carrier == name).head(max_rows) for name in carriers]
+    frames = pl.collect_all(heads)
+    sheets = [_sheet(WORDS["all"].get(locale), frames[0], locale)]
+    sheets += [_sheet(name, frame, locale) for name, frame in zip(carriers, frames[1:], strict=True)]
     write_xlsx(path, sheets)
-    return min(worklist.height, max_rows)
+    return frames[0].height
 
 
 def write_batches_xlsx(batches: pl.DataFrame, path: Path, locale: str) -> None:
@@ -205,7 +200,7 @@ def _no_events(status: pl.DataFrame | None) -> tuple[int | None, pl.DataFrame]:
 
 
 def write_summary_html(
-    worklist: pl.DataFrame,
+    worklist: pl.DataFrame | pl.LazyFrame,
     batches: pl.DataFrame,
     unknown: pl.DataFrame,
     shipments: int,
@@ -227,10 +222,15 @@ def write_summary_html(
     env.filters["table_wrap"] = lambda inner: Markup(table_wrap(str(inner)))
     counts = counts or {}
     source = pl.col("source") if "source" in unknown.columns else pl.lit("events")
-    found_rules = dict(worklist.group_by("rule").len().iter_rows())
+    worklist = worklist.lazy()  # only counted here: a run's worklist.parquet is read two columns at a time
+    flagged, by_rule_found, by_severity_found = pl.collect_all(
+        [worklist.select(pl.len()), worklist.group_by("rule").len(), worklist.group_by("severity").len()]
+    )
+    flagged = flagged.item()
+    found_rules = dict(by_rule_found.iter_rows())
     by_rule = [(name, text.get(locale), found_rules[name]) for name, text in RULES.items() if name in found_rules]
     by_rule.sort(key=lambda rule: -rule[2])  # the most first; equal counts in the rules' order
-    found_severity = dict(worklist.group_by("severity").len().iter_rows())
+    found_severity = dict(by_severity_found.iter_rows())
     by_severity = [
         (name, SEVERITY_LABELS[name].get(locale), found_severity.get(name, 0)) for name in reversed(SEVERITIES)
     ]
@@ -253,7 +253,7 @@ def write_summary_html(
     )
     cards = [
         ("shipments", words["shipments"], shipments),
-        ("flagged", words["flagged"], worklist.height),
+        ("flagged", words["flagged"], flagged),
         ("critical", words["critical"], found_severity.get("critical", 0)),
     ]
     if no_events is not None:
@@ -298,6 +298,6 @@ def write_summary_html(
             for name, n in counts.items()
             if name.startswith(STATUS_PREFIX)
         ],
-        truncated=WORDS["truncated"].format(locale, limit=max_rows) if worklist.height > max_rows else "",
+        truncated=WORDS["truncated"].format(locale, limit=max_rows) if flagged > max_rows else "",
     )
     write_text(html, path)

@@ -220,34 +220,56 @@ def route_index(delivery: Delivery) -> pl.Expr:
 _ROUTE_KEYS = ("carrier", "service", "origin", "destination")
 
 
-def _with_route(frame: pl.LazyFrame, delivery: Delivery) -> pl.LazyFrame:
-    """`frame` with `_route`, matched once per distinct carrier × service × origin × destination
-    and joined back: a few thousand combinations instead of a dozen regexes per shipment."""
+def route_table(shipments: pl.LazyFrame, delivery: Delivery, engine: str = "auto") -> pl.DataFrame | None:
+    """Each distinct carrier × service × origin × destination of `shipments` with its `_route`
+    (None where there is one route or no key column): a few thousand combinations instead of a
+    dozen regexes per shipment.
+
+    Collected apart from the plan that joins it: taken from the same frame inside one plan, the
+    streaming engine holds every shipment until the distinct keys are known (a cache feeding
+    both sides of the join)."""
+    keys = [k for k in _ROUTE_KEYS if k in shipments.collect_schema()]
+    if len(delivery.routes) == 1 or not keys:
+        return None
+    return shipments.select(keys).unique().with_columns(_route=route_index(delivery)).collect(engine=engine)
+
+
+def _with_route(frame: pl.LazyFrame, delivery: Delivery, routes: pl.DataFrame | None = None) -> pl.LazyFrame:
+    """`frame` with `_route` (`route_table`, from `frame` itself unless given)."""
     keys = [k for k in _ROUTE_KEYS if k in frame.collect_schema()]
     if len(delivery.routes) == 1 or not keys:
         return frame.with_columns(_route=route_index(delivery))
-    routes = frame.select(keys).unique().with_columns(_route=route_index(delivery))
-    return frame.join(routes, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    table = (
+        routes.lazy() if routes is not None else frame.select(keys).unique().with_columns(_route=route_index(delivery))
+    )
+    return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
 def with_table_delivery_due(
-    frame: pl.LazyFrame, start: pl.Expr, delivery: Delivery, calendar: WorkCalendar, name: str = "table_due"
+    frame: pl.LazyFrame,
+    start: pl.Expr,
+    delivery: Delivery,
+    calendar: WorkCalendar,
+    name: str = "table_due",
+    *,
+    routes: pl.DataFrame | None = None,
 ) -> pl.LazyFrame:
-    """`frame` with the end of the last day of the matched route's limit, counted from `start`."""
-    routes = pl.DataFrame(
+    """`frame` with the end of the last day of the matched route's limit, counted from `start`;
+    `routes` is `route_table` of the same shipments, collected beforehand."""
+    limits = pl.DataFrame(
         {"days": [r.days for r in delivery.routes], "working": [r.unit == "working" for r in delivery.routes]},
         schema={"days": pl.Int64, "working": pl.Boolean},
     )
     staged = (
-        _with_route(frame, delivery)
+        _with_route(frame, delivery, routes)
         .with_columns(_from=start.dt.replace_time_zone(None).dt.date())
         .with_columns(
-            _days=pl.lit(routes["days"]).gather(pl.col("_route")),
-            _working=pl.lit(routes["working"]).gather(pl.col("_route")),
+            _days=pl.lit(limits["days"]).gather(pl.col("_route")),
+            _working=pl.lit(limits["working"]).gather(pl.col("_route")),
         )
     )
     days, day = pl.col("_days"), pl.col("_from")
-    if routes["working"].any():
+    if limits["working"].any():
         last_day = (
             pl.when(pl.col("_working")).then(calendar.workday_after(day, days)).otherwise(day + pl.duration(days=days))
         )

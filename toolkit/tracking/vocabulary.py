@@ -41,6 +41,10 @@ Stage = Literal[STAGES]  # type: ignore[valid-type]
 Reason = Literal[REASONS]  # type: ignore[valid-type]
 
 _INDEX = pl.UInt32
+EVENT_ROW = "_event_row"
+"""The events numbered in their order (Int64), where a plan over them needs it: numbered once
+before a plan is shared by several (`pl.collect_all`), so that the streaming engine does not keep
+the events while two numberings of one stream catch up with each other."""
 
 
 class StatusRule(BaseModel):
@@ -230,10 +234,19 @@ def unknown_statuses_plan(classified: pl.LazyFrame) -> pl.LazyFrame:
     schema = classified.collect_schema()
     code = pl.col("code").cast(pl.String) if "code" in schema else pl.lit(None, dtype=pl.String)
     waybill = pl.col("waybill").cast(pl.String) if "waybill" in schema else pl.lit(None, dtype=pl.String)
+    # first seen first among equal counts, by the row each status was first seen on: a group_by
+    # keeping its order runs in the in-memory engine, which held all 10,000,000 classified events
+    # beside the streamed reduce (1.4 GB instead of 0.7)
+    numbered = classified if EVENT_ROW in schema else classified.with_row_index(EVENT_ROW)
     return (
-        classified.filter(pl.col("stage").is_null())
-        .select(status=status_text(schema), code=code, waybill=waybill)
-        .group_by("status", "code", maintain_order=True)
-        .agg(count=pl.len().cast(pl.Int64), example_waybill=pl.col("waybill").first())
-        .sort("count", descending=True, maintain_order=True)
+        numbered.filter(pl.col("stage").is_null())
+        .select(EVENT_ROW, status=status_text(schema), code=code, waybill=waybill)
+        .group_by("status", "code")
+        .agg(
+            count=pl.len().cast(pl.Int64),
+            example_waybill=pl.col("waybill").min_by(EVENT_ROW),
+            _first=pl.col(EVENT_ROW).min(),
+        )
+        .sort(["count", "_first"], descending=[True, False])
+        .drop("_first")
     )

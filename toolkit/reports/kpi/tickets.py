@@ -1,7 +1,7 @@
 """Service-ticket KPIs (docs/DOMAIN.md §6): volume, problem types, handling time, satisfaction, and the
 call-centre standards with their on-time rates.
 
-Tickets are typed as `toolkit.reports.tickets.read_tickets` returns them. Times are elapsed
+Tickets are typed as `toolkit.servicedesk.read_tickets` returns them. Times are elapsed
 (wall-clock) minutes: the service centre answers seven days a week. A ticket still open when the
 limit has passed counts as late; one still open within its limit is pending, in neither count.
 """
@@ -15,7 +15,7 @@ import polars as pl
 
 from toolkit.i18n import DEFAULT_LOCALE, Text
 from toolkit.reports.kpi.weeks import instant, week_of
-from toolkit.reports.tickets import QUERY_TYPES, type_label
+from toolkit.servicedesk import QUERY_TYPES, type_label
 
 SATISFIED = 4  # a rating of 4 or 5 out of 5 counts as satisfied
 SATISFACTION_TARGET = 0.90
