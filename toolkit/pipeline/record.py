@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -37,9 +37,9 @@ class JobRecord:
     """A `foreach` job: the record of each run, by value (the job's own counts are their sums)."""
 
     def manifest(self) -> dict[str, Any]:
-        entry = {
-            k: v for k, v in asdict(self).items() if k not in ("result", "partitions", "partition_by", "partition")
-        }
+        # field by field, not `asdict`: that deep-copies `result` (a million-order job's frames) to drop it
+        skipped = ("result", "partitions", "partition_by", "partition")
+        entry = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skipped}
         if self.partition_by is not None:
             entry["partition"] = {self.partition_by: self.partition}
         if self.partitions:

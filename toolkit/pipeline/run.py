@@ -155,10 +155,10 @@ def _earlier_records(
         if not partitions:
             shutil.rmtree(staging / name, ignore_errors=True)
             continue
-        by = next((part.partition_by for part in records.get(name, JobRecord(name, "")).partitions.values()), None)
-        for value in partitions:
-            if by is not None:
-                shutil.rmtree(staging / name / folder_name(by, value), ignore_errors=True)
+        earlier_runs = records[name].partitions.values() if name in records else ()
+        by = next((run.partition_by for run in earlier_runs), None)
+        for value in partitions if by is not None else ():
+            shutil.rmtree(staging / name / folder_name(by, value), ignore_errors=True)
     return records
 
 

@@ -153,9 +153,8 @@ def _units(
         blocked = [d for d in blocked if d not in records or not records[d].partitions]
     if blocked:
         return [], _skipped(name, job.kind, f"needs the output of {', '.join(blocked)}, which did not finish")
-    whole = WorkUnit(name, None, place.run_date, place.as_of, place.staging, place.final, upstream)
     if job.foreach is None:
-        return [whole], None
+        return [WorkUnit(name, None, place.run_date, place.as_of, place.staging, place.final, upstream)], None
     try:
         partitions = _partitions(loaded, job, records, place, rerun)
     except ToolkitError as error:
