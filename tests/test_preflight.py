@@ -192,9 +192,9 @@ def test_a_misspelt_name_in_a_letters_layout_is_found_in_the_layout(
         ),
     )
     assert problems("config/daily.yaml") == [
-        "error: config/daily.yaml:79:17: jobs.claim_letters.letters.apology.template: templates/letters/base.html.j2:5: "
+        "error: config/daily.yaml:82:17: jobs.claim_letters.letters.apology.template: templates/letters/base.html.j2:5: "
         "undefined variable 'compnay' (did you mean company?)",
-        "error: config/daily.yaml:80:21: jobs.claim_letters.letters.negotiation.template: templates/letters/base.html.j2:5: "
+        "error: config/daily.yaml:83:21: jobs.claim_letters.letters.negotiation.template: templates/letters/base.html.j2:5: "
         "undefined variable 'compnay' (did you mean company?)",
     ]
 

@@ -198,7 +198,12 @@ def samples(
         int, typer.Option(help="Days of service tickets in service_tickets.csv (0: none).", min=0)
     ] = 42,
     shipments: Annotated[
-        int, typer.Option(help="Background shipments in shipments.csv + tracking_sf.csv (0: none).", min=0)
+        int,
+        typer.Option(
+            help="Background SF shipments in shipments.csv + tracking_sf.csv, beside the ZTO, YTO and J&T ones"
+            " (tracking_zto.xlsx, kuaidi100_push.jsonl) (0: none).",
+            min=0,
+        ),
     ] = 6000,
     accounts: Annotated[
         bool, typer.Option(help="Key accounts and their contact log in accounts.csv + contacts.csv.")

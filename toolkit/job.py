@@ -119,7 +119,8 @@ class JobContext:
     ) -> None:
         """Count `unreadable_<field>` in the job's counts and say in the log what was not read."""
         counts, lines = unreadable_report(found, table.headers, times)
-        job.counts.update(counts)
+        for name, count in counts.items():  # summed: several inputs may carry the same field
+            job.counts[name] = job.counts.get(name, 0) + count
         for line in lines:
             self.log(f"warning: {table.path.name}: {line}")
 

@@ -290,6 +290,8 @@ RUN_LABELS: dict[str, Text] = {
     "unanswered": Text("未响应", "Not answered"),
     "escalated": Text("已升级", "Escalated"),
     "reminders": Text("提醒人数", "People to remind"),
+    "reminders_due": Text("本次提醒工单", "Ticket reminders due"),
+    "reminders_already_sent": Text("此前已提醒工单", "Reminded in earlier runs"),
     "account_care": Text("客户维护", "Account care"),
     "accounts": Text("大客户", "Accounts"),
     "untiered": Text("未定级客户", "Accounts without a tier"),

@@ -35,6 +35,7 @@ h2 {{ font-size: 1.2rem; margin: 1.2rem 0 .4rem; }}
 h3 {{ font-size: 1.05rem; margin: 1rem 0 .3rem; }}
 p.about {{ color: #57606a; font-size: .85rem; margin: 0 0 1rem; }}
 p.about span {{ white-space: nowrap; }}
+p.about span.inputs {{ white-space: normal; }}
 .table-wrap {{ overflow-x: auto; -webkit-overflow-scrolling: touch; margin: .4rem 0 1.2rem; max-width: 100%; }}
 table {{ border-collapse: collapse; font-size: .9rem; }}
 th, td {{ border-bottom: 1px solid #e4e4e4; padding: .3rem .6rem; text-align: left; vertical-align: top; }}
@@ -52,6 +53,18 @@ img, svg {{ max-width: 100%; height: auto; }}
 }}
 """
 """The styles every page starts from; a page adds its own after them."""
+
+STATUS_CSS = """
+.pill { display: inline-block; padding: 0 .4rem; border-radius: 4px; white-space: nowrap; }
+.pill.error { background: #cf222e; color: #fff; }
+.pill.warning { background: #fff8c5; color: #6b4b00; border: 1px solid #bf8700; }
+.pill.ok { background: #dafbe1; color: #116329; }
+.pill.muted { background: #eaeef2; color: #424a53; }
+p.note { color: #57606a; font-size: .85rem; }
+"""
+"""What the worklist pages (tickets, account care) add to the base: a row's status as a pill
+(`<span class="pill error">已超时</span>`: behind or breached red, due amber, ahead or on track
+green, without a standard grey) and the grey note under the counts."""
 
 _WORDS = {
     "batch": Text("批次 {value}", "Batch {value}"),
@@ -80,12 +93,13 @@ class PageAbout:
             _WORDS["run_date"].format(locale, value=self.run_date.isoformat()),
             _WORDS["as_of"].format(locale, value=f"{self.as_of:%Y-%m-%d %H:%M}"),
         ]
-        if self.inputs:
+        spans = [f"<span>{html.escape(part)}</span>" for part in parts]
+        if self.inputs:  # a line of its own may not hold every file's name: it wraps
             separator = ", " if locale == EN else "、"
-            parts.append(_WORDS["inputs"].format(locale, value=separator.join(self.inputs)))
-        parts.append(_WORDS["made_at"].format(locale, value=f"{made:%Y-%m-%d %H:%M}"))
-        spans = " · ".join(f"<span>{html.escape(part)}</span>" for part in parts)
-        return f'<p class="about">{spans}</p>'
+            inputs = _WORDS["inputs"].format(locale, value=separator.join(self.inputs))
+            spans.append(f'<span class="inputs">{html.escape(inputs)}</span>')
+        spans.append(f"<span>{html.escape(_WORDS['made_at'].format(locale, value=f'{made:%Y-%m-%d %H:%M}'))}</span>")
+        return f'<p class="about">{" · ".join(spans)}</p>'
 
 
 def head(title: str, *, css: str = "", base: bool = True) -> str:

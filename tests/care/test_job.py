@@ -116,6 +116,10 @@ def test_the_page_fits_a_phone_and_says_what_it_is_about(browser: Browser, care_
             assert planted in view.text
         assert "介于两级之间" in view.text  # the gap account, with why it has no tier
         assert "高层访问\t—\t1次/半年\t1次/月" in view.text  # the tier table as the source has it
+        pills = browser.driver.execute_script(
+            "return [...document.querySelectorAll('span.pill')].map(e => e.className + ' ' + getComputedStyle(e).backgroundColor)"
+        )
+        assert pills == ["pill error rgb(207, 34, 46)"] * 3  # the 3 items behind, red (toolkit.pages.STATUS_CSS)
 
 
 def test_the_page_in_english(tmp_path: Path, browser: Browser) -> None:

@@ -23,7 +23,10 @@ OVERDUE_JOB = """\
   overdue:
     kind: flag_overdue
     shipments: ../samples/shipments.csv
-    events: {path: ../samples/tracking_sf.csv, preset: sf}
+    events:
+      - {path: ../samples/tracking_sf.csv, preset: sf}
+      - {path: ../samples/tracking_zto.xlsx, preset: zto}
+      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
     sla: sla.yaml
 """
 

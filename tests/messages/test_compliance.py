@@ -123,15 +123,20 @@ def test_links_and_phone_numbers_in_variables_where_the_platform_forbids_them() 
     assert _rules(text_findings(messages, [default], "zh_CN")) == [(2, "link_in_variable")]
 
 
-def _lines(send_at: list[datetime], phones: list[str] | None = None) -> pl.DataFrame:
+def _lines(send_at: list[datetime], phones: list[str] | None = None, texts: list[str] | None = None) -> pl.DataFrame:
+    """Outbox lines; their texts `[serial]` and `texts` (by default each its own)."""
     n = len(send_at)
+    serials = [f"s{i}" for i in range(n)]
     return pl.DataFrame(
         {
             "_line": pl.Series(range(n), dtype=pl.UInt32),
             "_row": list(range(2, 2 + n)),
-            "serial": [f"s{i}" for i in range(n)],
+            "serial": serials,
             "phone": phones or ["13812345678"] * n,
             "send_at": pl.Series(send_at).dt.convert_time_zone("Asia/Shanghai"),
+            "content": [
+                f"[{s}]{t}" for s, t in zip(serials, texts or [f"快件{i}已签收" for i in range(n)], strict=True)
+            ],
         }
     )
 
@@ -155,16 +160,17 @@ def test_a_send_at_column_gives_each_row_its_time_else_the_run_s_as_of() -> None
 
 def test_the_daily_cap_counts_the_day_s_earlier_runs_from_the_state_folder(tmp_path: Path) -> None:
     capped = Policy(signature="顺达物流", template_id="SMS_1", daily_cap=3)
-    first = reserve_daily(tmp_path, _lines([MORNING] * 2), capped, "zh_CN")
-    assert first.is_empty()
-    second = _lines([MORNING] * 3 + [MORNING], phones=["13812345678"] * 3 + ["13900000000"])
-    held = reserve_daily(tmp_path, second, capped, "zh_CN")
+    first = reserve_daily(tmp_path, _lines([MORNING] * 2), capped, "zh_CN", job="daily/notice_sms")
+    assert first.held.is_empty()
+    later = ["快件A已签收", "快件B已签收", "快件C已签收", "快件D已签收"]  # a later run's messages, not the first's
+    second = _lines([MORNING] * 4, phones=["13812345678"] * 3 + ["13900000000"], texts=later)
+    held = reserve_daily(tmp_path, second, capped, "zh_CN", job="daily/notice_sms").held
     assert held["_line"].to_list() == [1, 2] and set(held["rule"]) == {"daily_cap"}
     assert held["message"][0].startswith("该号码今日已达3条上限")
-    counts = read_history(tmp_path)["2026-11-23"]
+    counts = read_history(tmp_path).sent(MORNING.date())
     assert sorted(counts.values()) == [1, 3]  # the held lines are not counted
-    tomorrow = reserve_daily(tmp_path, _lines([MORNING.replace(day=24)]), capped, "zh_CN")
-    assert tomorrow.is_empty()
+    tomorrow = reserve_daily(tmp_path, _lines([MORNING.replace(day=24)]), capped, "zh_CN", job="daily/notice_sms")
+    assert tomorrow.held.is_empty()
 
 
 def test_every_rule_has_a_title_and_a_fix_in_both_languages() -> None:
@@ -227,6 +233,8 @@ def test_the_cap_holds_across_two_runs_of_the_same_day_and_the_page_lists_what_w
     _identity(job.counts)
     assert (tmp_path / "data" / HISTORY_FILE).exists()
 
+    template = tmp_path / "templates" / "promo.txt.j2"  # the afternoon's campaign: other messages
+    template.write_text("[{{ serial }}]双十二寄件运费9折，详询客服。拒收请回复R", "utf-8")
     second = _run(config, MORNING.replace(hour=15))  # the same day: 13812345678 has had 2 of its 3
     job = second.jobs["promo_sms"]
     assert (job.counts["rendered"], job.counts["held"], job.counts["outbox"]) == (2, 1, 2)

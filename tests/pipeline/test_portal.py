@@ -39,7 +39,10 @@ jobs:
   overdue:
     kind: flag_overdue
     shipments: ../samples/shipments.csv
-    events: {path: ../samples/tracking_sf.csv, preset: sf}
+    events:
+      - {path: ../samples/tracking_sf.csv, preset: sf}
+      - {path: ../samples/tracking_zto.xlsx, preset: zto}
+      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
     sla: sla.yaml
   follow_up_sms:
     kind: render_messages
@@ -150,7 +153,8 @@ def test_the_trends_have_a_point_per_run(page: str) -> None:
     assert "件数不是整数" in drawn["refusal_by_rule"]  # a rule by its message
     assert "及时提货率" in drawn["on_time"] and "及时送达率" in drawn["on_time"]
     overdue = drawn["overdue"]
-    assert "顺丰速运" in overdue and "<title>12-01 · 合计: 2,418</title>" in overdue
+    assert "<title>12-01 · 顺丰速运: 2,418</title>" in overdue  # a series a carrier, and their total
+    assert "<title>12-01 · 合计: 2,457</title>" in overdue and "中通快递" in overdue
 
 
 def test_a_good_run_a_failed_rerun_moved_aside_is_still_linked_where_it_is_kept(team_folder: Path) -> None:

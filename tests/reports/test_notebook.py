@@ -56,7 +56,10 @@ def test_the_reports_run_on_the_samples_and_export_html(report_team: Path) -> No
   overdue:
     kind: flag_overdue
     shipments: ../samples/shipments.csv
-    events: {path: ../samples/tracking_sf.csv, preset: sf}
+    events:
+      - {path: ../samples/tracking_sf.csv, preset: sf}
+      - {path: ../samples/tracking_zto.xlsx, preset: zto}
+      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
     sla: sla.yaml
   daily_report:
     kind: notebook

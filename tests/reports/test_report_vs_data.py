@@ -295,9 +295,11 @@ def check_table(
     key: int | Sequence[int] = 0,
     breach: Iterable[bool] | None = None,
     ordered: bool = False,
+    more: int = 0,
 ) -> None:
     """The table shows exactly the `expected` rows (matched by their `key` cells; in this order
-    where `ordered`) and no other, every cell its figure, and the rows highlighted that `breach` says."""
+    where `ordered`) and no other, every cell its figure, the rows highlighted that `breach` says,
+    and says it left out `more` rows ("另有 N 行未显示")."""
     assert table.headers == list(headers), table.headers
     keys = [key] if isinstance(key, int) else list(key)
     rows = [list(r) for r in expected]
@@ -319,7 +321,7 @@ def check_table(
     problems = {
         "shown, not in the data": sorted(set(shown) - set(wanted)),
         "in the data, not shown": sorted(set(wanted) - set(shown)),
-        "rows not shown": table.more,
+        "rows not shown (said, expected)": (table.more, more) if table.more != more else (),
         "cells (header, shown, expected)": wrong,
     }
     assert not any(problems.values()), problems
@@ -334,15 +336,16 @@ def check_order(values: Sequence[float | None], *, descending: bool) -> None:
     assert present == sorted(present, reverse=descending), values
 
 
-def check_top(table: Table, headers: Sequence[str], rows: list[tuple], n: int) -> None:
+def check_top(table: Table, headers: Sequence[str], rows: list[tuple], n: int, *, more: int = 0) -> None:
     """A table of the first `n` of `rows` by their last item (not shown), the highest first:
-    every row above the cut shown, rows tied at the cut may take the last places, no other row."""
+    every row above the cut shown, rows tied at the cut may take the last places, no other row;
+    `more`: the rows it says it left out."""
     ranked = sorted(rows, key=lambda r: -r[-1])
     cut = ranked[n - 1][-1] if len(ranked) > n else -math.inf
     shown = set(table.column(headers[0]))
     assert len(table.rows) == min(n, len(rows))
     assert {r[0] for r in ranked if r[-1] > cut} <= shown
-    check_table(table, headers, [r[:-1] for r in ranked if r[0] in shown and r[-1] >= cut])
+    check_table(table, headers, [r[:-1] for r in ranked if r[0] in shown and r[-1] >= cut], more=more)
 
 
 # --- the data, read with plain polars ----------------------------------------------------------------
@@ -646,9 +649,11 @@ def test_overdue_and_exceptions(runs: Runs, daily: dict[str, list[Block]]) -> No
     assert isinstance(by_severity, Table)
     check_table(by_severity, ("级别", "票数", "占比"), counts("severity_label"))
     assert by_severity.column("级别") == [s for s in order if s in by_severity.column("级别")]
-    for table, column, header in ((by_carrier, "carrier", "承运商"), (by_route, "route", "线路")):
-        assert isinstance(table, Table)
-        check_table(table, (header, "票数", "占比"), counts(column))
+    assert isinstance(by_carrier, Table) and isinstance(by_route, Table)
+    check_table(by_carrier, ("承运商", "票数", "占比"), counts("carrier"))
+    routes = counts("route")  # the ten with the most, and how many more there are
+    check_top(by_route, ("线路", "票数", "占比"), [(*r, r[1]) for r in routes], 10, more=max(len(routes) - 10, 0))
+    for table in (by_carrier, by_route):
         check_order([figure(v, "int") for v in table.column("票数")], descending=True)
 
     # the first ten of the worklist as the job ordered it, and none less severe than one left out

@@ -59,6 +59,10 @@ def test_the_page_counts_are_the_parquet_counts(browser: Browser, tickets_run: B
     rows = browser.driver.execute_script(ROWS, "worklist")
     assert [r[0] for r in rows] == worklist["ticket_id"].to_list()
     assert rows[1][1:4] == ["GD202611209001", "已超时", "2小时55分"]
+    pills = browser.driver.execute_script(
+        "return [...document.querySelectorAll('span.pill')].map(e => [e.className, getComputedStyle(e).backgroundColor])"
+    )
+    assert pills[:4] == [["pill error", "rgb(207, 34, 46)"]] * 3 + [["pill warning", "rgb(255, 248, 197)"]]
     standards = {r[0]: r[4:7] for r in browser.driver.execute_script(ROWS, "standards")}
     assert standards["complaint_4h"] == ["3", "1", "1"]  # open, breached, due soon
     assert standards["complaint_over_500"] == ["1", "0", "0"]
@@ -68,3 +72,4 @@ def test_english_with_locale_en(browser: Browser, english_run: BatchRun) -> None
     view = browser.view(english_run.run_dir / "tickets" / "worklist.html", DESKTOP)
     assert view.title == "Open tickets against their time limits · tickets"
     assert "Breached" in view.text and "Due soon" in view.text and "已超时" not in view.text
+    assert "4 tickets are reminded of now; 0 more were reminded of in earlier runs" in view.text

@@ -13,8 +13,9 @@ from tests.support.files import REPO
 from toolkit.calendar import WorkCalendar
 from toolkit.servicedesk import read_tickets
 from toolkit.tickets.owners import Escalation, Person, Team
+from toolkit.tickets.reminder_log import LOG_SCHEMA
 from toolkit.tickets.standards import DEFAULT_STANDARDS, Standard
-from toolkit.tickets.worklist import Desk, open_tickets, reminders, ticket_worklist
+from toolkit.tickets.worklist import Desk, open_tickets, reminders, ticket_reminders, ticket_worklist
 
 ZONE = ZoneInfo("Asia/Shanghai")
 CALENDAR = WorkCalendar()
@@ -118,6 +119,41 @@ def test_urgency_response_and_escalation_from_the_limit() -> None:
         ("林芳", 1, 0),
         ("8011", 0, 1),
     ]
+
+
+def _sent(*rows: tuple[str, str, str]) -> pl.DataFrame:
+    """(ticket, step, when) → the reminder log's entries of earlier runs."""
+    return pl.DataFrame(
+        {
+            "ticket_id": [r[0] for r in rows],
+            "step": [r[1] for r in rows],
+            "as_of": pl.Series([_at(r[2]) for r in rows], dtype=pl.Datetime("us", "Asia/Shanghai")),
+            "notify_name": [None] * len(rows),
+        }
+    ).cast(LOG_SCHEMA)
+
+
+def test_a_reminder_is_due_once_per_step_and_again_only_after_remind_again_minutes_of_working_time() -> None:
+    tickets = _tickets(
+        ("late", "complaint", "2026-11-19 09:00:00", "2026-11-19 09:01:00", 100),  # due 13:00: the supervisor's
+        ("soon", "query", "2026-11-19 15:20:00", None, None),  # due 16:20: 20 minutes left at 16:00
+        ("fresh", "query", "2026-11-19 15:58:00", None, None),  # on track: no reminder
+    )
+    team = {"一组": Team(supervisor=Person(name="林芳", phone="13900000101"), agents=["8011"])}
+    sent = _sent(("late", "due_soon", "2026-11-19 12:40:00"), ("late", "supervisor", "2026-11-19 13:30:00"))
+
+    def due(at: str, again: float | None = None) -> dict[str, tuple[str, bool]]:
+        desk = Desk(teams=team, remind_again_minutes=again)
+        worklist = ticket_worklist(tickets, _at(at), CALENDAR, desk)
+        state = ticket_reminders(worklist, sent, _at(at), CALENDAR, desk)
+        return {t: (step, is_due) for t, step, _, is_due in state.rows()}
+
+    assert due("2026-11-19 16:00:00") == {"late": ("supervisor", False), "soon": ("due_soon", True)}
+    assert due("2026-11-19 16:00:00", again=150) == {"late": ("supervisor", True), "soon": ("due_soon", True)}
+    assert due("2026-11-19 16:00:00", again=180)["late"] == ("supervisor", False)
+    # 13:30 → 17:00 and 08:30 → 09:00 the next morning: 240 working minutes, not the night's 19.5 hours
+    assert due("2026-11-20 09:00:00", again=240)["late"] == ("supervisor", True)
+    assert due("2026-11-20 08:50:00", again=240)["late"] == ("supervisor", False)
 
 
 def test_the_standard_is_the_first_that_matches_type_channel_and_amount() -> None:

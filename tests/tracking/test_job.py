@@ -26,7 +26,10 @@ jobs:
   overdue:
     kind: flag_overdue
     shipments: ../samples/shipments.csv
-    events: {path: ../samples/tracking_sf.csv, preset: sf}
+    events:
+      - {path: ../samples/tracking_sf.csv, preset: sf}
+      - {path: ../samples/tracking_zto.xlsx, preset: zto}
+      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
     sla: sla.yaml
   follow_up_sms:
     kind: render_messages
@@ -87,7 +90,7 @@ def test_the_worklist_is_sorted_for_the_agent_and_reads_like_the_manual(batch: P
     batches = openpyxl.load_workbook(out / "overdue" / "batches.xlsx").active
     assert [c.value for c in batches[2]][:3] == ["顺丰速运", "上海→成都", "上海"]
     book = openpyxl.load_workbook(out / "overdue" / "worklist.xlsx")
-    assert book.sheetnames == ["全部", "顺丰速运"]
+    assert book.sheetnames == ["全部", "中通快递", "圆通速递", "极兔速递", "顺丰速运"]  # one sheet a carrier
     assert book["全部"].max_row == worklist.height + 1
     assert "超时件跟进" in (out / "overdue" / "summary.html").read_text(encoding="utf-8")
 

@@ -31,7 +31,12 @@ jobs:
 {events}    sla: sla.yaml
     engine: {engine}
 """
-EVENTS = "    events: {path: ../samples/tracking_sf.csv, preset: sf}\n"
+EVENTS = """\
+    events:
+      - {path: ../samples/tracking_sf.csv, preset: sf}
+      - {path: ../samples/tracking_zto.xlsx, preset: zto}
+      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
+"""
 _MADE_AT = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?")
 
 

@@ -25,7 +25,7 @@ ABOUT = (
     "批次 daily · overdue",
     "运行日期 2026-11-22",
     "数据截至 2026-11-22 09:00",
-    "输入 shipments.csv、tracking_sf.csv",
+    "输入 shipments.csv、tracking_sf.csv、tracking_zto.xlsx、kuaidi100_push.jsonl",
 )
 CARDS = "return Object.fromEntries([...document.querySelectorAll('[data-count]')].map(e => [e.dataset.count, e.querySelector('b').innerText]))"
 TABLE = """return [...document.querySelectorAll(`table[data-table="${arguments[0]}"] tr[data-key]`)].map(
@@ -93,7 +93,7 @@ def test_the_summary_counts_are_the_parquet_counts(browser: Browser, overdue_run
         "critical": (worklist["severity"] == "critical").sum(),
         "no_events": no_events.height,
     }
-    assert cards["shipments"] == 6028 and "6,028" in driver.execute_script("return document.body.innerText")
+    assert cards["shipments"] == 6126 and "6,126" in driver.execute_script("return document.body.innerText")
 
     def shown(table: str) -> dict[str, int]:
         return {key: _number(n) for key, n in driver.execute_script(TABLE, table)}

@@ -15,7 +15,7 @@ from toolkit.care.tiers import CADENCED, TierTable
 from toolkit.i18n import EN, Text
 from toolkit.io import XlsxSheet, write_text, write_xlsx
 from toolkit.labels import column_labels, label
-from toolkit.pages import PageAbout, head, table_wrap
+from toolkit.pages import STATUS_CSS, PageAbout, head, table_wrap
 
 WORDS = {
     "title": Text("大客户维护", "Key-account care"),
@@ -120,13 +120,8 @@ MANAGER_COLUMNS = (
     "first_due",
     "most_urgent",
 )
-CSS = """
-.st { display: inline-block; padding: 0 .4rem; border-radius: 4px; white-space: nowrap; }
-.st-behind { background: #cf222e; color: #fff; }
-.st-due { background: #fff8c5; color: #6b4b00; border: 1px solid #bf8700; }
-.st-ahead { background: #dafbe1; color: #116329; }
-p.note { color: #57606a; font-size: .85rem; }
-"""
+_PILLS = {"behind": "error", "due": "warning", "ahead": "ok", "on_track": "ok", "untiered": "muted"}
+"""Each care status's pill (toolkit.pages.STATUS_CSS)."""
 
 _HTML = """<!DOCTYPE html>
 <html lang="{{ lang }}">{{ head }}<body>
@@ -135,7 +130,7 @@ _HTML = """<!DOCTYPE html>
 <div class="cards">{% for key, text, n, style in cards %}<div class="card{{ style }}" data-count="{{ key }}">{{ text }}<b>{{ "{:,}".format(n) }}</b></div>{% endfor %}</div>
 <p class="note">{{ note }}</p>
 {% for key, heading, headers, rows in tables %}<h2>{{ heading }}</h2>{% filter table_wrap %}<table data-table="{{ key }}"><thead><tr>{% for h in headers %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
-{% for row_key, status, cells in rows %}<tr data-key="{{ row_key }}"{% if status %} data-status="{{ status }}"{% endif %}>{% for c in cells %}<td>{% if status and loop.index == status_column[key] %}<span class="st st-{{ status }}">{{ c }}</span>{% else %}{{ c }}{% endif %}</td>{% endfor %}</tr>
+{% for row_key, status, cells in rows %}<tr data-key="{{ row_key }}"{% if status %} data-status="{{ status }}"{% endif %}>{% for c in cells %}<td>{% if status and loop.index == status_column[key] %}<span class="pill {{ pills[status] }}">{{ c }}</span>{% else %}{{ c }}{% endif %}</td>{% endfor %}</tr>
 {% else %}<tr><td>{{ none }}</td></tr>{% endfor %}</tbody></table>{% endfilter %}
 {% endfor %}</body></html>
 """
@@ -286,13 +281,14 @@ def write_summary_html(
     ]
     html = env.from_string(_HTML).render(
         lang="en" if locale == EN else "zh-CN",
-        head=Markup(head(page_title, css=CSS)),
+        head=Markup(head(page_title, css=STATUS_CSS)),
         about=Markup(about.html(locale)),
         title=page_title,
         cards=cards,
         note=WORDS["note"].format(locale, days=gift_days),
         tables=tables,
         status_column={"worklist": 4, "ahead": 0},
+        pills=_PILLS,
         none=words["none"],
     )
     write_text(html, path)

@@ -13,30 +13,30 @@ Two kinds of rule:
 - `hold` rules look at each outbox line's send time and recipient: a held line is not sent now
   (neither in the outbox nor in the upload files), listed on the page with why, and counted.
 
-The per-number daily cap counts across the day's runs: what each run sends is added, under a
-lock, to `sms_outbox_history.json` in the state folder (`reserve_daily`).
+The per-number daily cap counts across the day's runs: what each run sends is recorded, under
+a lock, in `sms_outbox_history.json` in the state folder (`reserve_daily`), each distinct
+message once a day, so that a re-run of the same day charges nothing twice while a later run's
+new messages add up (`message_ids`).
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from hashlib import blake2b
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import polars as pl
-from pydantic import model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from toolkit.config.models import Strict
 from toolkit.errors import InputError
 from toolkit.fields import ROW
 from toolkit.i18n import Text
-from toolkit.io import write_json
+from toolkit.io.state import exclusive, write_json_durably
 from toolkit.rules import FINDING_SCHEMA, Severity, findings
 
 SmsType = Literal["notification", "marketing"]
@@ -45,7 +45,7 @@ UNSUBSCRIBE = "拒收请回复R"
 HISTORY_FILE = "sms_outbox_history.json"
 _LOCK_FILE = ".sms_outbox_history.lock"
 HISTORY_DAYS = 7
-"""Days of counts kept in the history (the cap needs only today's; a week helps to look back)."""
+"""Days kept in the history before its newest (the cap needs only today's; a week helps to look back)."""
 
 SIGNATURE_LIMITS = (2, 12)
 SIGNATURE_ADVISED = (3, 8)  # the stricter carrier rule announced for 2025
@@ -317,8 +317,9 @@ def outside_sending_hours(lines: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     stage="hold",
 )
 def daily_cap(lines: pl.DataFrame, policy: Policy) -> pl.DataFrame:
-    """`lines` carry `sent_before` (today's count for their key from the earlier runs); a line is
-    over the cap when it and the lines before it in this run pass the cap."""
+    """`lines` carry `sent_before` (today's count for their key from the earlier runs, less the
+    lines of this run they already counted, which come first: `reserve_daily`); a line is over
+    the cap when it and the lines before it in this run pass the cap."""
     if policy.daily_cap is None:
         return _none(lines)
     nth = pl.col("sent_before") + pl.int_range(1, pl.len() + 1).over("cap_key")
@@ -384,76 +385,189 @@ def cap_key(policy: Policy) -> pl.Expr:
 
 # --- the outbox history in the state folder -----------------------------------------------------
 
+HISTORY_FORMAT = 2
+"""The history's layout since messages are told apart (the previous one, `{day: {key: count}}`,
+is still read: its counts are kept as `legacy`)."""
 
-@contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """Block until this process holds the lock (on a sibling file: the history is replaced by a
-    rename on every write); the OS drops it if the process dies."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)
+Count = Annotated[int, Field(ge=0, strict=True)]
+Charges = dict[str, dict[str, dict[str, int]]]
+"""One day's charges: `{job: {cap key: {message: lines}}}`."""
 
 
-def read_history(state_dir: Path) -> dict[str, dict[str, int]]:
-    """`{day: {key: messages sent}}`; none yet is empty, anything unreadable an error (a silent
-    reset would let a number past its cap)."""
+class _HistoryFile(BaseModel):
+    """`sms_outbox_history.json` as this version writes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal[2]
+    days: dict[date, dict[str, dict[str, dict[str, Count]]]] = {}
+    legacy: dict[date, dict[str, Count]] = {}
+
+
+_OLD_FILE = TypeAdapter(dict[date, dict[str, Count]])
+"""The file of the toolkit before `HISTORY_FORMAT` 2: messages per cap key a day, every run's
+lines added."""
+
+
+@dataclass
+class OutboxHistory:
+    """What the day's runs have charged to the daily cap, by send day."""
+
+    days: dict[date, Charges] = field(default_factory=dict)
+    """Each job's messages (`<batch>/<job>`, `<batch>/<job>/<by>=<value>` for a foreach run) by
+    cap key and identity (`message_ids`), with the most lines of that identity one run had."""
+    legacy: dict[date, dict[str, int]] = field(default_factory=dict)
+    """Counts per cap key read from a file of the previous version, which cannot tell a re-run's
+    messages from new ones: kept as they are (never a reset) until they age out."""
+
+    def sent(self, day: date) -> dict[str, int]:
+        """The day's messages per cap key, over every job, the legacy counts included."""
+        totals = dict(self.legacy.get(day, {}))
+        for keys in self.days.get(day, {}).values():
+            for key, messages in keys.items():
+                totals[key] = totals.get(key, 0) + sum(messages.values())
+        return totals
+
+    def charged(self, day: date, job: str) -> dict[str, dict[str, int]]:
+        """`{cap key: {message: lines}}` that `job`'s runs have charged on `day`."""
+        return self.days.get(day, {}).get(job, {})
+
+
+def _bad_history(path: Path, detail: str) -> InputError:
+    return InputError(f"SMS outbox history {detail}; delete it to start counting afresh", path=path)
+
+
+def read_history(state_dir: Path) -> OutboxHistory:
+    """The history; none yet is empty, a file of the previous version is read as legacy counts,
+    anything unreadable an error (a silent reset would let a number past its cap)."""
     path = Path(state_dir) / HISTORY_FILE
     try:
         value = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {}
+        return OutboxHistory()
+    except UnicodeDecodeError:
+        raise _bad_history(path, "is not UTF-8 text") from None
     except json.JSONDecodeError as error:
-        raise InputError(
-            f"SMS outbox history is not JSON ({error}); delete it to start counting afresh", path=path
-        ) from None
+        raise _bad_history(path, f"is not JSON ({error})") from None
     if not isinstance(value, dict):
-        raise InputError("SMS outbox history is not {day: {key: count}}; delete it to start counting afresh", path=path)
-    return value
-
-
-def _write_history(state_dir: Path, history: Mapping[str, Mapping[str, int]], today: date) -> None:
-    """Atomically (`write_json`: a temporary file renamed), the folder fsynced after, the days
-    older than `HISTORY_DAYS` dropped."""
-    oldest = (today - timedelta(days=HISTORY_DAYS)).isoformat()
-    path = Path(state_dir) / HISTORY_FILE
-    write_json({day: counts for day, counts in sorted(history.items()) if day >= oldest}, path)
-    folder = os.open(path.parent, os.O_RDONLY)
+        raise _bad_history(path, "is not a JSON object")
+    written = value.get("format")
+    if written is not None and written != HISTORY_FORMAT:
+        raise _bad_history(path, f"has format {written!r}, which this toolkit does not know (a newer one wrote it?)")
     try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+        if written is None:
+            return OutboxHistory(legacy=_OLD_FILE.validate_python(value))
+        stored = _HistoryFile.model_validate(value)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise _bad_history(path, f"is not as the toolkit writes it ({where}: {first['msg']})") from None
+    return OutboxHistory(days=stored.days, legacy=stored.legacy)
 
 
-def reserve_daily(state_dir: Path, lines: pl.DataFrame, policy: Policy, locale: str) -> pl.DataFrame:
-    """Hold the lines (`_line`, `_row`, `serial`, `phone`, `send_at`) over the daily cap, counting
-    the day's earlier runs, and add the others to the history, all under the lock (runs may be
-    concurrent). Returns the held lines' findings with their `_line`."""
+def _write_history(state_dir: Path, history: OutboxHistory) -> None:
+    """Durably (a temporary file renamed, the folder fsynced after), in `HISTORY_FORMAT`, the
+    days older than `HISTORY_DAYS` before the newest one dropped."""
+    oldest = max([*history.days, *history.legacy]) - timedelta(days=HISTORY_DAYS)
+    days = {day.isoformat(): jobs for day, jobs in sorted(history.days.items()) if day >= oldest}
+    legacy = {day.isoformat(): counts for day, counts in sorted(history.legacy.items()) if day >= oldest}
+    path = Path(state_dir) / HISTORY_FILE
+    write_json_durably({"format": HISTORY_FORMAT, "days": days, **({"legacy": legacy} if legacy else {})}, path)
+
+
+def message_ids(lines: pl.DataFrame) -> pl.Series:
+    """Each line's message as the cap tells messages apart: its text without its serial, as 16
+    hex digits of BLAKE2b (the same in every process and version).
+
+    This is the key that tells "the same run again" from "a later run", and why it is not the
+    run: a run is known by its batch, run date and as-of (`out/<date>/<batch>/`, the manifest),
+    but a re-run after fixing an input or with `--only` has a new as-of (now) while it makes the
+    same messages, and the tickets batch every 30 minutes replaces the same run folder while it
+    makes new ones. A message is what the platform counts: a re-run renders the same rows to
+    the same texts and only the serials are new (reserved afresh, never reused), so it charges
+    nothing twice; a later run's new orders, reminders with other counts or follow-ups overdue
+    for longer are other texts and add up. The identity is kept per job (`reserve_daily`), so
+    that two jobs sending the same text are two messages. Two things it cannot know: a fixed
+    row's earlier text stays counted (it may have been uploaded), and a job sending the very
+    same text to a number twice a day on purpose is charged once for it."""
+    texts = lines["content"].to_list()
+    serials = lines["serial"].to_list()
+    ids = [
+        blake2b(text.replace(serial or "", "", 1).encode(), digest_size=8).hexdigest()
+        for text, serial in zip(texts, serials, strict=True)
+    ]
+    return pl.Series("message", ids, dtype=pl.String)
+
+
+@dataclass(frozen=True)
+class CapReservation:
+    """What `reserve_daily` did with a run's lines."""
+
+    held: pl.DataFrame
+    """The held lines' findings, with their `_line`."""
+    counted_before: int
+    """Lines not held that an earlier run of the same job had already counted for their send day
+    (a re-run): not counted again."""
+
+
+def reserve_daily(state_dir: Path, lines: pl.DataFrame, policy: Policy, locale: str, *, job: str) -> CapReservation:
+    """Hold the lines (`_line`, `_row`, `serial`, `phone`, `send_at`, `content`) over the daily
+    cap, counting the day's earlier runs, and record the others in the history as `job`'s
+    (`<batch>/<job>`, with `/<by>=<value>` for a foreach run), all under the lock (runs may be
+    concurrent).
+
+    A line whose message (`message_ids`) an earlier run of `job` already charged today is not
+    charged again: it comes first in its key's count (it was within the cap when it was
+    charged), so a re-run holds exactly what the first run held; the lines of new messages
+    follow and are held past the cap as before."""
+    rule = RULES["daily_cap"]
     if policy.daily_cap is None or lines.is_empty():
-        return _finding_rows(_none(lines), RULES["daily_cap"], locale, policy).with_columns(
-            _line=lines["_line"].head(0)
+        return CapReservation(
+            _finding_rows(_none(lines), rule, locale, policy).with_columns(_line=lines["_line"].head(0)), 0
         )
-    keyed = lines.with_columns(cap_key=cap_key(policy), day=pl.col("send_at").dt.date().cast(str))
-    with _exclusive(Path(state_dir) / _LOCK_FILE):
+    keyed = lines.with_columns(
+        cap_key=cap_key(policy), day=pl.col("send_at").dt.date(), message=message_ids(lines)
+    ).with_columns(copy=pl.int_range(1, pl.len() + 1).over("cap_key", "message"))  # the nth line of its message
+    days = keyed["day"].unique().to_list()
+    with exclusive(Path(state_dir) / _LOCK_FILE):
         history = read_history(state_dir)
-        sent = [
-            (day, key, history.get(day, {}).get(key, 0)) for day, key in keyed.select("day", "cap_key").unique().rows()
-        ]
-        before = pl.DataFrame(
-            sent, schema={"day": pl.String, "cap_key": pl.String, "sent_before": pl.Int64}, orient="row"
+        charged = pl.DataFrame(  # what this job's earlier runs charged: a message's lines at most
+            [
+                (day, key, message, n)
+                for day in days
+                for key, messages in history.charged(day, job).items()
+                for message, n in messages.items()
+            ],
+            schema={"day": pl.Date, "cap_key": pl.String, "message": pl.String, "charged": pl.Int64},
+            orient="row",
         )
-        keyed = keyed.join(before, on=["day", "cap_key"], how="left", maintain_order="left")
-        over = RULES["daily_cap"].find(keyed, policy)
+        sent = pl.DataFrame(  # what every run of the day sent, per key
+            [(day, key, n) for day in days for key, n in history.sent(day).items()],
+            schema={"day": pl.Date, "cap_key": pl.String, "sent": pl.Int64},
+            orient="row",
+        )
+        keyed = (
+            keyed.join(charged, on=["day", "cap_key", "message"], how="left", maintain_order="left")
+            .join(sent, on=["day", "cap_key"], how="left", maintain_order="left")
+            .with_columns(pl.col("charged", "sent").fill_null(0))
+            .with_columns(again=pl.col("copy") <= pl.col("charged"))
+        )
+        ranked = keyed.with_columns(sent_before=pl.col("sent") - pl.col("again").sum().over("cap_key")).sort(
+            ["again", "_line"], descending=[True, False]
+        )
+        over = rule.find(ranked, policy).sort("_line")
         kept = keyed.filter(~pl.col("_line").is_in(over["_line"].implode()))
-        for day, key, n in kept.group_by("day", "cap_key").len().rows():
-            counts = history.setdefault(day, {})
-            counts[key] = counts.get(key, 0) + n
-        if kept.height:
-            _write_history(state_dir, history, max(date.fromisoformat(d) for d in history))
-    return _finding_rows(over, RULES["daily_cap"], locale, policy).with_columns(_line=over["_line"])
+        counted = kept.group_by("day", "cap_key", "message").len()
+        changed = False
+        for day, key, message, n in zip(*(counted[c].to_list() for c in counted.columns), strict=True):
+            messages = history.days.setdefault(day, {}).setdefault(job, {}).setdefault(key, {})
+            if n > messages.get(message, 0):
+                messages[message] = n
+                changed = True
+        if changed:
+            _write_history(state_dir, history)
+    held = _finding_rows(over, rule, locale, policy).with_columns(_line=over["_line"])
+    return CapReservation(held, int(kept["again"].sum()))
 
 
 def send_times(frame: pl.DataFrame, as_of: datetime, timezone: str) -> pl.Series:
@@ -498,12 +612,15 @@ def held_lines(lines: pl.DataFrame, held: pl.DataFrame) -> pl.DataFrame:
 __all__ = [
     "RULES",
     "HISTORY_FILE",
+    "CapReservation",
+    "OutboxHistory",
     "PlatformRules",
     "Policy",
     "SendingHours",
     "SmsRule",
     "held_lines",
     "hours_held",
+    "message_ids",
     "read_history",
     "reserve_daily",
     "send_times",

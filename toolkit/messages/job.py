@@ -301,10 +301,23 @@ def _comply(
         .with_columns(pl.col("source_row").alias(ROW))
     )
     by_hours = hours_held(lines, checked[0], context.locale)
+    # The cap charges each distinct message once a day, per job: the job key is the batch and
+    # the unit (`daily/dispatch_sms`, `daily/branch_sms/branch=杭州`), not the run (a re-run has a
+    # new as-of, a 30-minute batch the same run folder), and within it the message is its text
+    # without the serial (compliance.message_ids): a re-run of this job makes the same messages
+    # and charges none again; a later run's new ones add; two jobs sending one text send two.
     by_cap = reserve_daily(
-        context.state_dir, lines.filter(~pl.col("_line").is_in(by_hours["_line"].implode())), checked[0], context.locale
+        context.state_dir,
+        lines.filter(~pl.col("_line").is_in(by_hours["_line"].implode())),
+        checked[0],
+        context.locale,
+        job=f"{context.batch}/{context.unit_name}",
     )
-    on_hold = pl.concat([by_hours, by_cap])
+    if by_cap.counted_before:
+        context.log(
+            f"daily_cap: {by_cap.counted_before:,} messages already counted by an earlier run for the same day, not counted again"
+        )
+    on_hold = pl.concat([by_hours, by_cap.held])
     held = held_lines(lines, on_hold)
     result.outbox = lines.filter(~pl.col("_line").is_in(on_hold["_line"].implode())).select(result.outbox.columns)
     result.add_findings(pl.concat([text, on_hold.drop("_line")]))

@@ -13,15 +13,11 @@ The OS releases the lock when the holder dies, so a crash never leaves it stuck.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from toolkit.errors import InputError, JobFailed
-from toolkit.io.write import write_json
+from toolkit.io.state import exclusive, write_json_durably
 
 __all__ = ["COUNTER_FILE", "format_serial", "reserve_serials"]
 
@@ -43,7 +39,7 @@ def reserve_serials(state_dir: Path, count: int, *, prefix: str = "", width: int
     if start < 0:
         raise ValueError(f"start must be 0 or more, not {start}")
     path = Path(state_dir) / COUNTER_FILE
-    with _exclusive(Path(state_dir) / _LOCK_FILE):
+    with exclusive(Path(state_dir) / _LOCK_FILE):
         first = max(_read_next(path), start)
         last = first + count - 1
         if count and len(str(last)) > width:
@@ -52,25 +48,13 @@ def reserve_serials(state_dir: Path, count: int, *, prefix: str = "", width: int
                 path=path,
             )
         if count:
-            _write_next(path, last + 1)
+            write_json_durably({"next": last + 1}, path)
     return [format_serial(number, prefix=prefix, width=width) for number in range(first, first + count)]
 
 
 def format_serial(number: int, *, prefix: str = "", width: int = 9) -> str:
     """`format_serial(310221, prefix="110", width=6)` → `110310221`, the manual's form."""
     return f"{prefix}{number:0{width}d}"
-
-
-@contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """Block until this process holds the lock; the OS drops it if the process dies."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)  # closing releases the flock
 
 
 def _read_next(path: Path) -> int:
@@ -95,14 +79,3 @@ def _corrupt(path: Path, detail: str) -> InputError:
         'e.g. {"next": 123456}',
         path=path,
     )
-
-
-def _write_next(path: Path, next_free: int) -> None:
-    """Write the counter durably: `write_json` fsyncs the temporary file before renaming it;
-    the folder is fsynced after, so that the rename itself survives a power cut."""
-    write_json({"next": next_free}, path)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)

@@ -1,5 +1,7 @@
-"""Sample shipments and an SF-style tracking export (路由导出) with planted overdue cases, for
-demos and the test that the overdue job finds exactly them. Run as of 2026-11-22 09:00
+"""Sample shipments and their tracking, with planted overdue cases, for demos and the test that
+the overdue job finds exactly them: SF's shipments with an SF-style route export (路由导出,
+tracking_sf.csv), then ZTO's with ZTO's scan export (tracking_zto.xlsx) and YTO's and J&T's with
+Kuaidi100's push callbacks (kuaidi100_push.jsonl; see toolkit/samples/carriers.py). Run as of 2026-11-22 09:00
 (Asia/Shanghai, a Sunday): `toolkit run ... --as-of "2026-11-22 09:00"`.
 
 Background shipments are on time by construction (picked up within the hour, delivered within
@@ -17,6 +19,20 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+
+from toolkit.samples.carriers import (
+    CARRIERS,
+    JT,
+    YTO,
+    ZTO,
+    Carrier,
+    Step,
+    kuaidi100_callback,
+    write_kuaidi100_jsonl,
+    write_zto_xlsx,
+    zto_frame,
+    zto_rows,
+)
 
 AS_OF = datetime(2026, 11, 22, 9, 0)
 CARRIER = "顺丰速运"
@@ -86,8 +102,11 @@ def _texts(origin: str, destination: str, courier: str) -> dict[str, tuple[str, 
 class _Builder:
     rng: np.random.Generator
     shipments: list[dict] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)  # SF's route export
+    zto_scans: list[dict] = field(default_factory=list)
+    callbacks: list[dict] = field(default_factory=list)  # Kuaidi100's, in the order they came
     planted: list[dict] = field(default_factory=list)
+    waybills: dict[str, int] = field(default_factory=dict)  # per carrier other than SF: how many so far
 
     def shipment(
         self,
@@ -98,18 +117,24 @@ class _Builder:
         service: str | None = None,
         urgent: bool = False,
         value: float | None = None,
+        carrier: Carrier | None = None,
     ) -> dict:
         n = len(self.shipments)
         branch, city = BRANCHES[n % len(BRANCHES)] if origin is None else next(b for b in BRANCHES if b[1] == origin)
         dest = destination or DESTINATIONS[int(self.rng.integers(len(DESTINATIONS)))]
         if dest == city:
             dest = "北京"
+        if carrier is None:
+            waybill, carrier_name, service = f"SF{1461000000000 + n * 7919:013d}", CARRIER, service or SERVICES[n % 2]
+        else:
+            k = self.waybills[carrier.name] = self.waybills.get(carrier.name, -1) + 1
+            waybill, carrier_name, service = carrier.waybill(k), carrier.name, service or carrier.service
         row = {
-            "waybill": f"SF{1461000000000 + n * 7919:013d}",
+            "waybill": waybill,
             "order_id": f"DD2026{n:06d}",
             "order_time": order_time.strftime("%Y-%m-%d %H:%M"),
-            "carrier": CARRIER,
-            "service": service or SERVICES[n % 2],
+            "carrier": carrier_name,
+            "service": service,
             "origin": city,
             "destination": dest,
             "urgent": "是" if urgent else "",
@@ -134,6 +159,18 @@ class _Builder:
                     "description": text,
                 }
             )
+
+    def track(self, row: dict, carrier: Carrier, steps: list[tuple[str, datetime]]) -> None:
+        """The steps of a ZTO, YTO or J&T shipment in its carrier's feed: ZTO's export, or one
+        Kuaidi100 callback with the trace so far."""
+        places = _places(row["origin"], row["destination"])
+        traced: list[Step] = [
+            (stage, moment.replace(microsecond=0), places.get(stage, row["destination"])) for stage, moment in steps
+        ]
+        if carrier.kuaidi100_code is None:
+            self.zto_scans.extend(zto_rows(row["waybill"], traced))
+        else:
+            self.callbacks.append(kuaidi100_callback(carrier, row["waybill"], traced))
 
     def plant(self, row: dict, case: str, rule: str = "", delivered_on_time: bool | None = None) -> None:
         self.planted.append(
@@ -274,19 +311,97 @@ def _planted(b: _Builder) -> None:
     b.plant(row, "unknown_status")
 
 
+def _places(origin: str, destination: str) -> dict[str, str]:
+    """Stage → place of a ZTO, YTO or J&T event: the origin's hub, the destination's, or the city."""
+    return {"picked_up": f"{origin}分部", "in_transit": HUBS[origin], "at_hub": HUBS[destination]}
+
+
+def _carrier_background(b: _Builder, n: int) -> None:
+    """On-time ZTO, YTO and J&T shipments, as `_background`'s: delivered within three working
+    days, still moving (last event under 6 hours old), or ordered since Friday 16:00."""
+    rng = b.rng
+    for i in range(n):
+        carrier, kind = CARRIERS[i % len(CARRIERS)], i % 10
+        if kind < 6:
+            order = datetime(2026, 11, 16 + int(rng.integers(0, 3)), 8, int(rng.integers(40, 59)))
+            row = b.shipment(order, carrier=carrier)
+            pickup = order + timedelta(minutes=int(rng.integers(20, 60)))
+            b.track(row, carrier, [("created", order)] + _journey(pickup, float(rng.uniform(20, 50))))
+        elif kind < 9:
+            order = datetime(2026, 11, 20 + int(rng.integers(0, 2)), 9, int(rng.integers(0, 59)))
+            row = b.shipment(order, carrier=carrier)
+            pickup, last = order + timedelta(minutes=40), AS_OF - timedelta(minutes=int(rng.integers(30, 360)))
+            b.track(row, carrier, [("created", order), ("picked_up", pickup), ("in_transit", last)])
+        else:
+            b.shipment(
+                datetime(2026, 11, 20, 16, 30) + timedelta(minutes=int(rng.integers(0, 60 * 36))), carrier=carrier
+            )
+
+
+def _carrier_planted(b: _Builder) -> None:
+    """The cases of the ZTO export and the Kuaidi100 callbacks (`carrier_` in planted_overdue.csv)."""
+    order = datetime(2026, 11, 19, 9, 20)  # ZTO: at the destination hub since Friday 19:00
+    row = b.shipment(order, origin="上海", destination="武汉", carrier=ZTO)
+    b.track(row, ZTO, [("picked_up", order + timedelta(hours=1)), ("in_transit", order + timedelta(hours=8)),
+                       ("at_hub", datetime(2026, 11, 20, 19, 0))])  # fmt: skip
+    b.plant(row, "carrier_zto_stalled_at_hub", "stalled")
+    order = datetime(2026, 11, 20, 9, 5)  # ZTO 问题件: the address is unclear
+    row = b.shipment(order, origin="杭州", destination="南京", carrier=ZTO)
+    b.track(row, ZTO, [("picked_up", order + timedelta(hours=1)), ("at_hub", order + timedelta(hours=10)),
+                       ("exception", datetime(2026, 11, 21, 10, 30))])  # fmt: skip
+    b.plant(row, "carrier_zto_problem_parcel", "exception")
+    row = b.shipment(datetime(2026, 11, 19, 9, 40), carrier=ZTO)  # ZTO: ordered Thursday, never scanned
+    b.plant(row, "carrier_zto_never_scanned", "pickup_overdue")
+    order = datetime(2026, 11, 19, 9, 0)  # YTO 拒签 (Kuaidi100 state 14)
+    row = b.shipment(order, origin="广州", destination="深圳", carrier=YTO)
+    b.track(row, YTO, [("created", order), ("picked_up", order + timedelta(hours=1)),
+                       ("at_hub", order + timedelta(hours=11)), ("refused", datetime(2026, 11, 21, 11, 0))])  # fmt: skip
+    b.plant(row, "carrier_kuaidi100_refused", "exception")
+    order = datetime(2026, 11, 20, 8, 50)  # J&T 疑难 (Kuaidi100 state 2)
+    row = b.shipment(order, origin="深圳", destination="广州", carrier=JT)
+    b.track(row, JT, [("created", order), ("picked_up", order + timedelta(hours=1)),
+                      ("difficult", datetime(2026, 11, 21, 16, 0))])  # fmt: skip
+    b.plant(row, "carrier_kuaidi100_difficult", "exception")
+    order = datetime(2026, 11, 16, 9, 0)  # YTO in a station (501 投柜或驿站) since Tuesday: uncollected
+    row = b.shipment(order, origin="苏州", destination="南京", carrier=YTO)
+    b.track(row, YTO, [("created", order), ("picked_up", order + timedelta(hours=1)),
+                       ("awaiting_collection", datetime(2026, 11, 17, 10, 0))])  # fmt: skip
+    b.plant(row, "carrier_kuaidi100_station_uncollected", "uncollected")
+    order = datetime(2026, 11, 16, 9, 30)  # J&T picked up Monday, due Thursday, still at the hub on Saturday night
+    row = b.shipment(order, origin="上海", destination="成都", carrier=JT)
+    b.track(row, JT, [("created", order), ("picked_up", order + timedelta(hours=1)),
+                      ("in_transit", order + timedelta(hours=9)), ("at_hub", datetime(2026, 11, 21, 22, 0))])  # fmt: skip
+    b.plant(row, "carrier_kuaidi100_delivery_late", "delivery_overdue")
+    # YTO: a callback while on the way, then the one of the delivery, which holds the whole trace
+    # and supersedes the first (read alone, the first would say in transit, not stalled)
+    order = datetime(2026, 11, 17, 9, 10)
+    row = b.shipment(order, origin="杭州", destination="苏州", carrier=YTO)
+    steps = [("created", order)] + _journey(order + timedelta(minutes=30), 30)
+    b.track(row, YTO, steps[:3])
+    b.track(row, YTO, steps)
+    b.plant(row, "carrier_kuaidi100_superseded_callback")
+
+
 @dataclass(frozen=True)
 class GeneratedShipments:
     shipments: pl.DataFrame
-    events: pl.DataFrame
+    events: pl.DataFrame  # SF's route export
     planted: pl.DataFrame
+    zto_scans: pl.DataFrame  # ZTO's scan export
+    callbacks: list[dict]  # Kuaidi100's push callbacks (YTO, J&T), one a line
 
 
-def generate_shipments(n: int = 6000, *, seed: int = 23) -> GeneratedShipments:
-    """`n` background shipments plus the planted cases; events in file order (by time, except the
-    planted out-of-order ones), with the Chinese headers of an SF export."""
+def generate_shipments(n: int = 6000, *, seed: int = 23, carriers: int = 90) -> GeneratedShipments:
+    """`n` background SF shipments plus the planted cases; events in file order (by time, except
+    the planted out-of-order ones), with the Chinese headers of an SF export. Then `carriers`
+    background ZTO, YTO and J&T shipments and their planted cases, tracked by ZTO's export and
+    Kuaidi100's callbacks (a random stream of their own: the SF part is the same with or without)."""
     builder = _Builder(np.random.default_rng(seed))
     _background(builder, n)
     _planted(builder)
+    builder.rng = np.random.default_rng(seed + 1)
+    _carrier_background(builder, carriers)
+    _carrier_planted(builder)
     shipments = (
         pl.DataFrame(builder.shipments).with_columns(pl.col(pl.String).replace("", None)).rename(SHIPMENT_HEADERS)
     )
@@ -295,17 +410,20 @@ def generate_shipments(n: int = 6000, *, seed: int = 23) -> GeneratedShipments:
         builder.planted,
         schema={"waybill": pl.String, "case": pl.String, "rule": pl.String, "delivered_on_time": pl.Boolean},
     ).with_columns(pl.col("rule").replace("", None))
-    return GeneratedShipments(shipments, events, planted)
+    return GeneratedShipments(shipments, events, planted, zto_frame(builder.zto_scans), builder.callbacks)
 
 
 def write_shipment_samples(out_dir: Path, n: int = 6000, seed: int = 23) -> list[Path]:
+    """shipments.csv, tracking_sf.csv, planted_overdue.csv, tracking_zto.xlsx and
+    kuaidi100_push.jsonl."""
     generated = generate_shipments(n, seed=seed)
-    paths = [out_dir / "shipments.csv", out_dir / "tracking_sf.csv", out_dir / "planted_overdue.csv"]
-    writers: list[Callable[[Path], None]] = [
-        generated.shipments.write_csv,
-        generated.events.write_csv,
-        generated.planted.write_csv,
-    ]
-    for path, write in zip(paths, writers, strict=True):
-        write(path)
-    return paths
+    writers: dict[str, Callable[[Path], object]] = {
+        "shipments.csv": generated.shipments.write_csv,
+        "tracking_sf.csv": generated.events.write_csv,
+        "planted_overdue.csv": generated.planted.write_csv,
+        "tracking_zto.xlsx": lambda path: write_zto_xlsx(generated.zto_scans.to_dicts(), path),
+        "kuaidi100_push.jsonl": lambda path: write_kuaidi100_jsonl(generated.callbacks, path),
+    }
+    for name, write in writers.items():
+        write(out_dir / name)
+    return [out_dir / name for name in writers]

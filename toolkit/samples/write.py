@@ -132,7 +132,7 @@ def write_samples(
         paths.append(write_claims_csv(ledger, out_dir / "claims.csv"))
     if ticket_days:
         paths.append(write_claims_csv(generate_tickets(days=ticket_days), out_dir / "service_tickets.csv"))
-    if shipments:  # shipments.csv, tracking_sf.csv and planted_overdue.csv
+    if shipments:  # shipments.csv, tracking_sf.csv, tracking_zto.xlsx, kuaidi100_push.jsonl, planted_overdue.csv
         paths.extend(write_shipment_samples(out_dir, shipments))
     if accounts:  # accounts.csv, contacts.csv and planted_accounts.csv (its incidents: claims.csv)
         paths.extend(write_account_samples(out_dir, ledger))

@@ -3,6 +3,7 @@ breached cells red and due-soon amber) and worklist.html, a page a supervisor re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +13,7 @@ from markupsafe import Markup
 from toolkit.i18n import EN, Text
 from toolkit.io import XlsxSheet, row_highlights, write_text, write_xlsx
 from toolkit.labels import column_labels, label
-from toolkit.pages import PageAbout, head, table_wrap
+from toolkit.pages import STATUS_CSS, PageAbout, head, table_wrap
 from toolkit.templating.filters import duration
 from toolkit.tickets.worklist import URGENCY
 
@@ -27,6 +28,11 @@ WORDS = {
     "standards": Text("按服务时效", "By standard"),
     "worklist": Text("待办工单（最紧急在前）", "To do (most urgent first)"),
     "reminders": Text("需提醒的人", "People to remind"),
+    "reminded": Text(
+        "本次提醒{due}张工单；另有{sent}张已在此前的运行中提醒过，不再重复（每张工单在即将超时、超时、升级组长、升级经理时各提醒一次）。",
+        "{due} tickets are reminded of now; {sent} more were reminded of in earlier runs and are not repeated"
+        " (a ticket is reminded once as it becomes due soon, breached, its supervisor's, the manager's).",
+    ),
     "none": Text("无", "None"),
     "shown": Text(
         "共{total}张，列出最紧急的{shown}张；全部见 worklist.xlsx。",
@@ -87,16 +93,22 @@ PAGE_COLUMNS = (
 )
 PAGE_ROWS = 200
 _LEVELS = {"breached": "error", "due_soon": "warning"}
+_PILLS = {**_LEVELS, "on_track": "ok", "no_standard": "muted"}
+"""Each urgency's pill (toolkit.pages.STATUS_CSS)."""
 _YES_NO = {True: Text("是", "yes"), False: Text("否", "no")}
 CSS = """
 .card.soon { border-color: #bf8700; background: #fff8c5; }
-.urg { display: inline-block; padding: 0 .4rem; border-radius: 4px; white-space: nowrap; }
-.urg-breached { background: #cf222e; color: #fff; }
-.urg-due_soon { background: #fff8c5; color: #6b4b00; border: 1px solid #bf8700; }
-.urg-on_track { background: #dafbe1; color: #116329; }
-.urg-no_standard { background: #eaeef2; color: #424a53; }
-p.note { color: #57606a; font-size: .85rem; }
 """
+
+
+@dataclass(frozen=True)
+class ReminderCounts:
+    """The run's reminders: tickets due one now, and tickets breached or due soon that an
+    earlier run already reminded of the step they are at (not repeated)."""
+
+    due: int = 0
+    already_sent: int = 0
+
 
 _HTML = """<!DOCTYPE html>
 <html lang="{{ lang }}">{{ head }}<body>
@@ -108,9 +120,9 @@ _HTML = """<!DOCTYPE html>
 {% for key, cells in standards %}<tr data-key="{{ key }}">{% for c in cells %}<td{% if loop.index > 1 and loop.index < 7 %} class="n"{% endif %}>{{ c }}</td>{% endfor %}</tr>
 {% endfor %}</tbody></table>{% endfilter %}
 <h2>{{ w.worklist }}</h2>{% if shown_note %}<p class="note">{{ shown_note }}</p>{% endif %}{% filter table_wrap %}<table data-table="worklist"><thead><tr>{% for h in headers %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
-{% for key, urgency, cells in rows %}<tr data-key="{{ key }}" data-urgency="{{ urgency }}">{% for c in cells %}<td>{% if loop.index == 2 %}<span class="urg urg-{{ urgency }}">{{ c }}</span>{% else %}{{ c }}{% endif %}</td>{% endfor %}</tr>
+{% for key, urgency, cells in rows %}<tr data-key="{{ key }}" data-urgency="{{ urgency }}">{% for c in cells %}<td>{% if loop.index == 2 %}<span class="pill {{ pills[urgency] }}">{{ c }}</span>{% else %}{{ c }}{% endif %}</td>{% endfor %}</tr>
 {% else %}<tr><td>{{ w.none }}</td></tr>{% endfor %}</tbody></table>{% endfilter %}
-<h2>{{ w.reminders }}</h2>{% filter table_wrap %}<table data-table="reminders"><thead><tr>{% for h in reminder_headers %}<th{% if loop.index > 2 %} class="n"{% endif %}>{{ h }}</th>{% endfor %}</tr></thead><tbody>
+<h2>{{ w.reminders }}</h2><p class="note" data-note="reminded">{{ reminded }}</p>{% filter table_wrap %}<table data-table="reminders"><thead><tr>{% for h in reminder_headers %}<th{% if loop.index > 2 %} class="n"{% endif %}>{{ h }}</th>{% endfor %}</tr></thead><tbody>
 {% for cells in reminders %}<tr>{% for c in cells %}<td{% if loop.index > 2 and loop.index < 6 %} class="n"{% endif %}>{{ c }}</td>{% endfor %}</tr>
 {% else %}<tr><td>{{ w.none }}</td></tr>{% endfor %}</tbody></table>{% endfilter %}
 </body></html>
@@ -161,9 +173,11 @@ def write_worklist_html(
     locale: str,
     about: PageAbout,
     note: str,
+    counted: ReminderCounts,
 ) -> None:
     """The page: the counts, the standards with their open, breached and due-soon tickets, the most
-    urgent tickets, and who is to be reminded."""
+    urgent tickets, and who is to be reminded now (`reminders`) with how many tickets were
+    reminded of before (`counted`)."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["table_wrap"] = lambda inner: Markup(table_wrap(str(inner)))
     words = {k: v.get(locale) for k, v in WORDS.items()}
@@ -227,7 +241,7 @@ def write_worklist_html(
     page_title = f"{words['title']} · {title}"
     html = env.from_string(_HTML).render(
         lang="en" if locale == EN else "zh-CN",
-        head=Markup(head(page_title, css=CSS)),
+        head=Markup(head(page_title, css=STATUS_CSS + CSS)),
         about=Markup(about.html(locale)),
         title=page_title,
         w=words,
@@ -242,8 +256,18 @@ def write_worklist_html(
         else "",
         reminders=reminder_rows,
         reminder_headers=reminder_headers,
+        reminded=WORDS["reminded"].format(locale, due=f"{counted.due:,}", sent=f"{counted.already_sent:,}"),
+        pills=_PILLS,
     )
     write_text(html, path)
 
 
-__all__ = ["PEOPLE_COLUMNS", "URGENCY", "WORDS", "people", "write_worklist_html", "write_worklist_xlsx"]
+__all__ = [
+    "PEOPLE_COLUMNS",
+    "URGENCY",
+    "WORDS",
+    "ReminderCounts",
+    "people",
+    "write_worklist_html",
+    "write_worklist_xlsx",
+]

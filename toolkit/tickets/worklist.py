@@ -1,7 +1,8 @@
 """Pure: the open tickets as of a moment, each with its standard, its deadline on the job's clock
 (working time of the batch's calendar by default), how much of its limit is used and left, its
-urgency, whose it is and who is chased; sorted most urgent first. And the reminders: one row per
-person to chase, for a follow-up SMS or mail."""
+urgency, whose it is and who is chased; sorted most urgent first. Which of them are due a
+reminder, given those sent before (one per ticket per escalation step). And the reminders: one
+row per person to chase, for a follow-up SMS or mail."""
 
 from __future__ import annotations
 
@@ -85,13 +86,18 @@ REMINDER_COLUMNS: tuple[str, ...] = (
     "overdue_minutes",
     "remaining_minutes",
 )
-"""One row per person to chase (breached or due-soon tickets only): how many, and the most urgent."""
+"""One row per person to chase (the breached or due-soon tickets due a reminder now): how many, and
+the most urgent."""
+STEPS: tuple[str, ...] = ("due_soon", "breached", "supervisor", "manager")
+"""The escalation steps a ticket is reminded at, once each, in order: due soon (to its agent),
+breached (to its agent, while it is not yet its supervisor's), its team supervisor's, the manager's."""
+REMINDER_STATE_COLUMNS: tuple[str, ...] = ("ticket_id", "step", "notify_name", "due")
 
 
 @dataclass(frozen=True)
 class Desk:
     """How the job judges tickets: the standards (first match), the response limit, the clock, how
-    soon "due soon" is, and who is chased."""
+    soon "due soon" is, who is chased, and how often."""
 
     standards: tuple[Standard, ...] = DEFAULT_STANDARDS
     response: Response | None = field(default_factory=Response)
@@ -99,6 +105,7 @@ class Desk:
     due_soon_minutes: float = 30
     teams: dict[str, Team] = field(default_factory=dict)
     escalation: Escalation = field(default_factory=Escalation)
+    remind_again_minutes: float | None = None  # a breached ticket reminded again this long after; None: once a step
 
 
 def _instant(as_of: datetime, timezone: str) -> pl.Expr:
@@ -239,8 +246,9 @@ def ticket_worklist(
 
 
 def reminders(worklist: pl.DataFrame) -> pl.DataFrame:
-    """One row per person to chase now (the tickets breached or due soon that are theirs as the
-    worklist escalates them), with the counts and their most urgent ticket (the worklist's order)."""
+    """One row per person to chase (the tickets of `worklist` breached or due soon that are theirs
+    as the worklist escalates them), with the counts and their most urgent ticket (the worklist's
+    order). The job passes the tickets due a reminder now (`ticket_reminders`)."""
     chase = worklist.filter(pl.col("urgency").is_in(["breached", "due_soon"]))
     keys = ["escalation", "escalation_label", "notify_name", "notify_phone", "notify_email"]
     return (
@@ -257,6 +265,56 @@ def reminders(worklist: pl.DataFrame) -> pl.DataFrame:
         )
         .select(REMINDER_COLUMNS)
     )
+
+
+def reminder_step() -> pl.Expr:
+    """The step of STEPS a worklist row is at; null for a ticket on track (or without a standard)."""
+    breached = pl.when(pl.col("escalation") == "agent").then(pl.lit("breached")).otherwise(pl.col("escalation"))
+    return (
+        pl.when(pl.col("urgency") == "due_soon")
+        .then(pl.lit("due_soon"))
+        .when(pl.col("urgency") == "breached")
+        .then(breached)
+        .otherwise(pl.lit(None, pl.String))
+    )
+
+
+def _rank(step: pl.Expr) -> pl.Expr:
+    return step.replace_strict(list(STEPS), list(range(1, len(STEPS) + 1)), default=None, return_dtype=pl.Int8)
+
+
+def ticket_reminders(
+    worklist: pl.DataFrame, sent: pl.DataFrame, as_of: datetime, calendar: WorkCalendar, desk: Desk
+) -> pl.DataFrame:
+    """Each ticket of the worklist breached or due soon, with the REMINDER_STATE_COLUMNS: its
+    `step`, whom it is chased to and whether a reminder is `due` now. It is when the ticket is at
+    a later step than any reminder `sent` for it (the reminder log's `ticket_id`, `step`, `as_of`
+    of earlier runs), or, with `desk.remind_again_minutes`, when it is breached and its last
+    reminder is that long ago on the job's clock; otherwise it was reminded in an earlier run."""
+    timezone = worklist.schema["due_at"].time_zone or calendar.timezone  # type: ignore[union-attr]
+    last = sent.group_by("ticket_id").agg(
+        last_rank=_rank(pl.col("step")).max(), last_at=pl.col("as_of").max().dt.convert_time_zone(timezone)
+    )
+    frame = (
+        worklist.lazy()
+        .select("ticket_id", "notify_name", step=reminder_step())
+        .filter(pl.col("step").is_not_null())
+        .join(last.lazy(), on="ticket_id", how="left", maintain_order="left")
+    )
+    rank = _rank(pl.col("step"))
+    due = pl.col("last_rank").is_null() | (rank > pl.col("last_rank"))
+    if desk.remind_again_minutes is not None:
+        _, between = _clock(calendar, desk.clock)
+        since = between(pl.col("last_at"), _instant(as_of, timezone))
+        due |= ((rank >= _rank(pl.lit("breached"))) & (since >= desk.remind_again_minutes)).fill_null(False)
+    return frame.with_columns(due=due).select(REMINDER_STATE_COLUMNS).collect()
+
+
+def not_closed(tickets: pl.DataFrame, as_of: datetime) -> pl.Series:
+    """The ids of the tickets in the export not closed by `as_of` (those created after it too)."""
+    timezone = tickets.schema["created_at"].time_zone  # type: ignore[union-attr]
+    now = _instant(as_of, timezone or "UTC")
+    return tickets.filter(pl.col("closed_at").is_null() | (pl.col("closed_at") > now))["ticket_id"].unique()
 
 
 def by_standard(worklist: pl.DataFrame, standards: tuple[Standard, ...]) -> pl.DataFrame:
@@ -284,11 +342,16 @@ def by_standard(worklist: pl.DataFrame, standards: tuple[Standard, ...]) -> pl.D
 __all__ = [
     "LEVELS",
     "REMINDER_COLUMNS",
+    "REMINDER_STATE_COLUMNS",
+    "STEPS",
     "URGENCY",
     "WORKLIST_COLUMNS",
     "Desk",
     "by_standard",
+    "not_closed",
     "open_tickets",
+    "reminder_step",
     "reminders",
+    "ticket_reminders",
     "ticket_worklist",
 ]

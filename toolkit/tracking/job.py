@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -17,7 +18,7 @@ from pydantic import ValidationInfo, field_validator
 from toolkit.calendar import WorkCalendar
 from toolkit.config.inputs import InputFile, TableInput
 from toolkit.config.paths import ExistingFile, resolve
-from toolkit.io import read_table, write_csv, write_parquet
+from toolkit.io import Table, read_table, write_csv, write_parquet
 from toolkit.io.date_detect import none_read
 from toolkit.io.dates import TimeReading, UnreadableTimes, unreadable_plan, unreadable_text, unreadable_times
 from toolkit.io.faults import writing
@@ -49,6 +50,8 @@ from toolkit.tracking.report import (
 )
 from toolkit.tracking.sla import Sla, load_sla, route_table
 from toolkit.tracking.vocabulary import (
+    EVENT_ROW,
+    StatusVocabulary,
     classify_events,
     status_text,
     unknown_statuses,
@@ -88,15 +91,33 @@ class FlagOverdueConfig(JobConfig):
 
     kind: Literal["flag_overdue"]
     shipments: TableInput
-    events: EventsFile | None = None  # None: the shipments carry picked_up_at / delivered_at themselves
-    preset: str | None = None  # the shipments' column map when there is no events file
+    # one tracking export, or several (one per carrier or feed, each with its preset); None: the
+    # shipments carry picked_up_at / delivered_at themselves
+    events: EventsFile | list[EventsFile] | None = None
+    preset: str | None = None  # the shipments' column map; default: the (first) events file's preset
     sla: ExistingFile | None = None
     xlsx_max_rows: int = 50_000  # rows per sheet of worklist.xlsx (the most urgent); all rows are in the parquet files
     engine: Literal["streaming", "in-memory", "auto"] = "streaming"  # polars engine over the events
 
+    @field_validator("events")
+    @classmethod
+    def _some_events(cls, value: EventsFile | list[EventsFile] | None) -> EventsFile | list[EventsFile] | None:
+        if isinstance(value, list) and not value:
+            raise ValueError("an empty list: name at least one tracking export, or leave `events` out")
+        return value
+
+    @property
+    def event_files(self) -> list[EventsFile]:
+        """The tracking exports, in the config's order."""
+        if self.events is None:
+            return []
+        return self.events if isinstance(self.events, list) else [self.events]
+
 
 def _preset(config: FlagOverdueConfig) -> Preset:
-    return load_preset(config.events.preset if config.events is not None else (config.preset or "generic"))
+    """The shipments' preset: `preset`, else the first events file's, else generic."""
+    files = config.event_files
+    return load_preset(config.preset or (files[0].preset if files else "generic"))
 
 
 def _shipment_aliases(preset: Preset) -> dict[str, tuple[str, ...]]:
@@ -216,7 +237,7 @@ def run(config: FlagOverdueConfig, context: JobContext) -> JobResult:
     with tempfile.TemporaryDirectory(prefix=".work-", dir=context.out_dir) as folder:
         work = Path(folder)
         shipments = _read_shipments(config, context, preset, sla, job, work)
-        events = _read_events(config, context, preset, job, work)
+        events = _read_events(config, context, job, work)
         if config.sla is not None:
             job.inputs.append(InputRecord.of(config.sla))
         unknown = _unknown_statuses(events.unknown, shipments.unknown)
@@ -368,27 +389,74 @@ def _read_shipments(
     return _Shipments(shipments, rows, int(facts["doubled"].item()), bad_times, unknown)
 
 
-def _read_events(config: FlagOverdueConfig, context: JobContext, preset: Preset, job: JobResult, work: Path) -> _Events:
-    """One row per waybill from the tracking export (two work files), and the statuses no rule
+SOURCE_ROWS = 1 << 40
+"""Events are numbered (EVENT_ROW) per tracking export, the n-th export's from n × 2**40, so
+that the rows of several exports never share a number."""
+
+_CLASSIFIED = ("waybill", "event_time", "status", "location", "code", "stage", "reason", EVENT_ROW)
+
+
+@dataclass(frozen=True)
+class _EventSource:
+    """One tracking export being read: its table, how its times read, and its preset's words."""
+
+    table: Table
+    times: TimeReading
+    vocabulary: StatusVocabulary
+    number: int  # its place in the config's list
+
+    def events(self) -> pl.LazyFrame:
+        """Its events with canonical columns, typed and numbered."""
+        numbered = with_event_rows(_events(self.table.frame, self.times))
+        return numbered.with_columns(pl.col(EVENT_ROW) + self.number * SOURCE_ROWS) if self.number else numbered
+
+    def classified(self, events: pl.LazyFrame) -> pl.LazyFrame:
+        """`events` of this export classified by its preset, in the columns every export shares."""
+        classified = classify_events(events, self.vocabulary)
+        if "code" not in classified.collect_schema():
+            classified = classified.with_columns(code=pl.lit(None, pl.String))
+        return classified.select(_CLASSIFIED)
+
+
+def _all(frames: list[pl.LazyFrame]) -> pl.LazyFrame:
+    """The exports' frames as one; one export's frame as it is (the plan of a single export is
+    unchanged)."""
+    return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
+
+
+def _read_events(config: FlagOverdueConfig, context: JobContext, job: JobResult, work: Path) -> _Events:
+    """One row per waybill from the tracking exports (two work files), and the statuses no rule
     knew; counts and says which event times did not read.
 
     Two streamed passes: the first classifies every event and reduces it per waybill (with the
     unknown statuses and the count of missing times beside it, from the same read); the second
     reads only the status text and place of the events the first found last, without
-    classifying (see `reduce_event_times`)."""
+    classifying (see `reduce_event_times`). Several exports (one per carrier or feed) are read
+    side by side, each classified by its own preset, and reduced together: a waybill whose events
+    are in two exports gets one row from all of them."""
     tz, engine = context.timezone, config.engine
     if config.events is None:
         times_plan = reduce_event_times(_no_events(tz))
         empty = _temporary(times_plan, work / "event_times.parquet", engine)
         texts = _temporary(last_event_texts(_no_events(tz), empty), work / "event_texts.parquet", engine)
         return _Events(with_last_event_texts(empty, texts), 0, unknown_statuses(_no_events(tz)))
-    times = context.times(config.events, ("event_time",))
-    with read_table(config.events, preset.event_aliases(), required=EVENTS_REQUIRED) as table:
-        vocabulary = preset.vocabulary()
+    with ExitStack() as stack:
+        sources = []
+        for number, events_file in enumerate(config.event_files):
+            preset = load_preset(events_file.preset)
+            table = stack.enter_context(read_table(events_file, preset.event_aliases(), required=EVENTS_REQUIRED))
+            times = context.times(events_file, ("event_time",))
+            sources.append(_EventSource(table, times, preset.vocabulary(), number))
         # numbered once, before two plans share the classified events (see EVENT_ROW)
-        classified = classify_events(with_event_rows(_events(table.frame, times)), vocabulary)
+        classified = _all([source.classified(source.events()) for source in sources])
         reduced_path = work / "event_times.parquet"
-        missing_plan = classified.select(pl.col("event_time").null_count())
+        # the missing times of each export, counted from the same read as the reduce
+        missing_plan = classified.select(
+            (pl.col("event_time").is_null() & (pl.col(EVENT_ROW) // SOURCE_ROWS == source.number))
+            .sum()
+            .alias(f"missing_{source.number}")
+            for source in sources
+        )
         with writing(reduced_path):
             if engine == "streaming":
                 # one streamed read for the reduce and the count of missing times
@@ -414,29 +482,46 @@ def _read_events(config: FlagOverdueConfig, context: JobContext, preset: Preset,
                 per_waybill.filter(pl.col("unknown_events") > 0).select("waybill"),
             ]
         )
-        details = _temporary(
-            event_details(_events(table.frame, times), last_rows[LAST_ROW], unknown_waybills["waybill"]),
-            work / "event_details.parquet",
-            engine,
+        details = [
+            _temporary(
+                event_details(source.events(), last_rows[LAST_ROW], unknown_waybills["waybill"]),
+                work / f"event_details-{source.number}.parquet",
+                engine,
+            )
+            for source in sources
+        ]
+        texts = last_event_texts(
+            _all([frame.select(EVENT_ROW, "location", "status") for frame in details]), last_rows[LAST_ROW]
         )
-        texts = last_event_texts(details, last_rows[LAST_ROW])
+        unknown_of_waybills = pl.col("waybill").is_in(unknown_waybills["waybill"].implode())
         unknown_plan = unknown_statuses_plan(
-            classify_events(details.filter(pl.col("waybill").is_in(unknown_waybills["waybill"].implode())), vocabulary)
+            _all(
+                [
+                    source.classified(frame.filter(unknown_of_waybills))
+                    for source, frame in zip(sources, details, strict=True)
+                ]
+            )
         )
         unknown = unknown_plan.collect(engine=engine)
-        unreadable = _unreadable_event_times(table.frame, times, engine) if missing.item() else None
-        job.inputs.append(InputRecord.of_table(table))
-    event_times = (
-        unreadable_times(unreadable, ["event_time"])
-        if unreadable is not None
-        else [UnreadableTimes("event_time", count=0, filled=table.rows, samples=())]
-    )
-    context.note_read(job, table)
-    context.note_unreadable(job, event_times, table, times)
-    job.failure = job.failure or none_read(event_times, table.headers)
+        for source, count in zip(sources, missing.row(0), strict=True):
+            _note_event_times(source, count, context, job, engine)
     # the two parts joined inside the status plan: written to a work file of their own first, the
     # status join peaked higher (2,000,000 waybills: 1.48 GB against 1.29)
     return _Events(with_last_event_texts(per_waybill, texts), _rows(per_waybill), unknown)
+
+
+def _note_event_times(source: _EventSource, missing: int, context: JobContext, job: JobResult, engine: str) -> None:
+    """Count and say which of an export's event times did not read (a second pass over it, only
+    where the first found times missing), and record the export among the job's inputs."""
+    table, times = source.table, source.times
+    if missing:
+        event_times = unreadable_times(_unreadable_event_times(table.frame, times, engine), ["event_time"])
+    else:
+        event_times = [UnreadableTimes("event_time", count=0, filled=table.rows, samples=())]
+    job.inputs.append(InputRecord.of_table(table))
+    context.note_read(job, table)
+    context.note_unreadable(job, event_times, table, times)
+    job.failure = job.failure or none_read(event_times, table.headers)
 
 
 def _write_worklist(
@@ -526,22 +611,33 @@ def _write_outputs(
 
 def _input_paths(config: FlagOverdueConfig, context: JobContext) -> list[Path]:
     """The tables the job read, for the line under the summary's title."""
-    paths = [context.source(config.shipments).path]
-    return paths if config.events is None else [*paths, config.events.path]
+    return [context.source(config.shipments).path, *(events_file.path for events_file in config.event_files)]
 
 
 def check(config: FlagOverdueConfig, preflight: JobCheck) -> None:
-    """`toolkit check`: the SLA file and the preset load, and the shipments and the tracking
-    export have the columns the run requires under the preset's headers."""
+    """`toolkit check`: the SLA file and the presets load, and the shipments and each tracking
+    export have the columns the run requires under their preset's headers."""
     preflight.settings(("sla",), lambda: load_sla(config.sla))
-    preset = preflight.settings(
-        ("events", "preset") if config.events is not None else ("preset",), lambda: _preset(config)
-    )
-    if preset is None:
-        return
-    preflight.table(("shipments",), config.shipments, _shipment_aliases(preset), SHIPMENTS_REQUIRED, SHIPMENT_TIMES)
-    if config.events is not None:
-        preflight.table(("events",), config.events, preset.event_aliases(), EVENTS_REQUIRED, ("event_time",))
+    preset = preflight.settings(_preset_place(config), lambda: _preset(config))
+    if preset is not None:
+        preflight.table(("shipments",), config.shipments, _shipment_aliases(preset), SHIPMENTS_REQUIRED, SHIPMENT_TIMES)
+    for place, events_file in _event_places(config):
+        events_preset = preflight.settings((*place, "preset"), lambda f=events_file: load_preset(f.preset))
+        if events_preset is not None:
+            preflight.table(place, events_file, events_preset.event_aliases(), EVENTS_REQUIRED, ("event_time",))
+
+
+def _event_places(config: FlagOverdueConfig) -> list[tuple[tuple[str | int, ...], EventsFile]]:
+    """Each tracking export with its place in the config (`events`, or `events`, n in a list)."""
+    if isinstance(config.events, list):
+        return [(("events", number), events_file) for number, events_file in enumerate(config.events)]
+    return [(("events",), events_file) for events_file in config.event_files]
+
+
+def _preset_place(config: FlagOverdueConfig) -> tuple[str | int, ...]:
+    """Where the shipments' preset is set: `preset`, else the first events file's."""
+    places = _event_places(config)
+    return (*places[0][0], "preset") if places and config.preset is None else ("preset",)
 
 
 PUBLISHES = {
