@@ -17,18 +17,8 @@ import pytest
 from tests.support.files import replace_once
 from tests.support.hostile_files import BATCH, HEADERS, Run, Team, order, orders_csv
 from tests.support.io_files import write_workbook
+from tests.support.sample_runs import OVERDUE_JOB
 from toolkit.errors import ExitCode
-
-OVERDUE_JOB = """\
-  overdue:
-    kind: flag_overdue
-    shipments: ../samples/shipments.csv
-    events:
-      - {path: ../samples/tracking_sf.csv, preset: sf}
-      - {path: ../samples/tracking_zto.xlsx, preset: zto}
-      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
-    sla: sla.yaml
-"""
 
 
 def job_counts(run: Run, job: str) -> dict[str, int]:

@@ -14,17 +14,16 @@ import pytest
 from toolkit.errors import ExitCode
 from toolkit.labels import RULE_TITLES
 from toolkit.messages.compliance import (
-    HISTORY_FILE,
     RULES,
     PlatformRules,
     Policy,
     SendingHours,
     hours_held,
-    read_history,
     reserve_daily,
     send_times,
     text_findings,
 )
+from toolkit.messages.outbox_history import HISTORY_FILE, read_history
 from toolkit.pipeline import run_batch
 from toolkit.pipeline.record import BatchRun
 from toolkit.registry import load_config

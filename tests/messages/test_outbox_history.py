@@ -1,4 +1,4 @@
-"""The daily cap's outbox history (`sms_outbox_history.json` in the state folder): each distinct
+"""The daily cap's outbox history (`sms_outbox_history.parquet` in the state folder): each distinct
 message is counted once a day, whichever run of its job made it. A re-run of the day (the same
 as-of, a later one, `--only`) charges nothing twice and holds only what the first run held; a
 later run's new messages add up; two jobs are two senders; the previous version's file is read.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,17 +15,12 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 
+from tests.support.reporting import Lines
 from toolkit.errors import ExitCode, InputError
-from toolkit.messages.compliance import (
-    HISTORY_DAYS,
-    HISTORY_FILE,
-    CapReservation,
-    Policy,
-    read_history,
-    reserve_daily,
-)
+from toolkit.messages.compliance import CapReservation, Policy, reserve_daily
+from toolkit.messages.outbox_history import HISTORY_DAYS, HISTORY_FILE, LEGACY, LEGACY_FILE, read_history
 from toolkit.pipeline import run_batch
-from toolkit.pipeline.record import BatchRun, JobRecord
+from toolkit.pipeline.record import BatchRun
 from toolkit.registry import load_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -120,42 +114,48 @@ def test_two_jobs_are_two_senders_and_two_templates_two_caps(tmp_path: Path) -> 
 
 def test_a_history_file_of_the_previous_version_is_read_and_its_counts_kept(tmp_path: Path) -> None:
     old = {str(DAY): {KEY_A: 2}, "2026-11-20": {f"顺达物流SMS_1{A}2026-11-20": 7}}
-    (tmp_path / HISTORY_FILE).write_text(json.dumps(old, ensure_ascii=False), "utf-8")
+    (tmp_path / LEGACY_FILE).write_text(json.dumps(old, ensure_ascii=False), "utf-8")
     assert read_history(tmp_path).sent(DAY) == {KEY_A: 2}
     assert _reserve(tmp_path, _lines(FIVE[:2]))[0] == [1]  # 2 counted by the old version + 1 of these
-    written = json.loads((tmp_path / HISTORY_FILE).read_text("utf-8"))
-    assert written["format"] == 2 and written["legacy"] == old  # the old counts are not lost
-    assert list(written["days"][str(DAY)]) == [JOB]
+    written = pl.read_parquet(tmp_path / HISTORY_FILE)
+    legacy = written.filter(pl.col("job") == LEGACY).select("day", "cap_key", "lines").sort("day")
+    assert legacy.rows() == [(DAY - timedelta(days=3), f"顺达物流SMS_1{A}2026-11-20", 7), (DAY, KEY_A, 2)]
+    assert set(written["job"]) == {LEGACY, JOB} and not (tmp_path / LEGACY_FILE).exists()  # the table holds them
     assert read_history(tmp_path).sent(DAY) == {KEY_A: 3}
 
 
 @pytest.mark.parametrize(
-    ("content", "said"),
+    ("name", "content", "said"),
     [
-        (b"{not json", "is not JSON"),
-        (b"\xff\xfe\x00{", "is not UTF-8 text"),
-        (b"[1, 2]", "is not a JSON object"),
-        (b'{"2026-11-23": {"k": "2"}}', "2026-11-23.k: Input should be a valid integer"),
-        (b'{"2026-11-23": {"k": -1}}', "greater than or equal to 0"),
-        (b'{"format": 3, "days": {}}', "has format 3, which this toolkit does not know"),
-        (b'{"format": 2, "days": {"someday": {}}}', "days.someday"),
-        (b'{"format": 2, "days": {"2026-11-23": {"daily/x": {"k": 1}}}}', "days.2026-11-23.daily/x.k"),
+        (LEGACY_FILE, b"{not json", "is not JSON"),
+        (LEGACY_FILE, b"\xff\xfe\x00{", "is not UTF-8 text"),
+        (LEGACY_FILE, b"[1, 2]", "is not {day: {key: count}}"),
+        (LEGACY_FILE, b'{"2026-11-23": {"k": "2"}}', "2026-11-23.k: Input should be a valid integer"),
+        (LEGACY_FILE, b'{"2026-11-23": {"k": -1}}', "greater than or equal to 0"),
+        (LEGACY_FILE, b'{"someday": {}}', "someday"),
+        (HISTORY_FILE, b"PAR1 not really", "is not a parquet table"),
     ],
 )
-def test_a_bad_history_file_is_one_input_error_line(tmp_path: Path, content: bytes, said: str) -> None:
-    (tmp_path / HISTORY_FILE).write_bytes(content)
+def test_a_bad_history_file_is_one_input_error_line(tmp_path: Path, name: str, content: bytes, said: str) -> None:
+    (tmp_path / name).write_bytes(content)
     with pytest.raises(InputError) as raised:
         _reserve(tmp_path, _lines(FIVE[:1]))
     line = raised.value.one_line()
     assert said in line and "delete it to start counting afresh" in line and "\n" not in line
-    assert (tmp_path / HISTORY_FILE).read_bytes() == content  # left as it was, for whoever looks at it
+    assert (tmp_path / name).read_bytes() == content  # left as it was, for whoever looks at it
+
+
+def test_a_history_table_of_other_columns_is_one_input_error_line(tmp_path: Path) -> None:
+    pl.DataFrame({"day": [DAY], "cap_key": [KEY_A], "lines": [2]}).write_parquet(tmp_path / HISTORY_FILE)
+    with pytest.raises(InputError, match="is not as the toolkit writes it"):
+        _reserve(tmp_path, _lines(FIVE[:1]))
 
 
 def test_the_history_keeps_the_week_before_its_newest_day(tmp_path: Path) -> None:
     for days_before in (HISTORY_DAYS + 1, HISTORY_DAYS, 0):
         _reserve(tmp_path, _lines(FIVE[:1], at=MORNING - timedelta(days=days_before)))
-    kept = json.loads((tmp_path / HISTORY_FILE).read_text("utf-8"))["days"]
-    assert list(kept) == [str(DAY - timedelta(days=HISTORY_DAYS)), str(DAY)]
+    kept = pl.read_parquet(tmp_path / HISTORY_FILE)["day"].unique().sort().to_list()
+    assert kept == [DAY - timedelta(days=HISTORY_DAYS), DAY]
 
 
 def test_concurrent_runs_count_every_message_under_the_lock(tmp_path: Path) -> None:
@@ -175,20 +175,6 @@ def test_concurrent_runs_count_every_message_under_the_lock(tmp_path: Path) -> N
 
 
 # --- a real batch -------------------------------------------------------------------------------
-
-
-@dataclass
-class _Log:
-    lines: list[str] = field(default_factory=list)
-
-    def job_started(self, name: str, kind: str) -> None:
-        pass
-
-    def job_finished(self, record: JobRecord) -> None:
-        pass
-
-    def log(self, message: str) -> None:
-        self.lines.append(message)
 
 
 def _notices(folder: Path, rows: list[tuple[str, str]], cap: int = 2) -> Path:
@@ -225,8 +211,8 @@ jobs:
     return config
 
 
-def _sent(config: Path, as_of: datetime, only: list[str] | None = None) -> tuple[BatchRun, dict[str, int], _Log]:
-    log = _Log()
+def _sent(config: Path, as_of: datetime, only: list[str] | None = None) -> tuple[BatchRun, dict[str, int], Lines]:
+    log = Lines()
     run = run_batch(load_config(config), run_date=as_of.date(), as_of=as_of, only=only, reporter=log)
     assert run.exit_code == ExitCode.DONE, run.jobs
     counts = run.jobs["delivered_sms"].counts

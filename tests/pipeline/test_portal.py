@@ -15,6 +15,7 @@ import pytest
 from tests.support.browser import WIDTHS, Browser
 from tests.support.files import copy_team, replace_once, write
 from tests.support.reporting import Lines
+from tests.support.sample_runs import OVERDUE_JOB
 from toolkit.pipeline import BatchRun, run_batch
 from toolkit.pipeline.history import figures, job_runs, record_run, runs
 from toolkit.pipeline.portal import render_portal
@@ -26,7 +27,8 @@ ZONE = ZoneInfo("Asia/Shanghai")
 
 # The samples' orders, their shipments and the follow-up SMS for the overdue ones: what the trends
 # follow, in about a second a run.
-QUICK_BATCH = """\
+QUICK_BATCH = (
+    """\
 batch: daily
 timezone: Asia/Shanghai
 output: ../out
@@ -36,14 +38,9 @@ jobs:
     kind: validate_orders
     input: {path: ../samples/orders.xlsx, sheet: 订单}
     rules: rules/orders.yaml
-  overdue:
-    kind: flag_overdue
-    shipments: ../samples/shipments.csv
-    events:
-      - {path: ../samples/tracking_sf.csv, preset: sf}
-      - {path: ../samples/tracking_zto.xlsx, preset: zto}
-      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
-    sla: sla.yaml
+"""
+    + OVERDUE_JOB
+    + """\
   follow_up_sms:
     kind: render_messages
     input: overdue.worklist
@@ -55,6 +52,7 @@ jobs:
     sms: {counting: cn, signature: 【顺达物流】, max_parts: 1}
     serial: {prefix: "12", width: 9}
 """
+)
 
 
 class Page(HTMLParser):

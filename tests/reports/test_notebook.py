@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 import toolkit as tk
+from tests.support.sample_runs import OVERDUE_JOB
 from toolkit.errors import ExitCode
 
 AS_OF = "2026-11-22 09:00"
@@ -52,15 +53,9 @@ def test_the_reports_run_on_the_samples_and_export_html(report_team: Path) -> No
         report_team,
         "report.yaml",
         DATA_JOBS
-        + """
-  overdue:
-    kind: flag_overdue
-    shipments: ../samples/shipments.csv
-    events:
-      - {path: ../samples/tracking_sf.csv, preset: sf}
-      - {path: ../samples/tracking_zto.xlsx, preset: zto}
-      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
-    sla: sla.yaml
+        + "\n"
+        + OVERDUE_JOB
+        + """\
   daily_report:
     kind: notebook
     notebook: ../notebooks/daily_report.ipynb

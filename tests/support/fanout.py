@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from tests.support.files import write
+from tests.support.sample_runs import OVERDUE_JOB
 
 BRANCHES = (
     "上海嘉定营业所",
@@ -37,15 +38,7 @@ jobs:
     kind: validate_orders
     input: {{path: ../samples/orders.xlsx, sheet: 订单}}
     rules: rules/orders.yaml
-  overdue:
-    kind: flag_overdue
-    shipments: ../samples/shipments.csv
-    events:
-      - {{path: ../samples/tracking_sf.csv, preset: sf}}
-      - {{path: ../samples/tracking_zto.xlsx, preset: zto}}
-      - {{path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}}
-    sla: sla.yaml
-  branch_orders:
+{OVERDUE_JOB}  branch_orders:
     kind: validate_orders
     foreach: {{table: branches.csv, by: branch}}
     input: orders.valid

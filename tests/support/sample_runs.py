@@ -14,6 +14,22 @@ from toolkit.registry import load_config
 SAMPLES_AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 """The moment the samples were made for: their planted cases are due as of then."""
 
+SAMPLE_FEEDS = """\
+    events:
+      - {path: ../samples/tracking_sf.csv, preset: sf}
+      - {path: ../samples/tracking_zto.xlsx, preset: zto}
+      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
+"""
+"""The samples' tracking feeds as config/daily.yaml reads them (SF's route export, ZTO's scan
+export, Kuaidi100's callbacks): the `events:` of a test batch's flag_overdue job."""
+
+OVERDUE_JOB = (
+    "  overdue:\n    kind: flag_overdue\n    shipments: ../samples/shipments.csv\n"
+    + SAMPLE_FEEDS
+    + "    sla: sla.yaml\n"
+)
+"""The daily batch's overdue job on the samples, as a test batch's `jobs:` lists it."""
+
 
 def run_samples(folder: Path, batch: str = "daily", only: list[str] | None = None) -> BatchRun:
     """`batch` (config/<batch>.yaml) of a copy of the team folder in `folder`, as of the samples'

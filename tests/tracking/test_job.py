@@ -12,25 +12,22 @@ import polars as pl
 import pytest
 
 from tests.support.reporting import Lines
+from tests.support.sample_runs import OVERDUE_JOB
 from toolkit.pipeline import run_batch
 from toolkit.registry import load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-BATCH = """\
+BATCH = (
+    """\
 batch: tracking
 timezone: Asia/Shanghai
 locale: zh_CN
 output: ../out
 state: ../data
 jobs:
-  overdue:
-    kind: flag_overdue
-    shipments: ../samples/shipments.csv
-    events:
-      - {path: ../samples/tracking_sf.csv, preset: sf}
-      - {path: ../samples/tracking_zto.xlsx, preset: zto}
-      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
-    sla: sla.yaml
+"""
+    + OVERDUE_JOB
+    + """\
   follow_up_sms:
     kind: render_messages
     input: overdue.worklist
@@ -41,6 +38,7 @@ jobs:
     sms: {counting: cn, signature: 【顺达物流】, max_parts: 1}
     serial: {prefix: "12", width: 9}
 """
+)
 
 
 @pytest.fixture

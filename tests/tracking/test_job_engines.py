@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 import toolkit.tracking.job as overdue_job
+from tests.support.sample_runs import SAMPLE_FEEDS
 from toolkit.pipeline import run_batch
 from toolkit.registry import load_config
 
@@ -31,16 +32,10 @@ jobs:
 {events}    sla: sla.yaml
     engine: {engine}
 """
-EVENTS = """\
-    events:
-      - {path: ../samples/tracking_sf.csv, preset: sf}
-      - {path: ../samples/tracking_zto.xlsx, preset: zto}
-      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
-"""
 _MADE_AT = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?")
 
 
-def _run(team_folder: Path, name: str, engine: str, events: str = EVENTS) -> Path:
+def _run(team_folder: Path, name: str, engine: str, events: str = SAMPLE_FEEDS) -> Path:
     """The job's folder of a run, and beside it (`data-<name>`) the follow-up log."""
     config = team_folder / "config" / f"{name}.yaml"
     config.write_text(BATCH.format(name=name, engine=engine, events=events), encoding="utf-8")

@@ -13,26 +13,22 @@ import polars as pl
 import pytest
 
 from tests.support.reporting import Lines
+from tests.support.sample_runs import OVERDUE_JOB
 from toolkit.pipeline import run_batch
 from toolkit.preflight import check_batch
 from toolkit.registry import load_config
 
 AS_OF = datetime(2026, 11, 22, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-BATCH = """\
+BATCH = (
+    """\
 batch: tracking
 timezone: Asia/Shanghai
 output: ../out
 state: ../data
 jobs:
-  overdue:
-    kind: flag_overdue
-    shipments: ../samples/shipments.csv
-    events:
-      - {path: ../samples/tracking_sf.csv, preset: sf}
-      - {path: ../samples/tracking_zto.xlsx, preset: zto}
-      - {path: ../samples/kuaidi100_push.jsonl, preset: kuaidi100}
-    sla: sla.yaml
 """
+    + OVERDUE_JOB
+)
 
 
 def _batch(team_folder: Path, text: str = BATCH) -> Path:

@@ -32,15 +32,16 @@ def atomic_path(target: Path) -> Iterator[Path]:
             yield temporary
             if not temporary.exists():
                 raise FileNotFoundError(f"nothing was written to the temporary file for {target}")
-            _flush_to_disk(temporary)
+            flush_to_disk(temporary)
             os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
 
 
-def _flush_to_disk(path: Path) -> None:
-    """fsync, so that a crash just after the rename cannot leave an empty file under the name."""
+def flush_to_disk(path: Path) -> None:
+    """fsync a file, so that a crash just after its rename cannot leave an empty file under the
+    name; or a folder, so that a rename in it survives a power cut."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

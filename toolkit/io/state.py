@@ -15,9 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from toolkit.io.write import write_json
+import polars as pl
 
-__all__ = ["exclusive", "write_json_durably"]
+from toolkit.io.atomic import flush_to_disk
+from toolkit.io.write import write_json, write_parquet
+
+__all__ = ["exclusive", "write_json_durably", "write_parquet_durably"]
 
 
 @contextmanager
@@ -36,8 +39,10 @@ def write_json_durably(obj: Any, path: Path) -> None:
     """`write_json` (a temporary file, fsynced, renamed into place), then the folder fsynced, so
     that the rename itself survives a power cut."""
     write_json(obj, path)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    flush_to_disk(path.parent)
+
+
+def write_parquet_durably(frame: pl.DataFrame, path: Path) -> None:
+    """`write_parquet` (atomic, as `write_json`), then the folder fsynced."""
+    write_parquet(frame, path)
+    flush_to_disk(path.parent)
