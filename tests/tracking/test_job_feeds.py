@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from tests.support.reporting import Lines
-from tests.support.sample_runs import OVERDUE_JOB
+from tests.support.sample_runs import OVERDUE_JOB, run_samples
 from toolkit.pipeline import run_batch
 from toolkit.preflight import check_batch
 from toolkit.registry import load_config
@@ -114,3 +114,13 @@ def test_an_empty_list_of_feeds_is_a_config_error(team_folder: Path) -> None:
     events = BATCH.split("    events:\n")[1].split("    sla:")[0]
     with pytest.raises(Exception, match="at least one tracking export"):
         load_config(_batch(team_folder, BATCH.replace(events, "").replace("    events:\n", "    events: []\n")))
+
+
+@pytest.mark.parametrize("batch", ["daily", "weekly", "branch_reports"])
+def test_every_shipped_batch_reads_every_feed_and_flags_exactly_the_planted_cases(tmp_path: Path, batch: str) -> None:
+    """A shipped batch whose overdue job missed a feed would chase that carrier's every parcel."""
+    run = run_samples(tmp_path, batch, only=["overdue"])
+    out = tmp_path / "out" / "2026-11-22" / run.batch / "overdue"
+    worklist = pl.read_parquet(out / "worklist.parquet").select("waybill", "rule").sort("waybill")
+    planted = pl.read_csv(tmp_path / "samples" / "planted_overdue.csv", schema_overrides={"rule": pl.String})
+    assert worklist.equals(planted.filter(pl.col("rule").is_not_null()).select("waybill", "rule").sort("waybill"))
