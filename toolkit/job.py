@@ -81,6 +81,9 @@ class JobContext:
     """Where the run folder will be once the run is swapped into place; None: where it is built."""
     partition: Partition | None = None
     """One value of the job's `foreach:`; `out_dir` is then `<job>/<by>=<value>/`."""
+    read_cache: Path | None = None
+    """A `foreach` run's: where its file inputs are parsed once for all the runs of the batch
+    (toolkit.io.raw_cache); None: each read parses its file."""
 
     @property
     def run_dir(self) -> Path:
@@ -152,7 +155,7 @@ class JobContext:
     def source(self, table: TableSource | JobOutputRef) -> TableSource:
         """How to read a job input: a file as configured, or an earlier job's parquet table."""
         source = TableSource.of_earlier_job(self.table_of(table)) if isinstance(table, JobOutputRef) else table
-        return source if self.partition is None else source.for_partition(self.partition)
+        return source if self.partition is None else source.for_partition(self.partition, self.read_cache)
 
     def table_path(self, ref: JobOutputRef) -> Path:
         """An earlier job's parquet table as this run reads it: the whole table, or this

@@ -19,6 +19,7 @@ from toolkit.io.headers import map_columns
 from toolkit.io.html_table import read_html
 from toolkit.io.kuaidi100 import read_kuaidi100_jsonl
 from toolkit.io.raw import RawTable, positional, reading_errors, with_row_numbers
+from toolkit.io.raw_cache import read_once
 from toolkit.io.sniff import Content, sniff
 from toolkit.io.source import TableSource
 from toolkit.partition import Partition, partition_key
@@ -112,9 +113,7 @@ def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], requir
     """
     path = Path(source.path)
     named = _format_of(path)
-    if path.is_file():
-        start_sha256(path)  # for the manifest, while the file is read
-    raw = _read_raw(path, named, source)
+    raw = _raw(path, named, source)
     try:
         columns = map_columns(raw.headers, aliases, source.columns, required, path)
         if raw.rows == 0 and not source.may_be_empty:
@@ -139,6 +138,20 @@ def read_table(source: TableSource, aliases: Mapping[str, Sequence[str]], requir
         if raw.temporary is not None:
             discard_temporary(raw.temporary)
         raise
+
+
+def _raw(path: Path, named: str, source: TableSource) -> RawTable:
+    """The file read: here, or, for a `foreach` run's file input, read once for all the runs
+    of the batch (a parquet file is not: its scan takes only the partition's rows already)."""
+    if source.read_cache is None or named == "parquet":
+        return _parsed(path, named, source)
+    return read_once(path, source, source.read_cache, lambda: _parsed(path, named, source))
+
+
+def _parsed(path: Path, named: str, source: TableSource) -> RawTable:
+    if path.is_file():
+        start_sha256(path)  # for the manifest, while the file is read
+    return _read_raw(path, named, source)
 
 
 def _partition_rows(table: Table, partition: Partition) -> Table:

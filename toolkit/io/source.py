@@ -49,6 +49,8 @@ class TableSource(pydantic.BaseModel, extra="forbid"):
     """An earlier job's table of this run: empty is a day with nothing to do, not a bad file."""
     _partition: Partition | None = pydantic.PrivateAttr(default=None)
     """A `foreach` run reads only its partition's rows (see `for_partition`)."""
+    _read_cache: Path | None = pydantic.PrivateAttr(default=None)
+    """Where a `foreach` run finds a file input already read by another run (`for_partition`)."""
 
     @classmethod
     def of_earlier_job(cls, path: Path) -> TableSource:
@@ -57,16 +59,22 @@ class TableSource(pydantic.BaseModel, extra="forbid"):
         source._earlier_job = True
         return source
 
-    def for_partition(self, partition: Partition) -> TableSource:
+    def for_partition(self, partition: Partition, read_cache: Path | None = None) -> TableSource:
         """This input as one partition of a `foreach` job reads it: only the rows whose
-        `partition.by` column holds the partition's value."""
+        `partition.by` column holds the partition's value. With `read_cache` (a folder of the
+        run being built), a file is parsed once for all the runs of the batch that read it
+        (see `toolkit.io.raw_cache`); without, each read parses it."""
         source = self.model_copy()
-        source._earlier_job, source._partition = self._earlier_job, partition
+        source._earlier_job, source._partition, source._read_cache = self._earlier_job, partition, read_cache
         return source
 
     @property
     def partition(self) -> Partition | None:
         return self._partition
+
+    @property
+    def read_cache(self) -> Path | None:
+        return self._read_cache
 
     @property
     def may_be_empty(self) -> bool:

@@ -22,6 +22,7 @@ from toolkit.config import LoadedConfig
 from toolkit.errors import ConfigError, ExitCode
 from toolkit.io import write_json
 from toolkit.io.faults import writable_folder, writing
+from toolkit.io.raw_cache import discard_read_cache
 from toolkit.job import InputRecord
 from toolkit.partition import folder_name
 from toolkit.pipeline.executors import open_executor
@@ -121,6 +122,7 @@ def _run_jobs(
         run_jobs(loaded, plan, records, executor, place, reporter, rerun)
     finally:
         executor.close()
+    discard_read_cache(staging)  # the partitions' file inputs, read once: not part of the run folder
     records = {
         name: records[name] for name in config.jobs if name in records
     }  # the batch's order, not the finishing one

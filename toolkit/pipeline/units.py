@@ -19,6 +19,7 @@ from pathlib import Path
 from toolkit.config import LoadedConfig
 from toolkit.errors import ExitCode, InputError, OutputError, ToolkitError
 from toolkit.io.faults import disk_full, writing
+from toolkit.io.raw_cache import READ_CACHE
 from toolkit.job import JobContext, JobOutputRef, JobResult
 from toolkit.partition import Partition
 from toolkit.pipeline.record import JobRecord
@@ -46,6 +47,12 @@ class WorkUnit:
     def out_dir(self) -> Path:
         folder = self.staging / self.job
         return folder if self.partition is None else folder / self.partition.folder
+
+    @property
+    def read_cache(self) -> Path | None:
+        """A partition's: where the file inputs of the batch's partitions are read once (the
+        staging folder's, removed before the swap); None for a whole job, which reads as it is."""
+        return None if self.partition is None else self.staging / READ_CACHE
 
 
 @dataclass(eq=False)  # hashed by identity: the in-process executor's handle
@@ -124,6 +131,7 @@ def _run(loaded: LoadedConfig, unit: WorkUnit, record: JobRecord, log: Callable[
         smtp=config.smtp,
         final_run_dir=unit.final,
         partition=unit.partition,
+        read_cache=unit.read_cache,
     )
     started = time.perf_counter()
     try:
