@@ -20,6 +20,11 @@ def normalise_locale(value: str) -> str:
     raise ValueError(f"unknown locale {value!r} (expected zh_CN or en)")
 
 
+def html_lang(locale: str) -> str:
+    """A page's `<html lang>` for `locale`: `en` or `zh-CN`."""
+    return "en" if locale == EN else "zh-CN"
+
+
 @dataclass(frozen=True)
 class Text:
     """One phrase in both languages; `{name}` placeholders are filled by `format`."""

@@ -112,6 +112,19 @@ def head(title: str, *, css: str = "", base: bool = True) -> str:
     return f'<head><meta charset="utf-8">{VIEWPORT}<title>{html.escape(title)}</title><style>{styles}</style></head>'
 
 
+def card_strip(cards: Sequence[tuple[str, str, int, str]]) -> str:
+    """The row of count cards under a page's title: (key, label, count, extra class) each, the
+    key as `data-count` for the tests that read the counts off the page."""
+    return (
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card{html.escape(style)}" data-count="{html.escape(key)}">{html.escape(text)}<b>{count:,}</b></div>'
+            for key, text, count, style in cards
+        )
+        + "</div>"
+    )
+
+
 def table_wrap(table_html: str) -> str:
     """A table that may be wider than a phone, scrolling inside its own box, not the page."""
     return f'<div class="table-wrap">{table_html}</div>'

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from tests.support.reporting import Lines
-from tests.support.sample_runs import OVERDUE_JOB, run_samples
+from tests.support.sample_runs import OVERDUE_JOB, SAMPLE_FEEDS, run_samples
 from toolkit.pipeline import run_batch
 from toolkit.preflight import check_batch
 from toolkit.registry import load_config
@@ -111,9 +111,8 @@ def test_check_names_the_feed_whose_preset_or_columns_are_wrong(team_folder: Pat
 
 
 def test_an_empty_list_of_feeds_is_a_config_error(team_folder: Path) -> None:
-    events = BATCH.split("    events:\n")[1].split("    sla:")[0]
     with pytest.raises(Exception, match="at least one tracking export"):
-        load_config(_batch(team_folder, BATCH.replace(events, "").replace("    events:\n", "    events: []\n")))
+        load_config(_batch(team_folder, BATCH.replace(SAMPLE_FEEDS, "    events: []\n")))
 
 
 @pytest.mark.parametrize("batch", ["daily", "weekly", "branch_reports"])

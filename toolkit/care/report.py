@@ -12,10 +12,10 @@ from markupsafe import Markup
 from toolkit.care.fields import KIND_LABELS
 from toolkit.care.holidays import ENGLISH
 from toolkit.care.tiers import CADENCED, TierTable
-from toolkit.i18n import EN, Text
+from toolkit.i18n import EN, Text, html_lang
 from toolkit.io import XlsxSheet, write_text, write_xlsx
 from toolkit.labels import column_labels, label
-from toolkit.pages import STATUS_CSS, PageAbout, head, table_wrap
+from toolkit.pages import STATUS_CSS, PageAbout, card_strip, head, table_wrap
 
 WORDS = {
     "title": Text("大客户维护", "Key-account care"),
@@ -127,7 +127,7 @@ _HTML = """<!DOCTYPE html>
 <html lang="{{ lang }}">{{ head }}<body>
 <h1>{{ title }}</h1>
 {{ about }}
-<div class="cards">{% for key, text, n, style in cards %}<div class="card{{ style }}" data-count="{{ key }}">{{ text }}<b>{{ "{:,}".format(n) }}</b></div>{% endfor %}</div>
+{{ cards }}
 <p class="note">{{ note }}</p>
 {% for key, heading, headers, rows in tables %}<h2>{{ heading }}</h2>{% filter table_wrap %}<table data-table="{{ key }}"><thead><tr>{% for h in headers %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
 {% for row_key, status, cells in rows %}<tr data-key="{{ row_key }}"{% if status %} data-status="{{ status }}"{% endif %}>{% for c in cells %}<td>{% if status and loop.index == status_column[key] %}<span class="pill {{ pills[status] }}">{{ c }}</span>{% else %}{{ c }}{% endif %}</td>{% endfor %}</tr>
@@ -280,11 +280,11 @@ def write_summary_html(
         ("tiers", words["tiers"], tier_headers, tier_table),
     ]
     html = env.from_string(_HTML).render(
-        lang="en" if locale == EN else "zh-CN",
+        lang=html_lang(locale),
         head=Markup(head(page_title, css=STATUS_CSS)),
         about=Markup(about.html(locale)),
         title=page_title,
-        cards=cards,
+        cards=Markup(card_strip(cards)),
         note=WORDS["note"].format(locale, days=gift_days),
         tables=tables,
         status_column={"worklist": 4, "ahead": 0},

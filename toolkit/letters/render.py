@@ -23,7 +23,7 @@ from typing import Any
 from jinja2 import meta
 from markupsafe import Markup
 
-from toolkit.i18n import EN, ZH
+from toolkit.i18n import EN, ZH, html_lang
 from toolkit.pages import BASE_CSS, FONT_STACK, VIEWPORT, PageAbout
 from toolkit.templating.environment import MessageTemplate, TemplateError, environment
 
@@ -132,7 +132,7 @@ class LetterTemplate:
             {
                 "letters": letters,
                 "title": title,
-                "lang": "en" if self.locale == EN else "zh-CN",
+                "lang": html_lang(self.locale),
                 "viewport": Markup(VIEWPORT),
                 "page_css": PAGE_CSS,
                 "about": Markup(about.html(self.locale)) if about is not None else "",

@@ -408,7 +408,7 @@ def reserve_daily(state_dir: Path, lines: pl.DataFrame, policy: Policy, locale: 
             _finding_rows(_none(lines), rule, locale, policy).with_columns(_line=lines["_line"].head(0)), 0
         )
     keyed = lines.with_columns(cap_key=cap_key(policy), day=pl.col("send_at").dt.date())
-    keyed = keyed.with_columns(message=message_ids(keyed, keyed["cap_key"]), copy=pl.lit(1, pl.UInt32))
+    keyed = keyed.with_columns(message=message_ids(keyed), copy=pl.lit(1, pl.UInt32))
     repeated = keyed.filter(pl.col("message").is_duplicated())  # the same text twice to a number: few
     if repeated.height:  # the nth line of its message (over all 2,000,000 lines of a big day: 1.5 s)
         nth = repeated.select("_line", copy=pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).over("message"))

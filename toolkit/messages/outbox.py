@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from toolkit.display import format_value, table
 from toolkit.fields import ROW
-from toolkit.i18n import EN, Text
+from toolkit.i18n import EN, Text, html_lang
 from toolkit.io import sheets_of, write_csv, write_text, write_xlsx
 from toolkit.labels import column_labels, label, rule_title
 from toolkit.masking import mask_phone_expr
@@ -366,7 +366,7 @@ def preview_html(
         signature=f" {signature}" if signature and locale == EN else signature
     )
     return _templates.get_template("preview.html.j2").render(
-        lang="en" if locale == EN else "zh-CN",
+        lang=html_lang(locale),
         head=Markup(head(page_title, css=_CSS)),
         title=page_title,
         about=Markup(about.html(locale)) if about else "",

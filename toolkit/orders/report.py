@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from toolkit.fields import ROW
-from toolkit.i18n import Text
+from toolkit.i18n import Text, html_lang
 from toolkit.io import XlsxSheet, write_text, write_xlsx
 from toolkit.labels import column_labels, label, rule_title
 from toolkit.orders.fields import FIELDS_BY_NAME
@@ -159,7 +159,7 @@ def summary_html(
         k: word(k, locale) for k in ("error", "warning", "top_shippers", "top_branches", "by_rule")
     }
     return _templates.get_template("summary.html.j2").render(
-        lang="zh-CN" if locale != "en" else "en",
+        lang=html_lang(locale),
         head=Markup(head(page_title, css=SUMMARY_CSS)),
         about=Markup(about.html(locale)) if about is not None else "",
         table_wrap=lambda inner: Markup(table_wrap(inner)),

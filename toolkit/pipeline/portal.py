@@ -29,7 +29,7 @@ import polars as pl
 
 from toolkit.config.models import BatchSettings
 from toolkit.display import format_value
-from toolkit.i18n import EN, Text
+from toolkit.i18n import EN, Text, html_lang
 from toolkit.io import write_text
 from toolkit.labels import RUN_LABELS, label, rule_title
 from toolkit.pages import head, table_wrap
@@ -224,7 +224,7 @@ def render_portal(
         body += _failures(run_rows, job_rows, output, places, locale)
         body += _trends(run_rows, figure_rows, jobs_of, locale)
         body += _grid(run_rows, jobs_of, output, places, locale)
-    lang = "en" if locale == EN else "zh-CN"
+    lang = html_lang(locale)
     return (
         f'<!doctype html>\n<html lang="{lang}">{head(title, css=CSS)}<body>\n' + "\n".join(body) + "\n</body></html>\n"
     )

@@ -421,7 +421,7 @@ def write_shipment_samples(out_dir: Path, n: int = 6000, seed: int = 23) -> list
         "shipments.csv": generated.shipments.write_csv,
         "tracking_sf.csv": generated.events.write_csv,
         "planted_overdue.csv": generated.planted.write_csv,
-        "tracking_zto.xlsx": lambda path: write_zto_xlsx(generated.zto_scans.to_dicts(), path),
+        "tracking_zto.xlsx": lambda path: write_zto_xlsx(generated.zto_scans, path),
         "kuaidi100_push.jsonl": lambda path: write_kuaidi100_jsonl(generated.callbacks, path),
     }
     for name, write in writers.items():

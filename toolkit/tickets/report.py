@@ -10,10 +10,10 @@ import polars as pl
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from toolkit.i18n import EN, Text
+from toolkit.i18n import Text, html_lang
 from toolkit.io import XlsxSheet, row_highlights, write_text, write_xlsx
 from toolkit.labels import column_labels, label
-from toolkit.pages import STATUS_CSS, PageAbout, head, table_wrap
+from toolkit.pages import STATUS_CSS, PageAbout, card_strip, head, table_wrap
 from toolkit.templating.filters import duration
 from toolkit.tickets.worklist import URGENCY
 
@@ -114,7 +114,7 @@ _HTML = """<!DOCTYPE html>
 <html lang="{{ lang }}">{{ head }}<body>
 <h1>{{ title }}</h1>
 {{ about }}
-<div class="cards">{% for key, text, n, style in cards %}<div class="card{{ style }}" data-count="{{ key }}">{{ text }}<b>{{ "{:,}".format(n) }}</b></div>{% endfor %}</div>
+{{ cards }}
 <p class="note">{{ note }}</p>
 <h2>{{ w.standards }}</h2>{% filter table_wrap %}<table data-table="standards"><thead><tr>{% for h in standard_headers %}<th{% if loop.index > 1 and loop.index < 7 %} class="n"{% endif %}>{{ h }}</th>{% endfor %}</tr></thead><tbody>
 {% for key, cells in standards %}<tr data-key="{{ key }}">{% for c in cells %}<td{% if loop.index > 1 and loop.index < 7 %} class="n"{% endif %}>{{ c }}</td>{% endfor %}</tr>
@@ -240,12 +240,12 @@ def write_worklist_html(
     total = worklist.height
     page_title = f"{words['title']} · {title}"
     html = env.from_string(_HTML).render(
-        lang="en" if locale == EN else "zh-CN",
+        lang=html_lang(locale),
         head=Markup(head(page_title, css=STATUS_CSS + CSS)),
         about=Markup(about.html(locale)),
         title=page_title,
         w=words,
-        cards=cards,
+        cards=Markup(card_strip(cards)),
         note=note,
         standards=standard_rows,
         standard_headers=standard_headers,

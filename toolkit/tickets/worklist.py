@@ -16,7 +16,7 @@ from toolkit.calendar import WorkCalendar
 from toolkit.i18n import Text
 from toolkit.servicedesk import TICKET_TYPES, type_label
 from toolkit.tickets.owners import Escalation, Person, Team, with_owners
-from toolkit.tickets.standards import DEFAULT_STANDARDS, Clock, Response, Standard, with_standard
+from toolkit.tickets.standards import DEFAULT_STANDARDS, Clock, Response, Standard, standard_table, with_standard
 
 URGENCY: dict[str, Text] = {
     "breached": Text("已超时", "Breached"),
@@ -324,16 +324,7 @@ def by_standard(worklist: pl.DataFrame, standards: tuple[Standard, ...]) -> pl.D
         breached=(pl.col("urgency") == "breached").sum().cast(pl.Int64),
         due_soon=(pl.col("urgency") == "due_soon").sum().cast(pl.Int64),
     )
-    table = pl.DataFrame(
-        {
-            "standard": [s.name for s in standards],
-            "standard_label": [s.label or s.name for s in standards],
-            "limit_minutes": [s.limit_minutes for s in standards],
-            "target": [s.target for s in standards],
-            "standard_source": [s.source for s in standards],
-        },
-        schema_overrides={"target": pl.Float64, "limit_minutes": pl.Float64},
-    )
+    table = standard_table(standards).drop("rank")
     return table.join(counts, on="standard", how="left", maintain_order="left").with_columns(
         pl.col("open", "breached", "due_soon").fill_null(0)
     )

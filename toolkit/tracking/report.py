@@ -9,7 +9,7 @@ import polars as pl
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from toolkit.i18n import Text
+from toolkit.i18n import Text, html_lang
 from toolkit.io import XlsxSheet, row_highlights, write_text, write_xlsx
 from toolkit.labels import column_labels, label
 from toolkit.pages import PageAbout, head, table_wrap
@@ -260,7 +260,7 @@ def write_summary_html(
         cards.append(("no_events", words["no_events"], no_events))
     page_title = f"{WORDS['title'].get(locale)} · {title}"
     html = env.from_string(_HTML).render(
-        lang="en" if locale == "en" else "zh-CN",
+        lang=html_lang(locale),
         head=Markup(head(page_title, css=SUMMARY_CSS)),
         about=Markup(about.html(locale)) if about is not None else "",
         title=page_title,
